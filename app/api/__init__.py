@@ -1,0 +1,1 @@
+"""Thin Litestar controllers: parse, call a service, shape the answer."""

@@ -1,0 +1,119 @@
+"""`/api/v1/{tenant}/assets`: manual registration, lookup, soft delete, filtered list, asset types."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from litestar import Controller, Request, Response, delete, get, put
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from app.api.paths import decode_segment
+from app.domain import limits
+from app.domain.access import Scope
+from app.domain.assets import Asset, AssetIn, AssetPage
+from app.domain.types import PREDEFINED, AssetType
+from app.errors import InvalidInput
+from app.services import assets as service
+from app.store.base import GraphStore
+
+_PRINTABLE = re.compile(limits.PRINTABLE_PATTERN)
+
+
+def asset_id(raw: str) -> str:
+    value = decode_segment(raw)
+    if not value or len(value) > limits.MAX_ID or not _PRINTABLE.match(value):
+        raise InvalidInput(
+            f"asset id must be 1-{limits.MAX_ID} printable characters (got {len(value)})", field="id"
+        )
+    return value
+
+
+def metadata_filters(request: Request) -> dict[str, Any]:
+    """`metadata.<key>=<value>` query parameters; several AND together."""
+    out: dict[str, Any] = {}
+    for name, value in request.query_params.items():
+        if name.startswith("metadata."):
+            key = name[len("metadata.") :]
+            if not key or len(key) > limits.MAX_METADATA_KEY:
+                raise InvalidInput(f"metadata filter key {key!r} is empty or too long", field=name)
+            out[key] = value
+    return out
+
+
+PageParam = Annotated[int, QueryParameter(ge=1, description="1-based page number.")]
+SizeParam = Annotated[int, QueryParameter(ge=1, le=limits.MAX_PAGE_SIZE, description="Page size.")]
+
+
+class AssetController(Controller):
+    path = "/api/v1/{tenant:str}/assets"
+    tags = ["assets"]
+
+    @put(
+        "/{id:str}",
+        sync_to_thread=True,
+        summary="Create or replace an asset",
+        status_code=HTTP_200_OK,
+        responses=None,
+    )
+    def put_asset(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        id: FromPath[str],
+        data: JSONBody[AssetIn],
+    ) -> Response[Asset]:
+        asset, created = service.put_asset(store, caller, asset_id(id), data)
+        return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @get("/{id:str}", sync_to_thread=True, summary="Get one asset")
+    def get_asset(
+        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]
+    ) -> Asset:
+        return service.get_asset(store, caller, asset_id(id))
+
+    @delete(
+        "/{id:str}",
+        sync_to_thread=True,
+        status_code=HTTP_200_OK,
+        summary="Soft-delete an asset (it stays in lineage, flagged)",
+    )
+    def delete_asset(
+        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]
+    ) -> Asset:
+        return service.delete_asset(store, caller, asset_id(id))
+
+    @get(
+        "/",
+        sync_to_thread=True,
+        summary="List assets",
+        description="Filter by `type`, `namespace` (itself and its children) and any number of "
+        "`metadata.<key>=<value>` parameters, which AND together. Deleted assets are "
+        "excluded unless `deleted=true`.",
+    )
+    def list_assets(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        type: Annotated[str | None, QueryParameter(max_length=limits.MAX_TYPE)] = None,
+        namespace: Annotated[str | None, QueryParameter(max_length=limits.MAX_NAMESPACE)] = None,
+        deleted: Annotated[bool, QueryParameter(description="Include soft-deleted assets.")] = False,
+        page: PageParam = 1,
+        size: SizeParam = limits.DEFAULT_PAGE_SIZE,
+    ) -> AssetPage:
+        flt = service.AssetFilter(
+            type=type, namespace=namespace, metadata=metadata_filters(request), include_deleted=deleted
+        )
+        return service.list_assets(store, caller, flt, page=page, size=size)
+
+
+class AssetTypeController(Controller):
+    path = "/api/v1/{tenant:str}/asset-types"
+    tags = ["assets"]
+
+    @get("/", summary="The predefined asset types and their structured metadata fields")
+    async def list_types(self, caller: NamedDependency[Scope]) -> list[AssetType]:
+        return list(PREDEFINED)

@@ -1,0 +1,108 @@
+"""The `lineage` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from app import __version__
+from app.errors import DomainError, SchemaVersionError
+from app.settings import Settings
+
+EXAMPLES = """
+examples:
+  lineage serve                                  # embedded LadybugDB under ./data, http://127.0.0.1:8080
+  lineage serve --data-dir /var/lib/lineage --port 9000
+  lineage serve --neo4j-uri neo4j://neo4j:7687 --neo4j-user neo4j --neo4j-password secret
+"""
+
+
+def _add_store_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, help="LadybugDB directory (default ./data; env LINEAGE_DATA_DIR)")
+    p.add_argument("--neo4j-uri", help="use Neo4j at this bolt:// or neo4j:// URI (env NEO4J_URI)")
+    p.add_argument("--neo4j-user", help="Neo4j user (env NEO4J_USER, default neo4j)")
+    p.add_argument("--neo4j-password", help="Neo4j password (env NEO4J_PASSWORD)")
+    p.add_argument("--neo4j-database", help="Neo4j database name (env NEO4J_DATABASE)")
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(
+        host=getattr(args, "host", None),
+        port=getattr(args, "port", None),
+        data_dir=getattr(args, "data_dir", None),
+        neo4j_uri=getattr(args, "neo4j_uri", None),
+        neo4j_user=getattr(args, "neo4j_user", None),
+        neo4j_password=getattr(args, "neo4j_password", None),
+        neo4j_database=getattr(args, "neo4j_database", None),
+        auth_file=getattr(args, "auth_file", None),
+        require_auth=getattr(args, "require_auth", None) or None,
+        log_level=getattr(args, "log_level", None),
+    )
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.asgi import create_app
+
+    settings = settings_from(args)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    app = create_app(settings)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+        workers=1,
+        access_log=args.access_log,
+    )
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lineage",
+        description="Asset and lineage service.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"lineage {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser(
+        "serve",
+        help="run the HTTP API (and web page)",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--host", help="bind address (default 127.0.0.1; env LINEAGE_HOST)")
+    serve.add_argument("--port", type=int, help="port (default 8080; env LINEAGE_PORT)")
+    _add_store_flags(serve)
+    serve.add_argument("--auth-file", type=Path, help="YAML file of token hashes (env LINEAGE_AUTH_FILE)")
+    serve.add_argument("--require-auth", action="store_true", help="refuse to start without an auth file")
+    serve.add_argument("--log-level", help="DEBUG, INFO, WARNING (default INFO)")
+    serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,48 @@
+"""Who may see and change what: a caller's scope within one tenant.
+
+Namespaces are the unit of access control. A grant on `company.team` covers `company.team` and every
+`company.team.*`; `*` covers the whole tenant, including assets that have no namespace. Queries receive the
+visible namespaces as parameters and filter inside the database; nothing is filtered after the fact.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+
+def covers(pattern: str, namespace: str) -> bool:
+    if pattern == "*":
+        return True
+    return bool(namespace) and (namespace == pattern or namespace.startswith(pattern + "."))
+
+
+class Scope(msgspec.Struct, frozen=True, kw_only=True):
+    tenant: str
+    #: Namespace patterns the caller may read (`*` = the whole tenant).
+    read: tuple[str, ...] = ("*",)
+    #: Namespace patterns the caller may write.
+    write: tuple[str, ...] = ("*",)
+    admin: bool = False
+    principal: str = "anonymous"
+
+    @property
+    def reads_all(self) -> bool:
+        return "*" in self.read
+
+    def can_read(self, namespace: str | None) -> bool:
+        return any(covers(p, namespace or "") for p in self.read)
+
+    def can_write(self, namespace: str | None) -> bool:
+        return any(covers(p, namespace or "") for p in self.write)
+
+    def visibility(self) -> dict[str, object]:
+        """The parameters every read query takes to filter by namespace inside the database."""
+        return {
+            "allNamespaces": self.reads_all,
+            "namespaces": [] if self.reads_all else sorted(p for p in self.read if p != "*"),
+        }
+
+
+def open_scope(tenant: str) -> Scope:
+    """The scope of every caller when the server runs without an auth file."""
+    return Scope(tenant=tenant, read=("*",), write=("*",), admin=True, principal="anonymous")

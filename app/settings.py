@@ -1,0 +1,55 @@
+"""Service configuration: one immutable struct, built by the CLI from flags and environment.
+
+Nothing reads the environment at import time; `create_app(settings)` receives everything it needs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import msgspec
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    host: str = "127.0.0.1"
+    port: int = 8080
+    data_dir: Path = Path("data")
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = ""
+    neo4j_database: str | None = None
+    auth_file: Path | None = None
+    require_auth: bool = False
+    #: Largest request body accepted, in bytes (flows, executions, OpenLineage events).
+    max_body_bytes: int = 2 * 1024 * 1024
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """Defaults, then `LINEAGE_*` / `NEO4J_*` variables, then explicit overrides (CLI flags)."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        mapping = {
+            "LINEAGE_HOST": "host",
+            "LINEAGE_PORT": "port",
+            "LINEAGE_DATA_DIR": "data_dir",
+            "NEO4J_URI": "neo4j_uri",
+            "NEO4J_USER": "neo4j_user",
+            "NEO4J_USERNAME": "neo4j_user",
+            "NEO4J_PASSWORD": "neo4j_password",
+            "NEO4J_DATABASE": "neo4j_database",
+            "LINEAGE_AUTH_FILE": "auth_file",
+            "LINEAGE_REQUIRE_AUTH": "require_auth",
+            "LINEAGE_MAX_BODY_BYTES": "max_body_bytes",
+            "LINEAGE_LOG_LEVEL": "log_level",
+        }
+        for var, name in mapping.items():
+            if env.get(var):
+                values[name] = env[var]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for name in ("data_dir", "auth_file"):
+            if isinstance(values.get(name), str):
+                values[name] = Path(str(values[name]))
+        return msgspec.convert(values, cls, strict=False, builtin_types=(Path,))

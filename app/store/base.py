@@ -1,0 +1,97 @@
+"""The storage interface every backend implements.
+
+Kept as small as Litestar's `Store`: a backend knows how to run a named query from `cypher/` inside a read
+or a write transaction, and how to bulk-load. Everything that gives those queries meaning lives in
+`app.services`, written once against this protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+from app.store.queries import QuerySet
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+@runtime_checkable
+class Tx(Protocol):
+    """An open transaction; `run` executes one named query from `cypher/` with parameters."""
+
+    def run(self, name: str, /, **params: Any) -> list[Row]: ...
+
+
+@dataclass(frozen=True)
+class BulkAsset:
+    key: str
+    tenantId: str
+    id: str
+    namespace: str
+    type: str
+    metadata: str
+    metaPairs: list[str]
+    created: str
+
+
+@dataclass(frozen=True)
+class BulkFeed:
+    """One derived asset-to-asset lineage edge, and the execution that made it."""
+
+    source: str  # asset key
+    target: str  # asset key
+    executionKey: str
+    executionId: str
+    namespace: str
+    flowId: str
+    taskId: str
+    value: str
+    date: str
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    backend: str  # "ladybug" or "neo4j"
+    queries: QuerySet
+
+    def describe(self) -> str:
+        """One line for the start-up log: which database, where."""
+        ...
+
+    def read(self, work: Callable[[Tx], T]) -> T: ...
+
+    def write(self, work: Callable[[Tx], T]) -> T:
+        """Run `work` in one write transaction: all of it commits, or none of it does."""
+        ...
+
+    def ping(self) -> None:
+        """Raise `StoreUnavailable` unless the database answers a query."""
+        ...
+
+    def bulk_load(
+        self,
+        assets: Iterable[BulkAsset],
+        feeds: Iterable[BulkFeed],
+        progress: Callable[[str, int], None] | None = None,
+    ) -> None:
+        """Load many assets and lineage edges fast (benchmarks, imports); not idempotent by design."""
+        ...
+
+    def close(self) -> None: ...
+
+
+class BoundTx:
+    """Adapts a backend's `execute(text, params)` to named, checked queries."""
+
+    __slots__ = ("_execute", "_queries")
+
+    def __init__(self, queries: QuerySet, execute: Callable[[str, dict[str, Any]], list[Row]]) -> None:
+        self._queries = queries
+        self._execute = execute
+
+    def run(self, name: str, /, **params: Any) -> list[Row]:
+        query = self._queries[name]
+        query.check_args(params)
+        return self._execute(query.text, params)

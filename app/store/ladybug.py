@@ -1,0 +1,218 @@
+"""LadybugDB (embedded, one file on disk): the default backend.
+
+LadybugDB allows many concurrent read transactions but exactly one write transaction per database, and a
+second `BEGIN TRANSACTION` while one is open is not merely refused: the engine can crash. So every write
+here goes through one process-wide lock, and reads borrow pooled connections freely (they see a snapshot).
+One database file may be opened by one process only; the API is therefore served by a single process on
+this backend (scale-out is what the Neo4j backend is for).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import ladybug
+
+from app.errors import Conflict, SchemaVersionError, StoreUnavailable
+from app.store.base import BoundTx, BulkAsset, BulkFeed, Row
+from app.store.model import SCHEMA_VERSION
+from app.store.queries import QuerySet
+from app.timeutil import now_iso
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+DB_FILE = "lineage.lbdb"
+#: LadybugDB refuses variable-length patterns longer than this unless told; lineage depth cap is below it.
+MAX_PATTERN_DEPTH = 100
+
+
+class StoreFailure(StoreUnavailable):
+    """LadybugDB rejected a query for a reason that is not the caller's (a bug, a full disk)."""
+
+    status = 500
+    title = "Store error"
+
+
+def _plain(value: Any) -> Any:
+    """Turn LadybugDB node and relationship values into plain property dicts, as the Neo4j backend does."""
+    if isinstance(value, dict) and "_label" in value:
+        return {k: v for k, v in value.items() if not k.startswith("_")}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _translate(exc: Exception) -> Exception:
+    message = str(exc)
+    if "duplicated primary key" in message:
+        return Conflict("a node with this natural key already exists: " + message)
+    if "Interrupted" in message or "timeout" in message.lower():
+        return StoreUnavailable("the query took longer than the configured timeout and was stopped")
+    log.error("LadybugDB error: %s", message)
+    return StoreFailure("the embedded database rejected the operation: " + message.splitlines()[0])
+
+
+class LadybugStore:
+    backend = "ladybug"
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        pool_size: int = 8,
+        query_timeout_ms: int = 60_000,
+        buffer_pool_bytes: int = 0,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.data_dir / DB_FILE
+        self.queries = QuerySet("ladybug")
+        try:
+            self._db = ladybug.Database(str(self.path), buffer_pool_size=buffer_pool_bytes)
+        except RuntimeError as exc:
+            raise StoreUnavailable(f"cannot open LadybugDB file {self.path}: {exc}") from exc
+        self._timeout_ms = query_timeout_ms
+        self._pool: queue.LifoQueue[ladybug.Connection] = queue.LifoQueue()
+        for _ in range(pool_size):
+            self._pool.put(self._connect())
+        self._write_lock = threading.Lock()
+        self._closed = False
+        self._ensure_schema()
+
+    def describe(self) -> str:
+        return f"LadybugDB (embedded) file {self.path}"
+
+    def _connect(self) -> ladybug.Connection:
+        conn = ladybug.Connection(self._db)
+        conn.execute(f"CALL var_length_extend_max_depth={MAX_PATTERN_DEPTH}")
+        if self._timeout_ms:
+            conn.set_query_timeout(self._timeout_ms)
+        return conn
+
+    @contextmanager
+    def _connection(self) -> Iterator[ladybug.Connection]:
+        if self._closed:
+            raise StoreUnavailable("the store is closed")
+        conn = self._pool.get()
+        try:
+            yield conn
+        finally:
+            self._pool.put(conn)
+
+    @staticmethod
+    def _execute(conn: ladybug.Connection, text: str, params: dict[str, Any]) -> list[Row]:
+        try:
+            result = conn.execute(text, params)
+        except RuntimeError as exc:
+            raise _translate(exc) from exc
+        if isinstance(result, list):  # several statements: only schema files do that
+            result = result[-1]
+        rows = result.rows_as_dict().get_all()
+        result.close()
+        return [{k: _plain(v) for k, v in row.items()} for row in rows]  # type: ignore[union-attr]
+
+    def read(self, work: Callable[[BoundTx], T]) -> T:
+        with self._connection() as conn:
+            self._execute(conn, "BEGIN TRANSACTION READ ONLY", {})
+            try:
+                return work(BoundTx(self.queries, lambda text, params: self._execute(conn, text, params)))
+            finally:
+                self._execute(conn, "COMMIT", {})
+
+    def write(self, work: Callable[[BoundTx], T]) -> T:
+        if not self._write_lock.acquire(timeout=30):
+            raise StoreUnavailable("the embedded database is busy with other writes; retry")
+        try:
+            with self._connection() as conn:
+                self._execute(conn, "BEGIN TRANSACTION", {})
+                try:
+                    result = work(
+                        BoundTx(self.queries, lambda text, params: self._execute(conn, text, params))
+                    )
+                except BaseException:
+                    self._execute(conn, "ROLLBACK", {})
+                    raise
+                self._execute(conn, "COMMIT", {})
+                return result
+        finally:
+            self._write_lock.release()
+
+    def ping(self) -> None:
+        with self._connection() as conn:
+            self._execute(conn, "RETURN 1 AS ok", {})
+
+    # -- schema -------------------------------------------------------------------------------------
+
+    def _tables(self, conn: ladybug.Connection) -> set[str]:
+        return {row["name"] for row in self._execute(conn, "CALL show_tables() RETURN name", {})}
+
+    def _ensure_schema(self) -> None:
+        with self._write_lock, self._connection() as conn:
+            tables = self._tables(conn)
+            if "SchemaInfo" not in tables:
+                if tables:
+                    raise SchemaVersionError(
+                        f"{self.path} holds tables {sorted(tables)} but no schema version: "
+                        "it was not created by this service; point --data-dir elsewhere"
+                    )
+                for statement in self.queries.schema_statements():
+                    self._execute(conn, statement, {})
+                self._set_version(conn, SCHEMA_VERSION)
+                log.info("created LadybugDB schema v%s in %s", SCHEMA_VERSION, self.path)
+                return
+            version = self._version(conn)
+            if version > SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"{self.path} has schema v{version}, newer than this service (v{SCHEMA_VERSION}); "
+                    "upgrade the service or use another --data-dir"
+                )
+            while version < SCHEMA_VERSION:
+                statements = self.queries.migration_statements(version)
+                if not statements:
+                    raise SchemaVersionError(
+                        f"{self.path} has schema v{version} and there is no migration to v{version + 1}"
+                    )
+                for statement in statements:
+                    self._execute(conn, statement, {})
+                version += 1
+                self._set_version(conn, version)
+                log.info("migrated %s to schema v%s", self.path, version)
+
+    def _version(self, conn: ladybug.Connection) -> int:
+        q = self.queries["schema_version_get"]
+        rows = self._execute(conn, q.text, {"key": "schema"})
+        return int(rows[0]["version"]) if rows else 0
+
+    def _set_version(self, conn: ladybug.Connection, version: int) -> None:
+        q = self.queries["schema_version_set"]
+        self._execute(conn, q.text, {"key": "schema", "version": version, "now": now_iso()})
+
+    # -- bulk ---------------------------------------------------------------------------------------
+
+    def bulk_load(
+        self,
+        assets: Iterable[BulkAsset],
+        feeds: Iterable[BulkFeed],
+        progress: Callable[[str, int], None] | None = None,
+    ) -> None:
+        from app.store.ladybug_bulk import copy_from  # only benchmarks and imports need it
+
+        with self._write_lock, self._connection() as conn:
+            copy_from(
+                lambda text, params: self._execute(conn, text, params), self.queries, assets, feeds, progress
+            )
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        while not self._pool.empty():
+            self._pool.get_nowait().close()
+        self._db.close()

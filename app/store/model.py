@@ -1,0 +1,90 @@
+"""The graph model: the only labels, relationship types and property keys any query may use.
+
+This is the allow-list the engineering standards ask for. Queries come from `cypher/` files, never from
+user input; the Neo4j Cypher check declares exactly these names, so a query that uses anything else fails CI.
+"""
+
+from __future__ import annotations
+
+LABELS: tuple[str, ...] = ("Asset", "Execution", "Flow", "FlowRevision", "TaskSlot", "SchemaInfo")
+REL_TYPES: tuple[str, ...] = ("READ", "WROTE", "FEEDS")
+
+ASSET_PROPERTIES: tuple[str, ...] = (
+    "key",
+    "tenantId",
+    "id",
+    "namespace",
+    "type",
+    "displayName",
+    "description",
+    "metadata",
+    "metaPairs",
+    "created",
+    "updated",
+    "deleted",
+    "createdBy",
+    "fingerprint",
+    "version",
+)
+EXECUTION_PROPERTIES: tuple[str, ...] = (
+    "key",
+    "tenantId",
+    "id",
+    "namespace",
+    "flowId",
+    "flowRevision",
+    "state",
+    "startDate",
+    "endDate",
+    "recorded",
+    "fingerprint",
+    "document",
+)
+FLOW_PROPERTIES: tuple[str, ...] = (
+    "key",
+    "tenantId",
+    "namespace",
+    "id",
+    "revision",
+    "source",
+    "taskIds",
+    "fingerprint",
+    "created",
+    "updated",
+)
+TASK_SLOT_PROPERTIES: tuple[str, ...] = (
+    "key",
+    "tenantId",
+    "flowKey",
+    "namespace",
+    "flowId",
+    "taskId",
+    "value",
+    "executionKey",
+    "date",
+)
+EDGE_PROPERTIES: tuple[str, ...] = (
+    "executionKey",
+    "executionId",
+    "namespace",
+    "flowId",
+    "taskId",
+    "value",
+    "date",
+    "current",
+)
+SCHEMA_INFO_PROPERTIES: tuple[str, ...] = ("key", "version", "updated")
+
+PROPERTY_KEYS: tuple[str, ...] = tuple(
+    sorted(
+        set(ASSET_PROPERTIES)
+        | set(EXECUTION_PROPERTIES)
+        | set(FLOW_PROPERTIES)
+        | set(TASK_SLOT_PROPERTIES)
+        | set(EDGE_PROPERTIES)
+        | set(SCHEMA_INFO_PROPERTIES)
+    )
+)
+
+#: Version of the graph schema this code reads and writes; stored in the (:SchemaInfo) node.
+SCHEMA_VERSION = 1

@@ -1,0 +1,159 @@
+"""Neo4j 5 over Bolt: the production backend for clusters and Aura (`neo4j://` routes reads and writes).
+
+Work functions run inside managed transactions (`execute_read` / `execute_write`), so transient cluster
+errors (leader switch, deadlock) are retried by the driver; the services make their writes idempotent by
+natural key so that a retry never duplicates anything.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase
+from neo4j import exceptions as neo4j_errors
+
+from app.errors import Conflict, SchemaVersionError, StoreUnavailable
+from app.store.base import BoundTx, BulkAsset, BulkFeed, Row
+from app.store.model import SCHEMA_VERSION
+from app.store.queries import QuerySet
+from app.timeutil import now_iso
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+BULK_BATCH = 5_000
+
+
+class StoreFailure(StoreUnavailable):
+    status = 500
+    title = "Store error"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, neo4j.graph.Node | neo4j.graph.Relationship):
+        return dict(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, neo4j_errors.ConstraintError):
+        return Conflict("a node with this natural key already exists: " + str(exc.message))
+    if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
+        return StoreUnavailable(f"Neo4j is unreachable: {exc}")
+    if isinstance(exc, neo4j_errors.AuthError):
+        return StoreUnavailable("Neo4j refused the credentials")
+    if isinstance(exc, neo4j_errors.TransientError):
+        return StoreUnavailable(f"Neo4j is busy: {exc}")
+    log.error("Neo4j error: %s", exc)
+    return StoreFailure(f"Neo4j rejected the operation: {exc}")
+
+
+class Neo4jStore:
+    backend = "neo4j"
+
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str = "neo4j",
+        password: str = "",
+        database: str | None = None,
+        query_timeout_s: float = 60.0,
+    ) -> None:
+        self.uri = uri
+        self.database = database or None
+        self.queries = QuerySet("neo4j")
+        self._timeout = query_timeout_s
+        auth = (user, password) if password else None
+        self._driver = GraphDatabase.driver(uri, auth=auth)
+        try:
+            self._driver.verify_connectivity()
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            self._driver.close()
+            raise _translate(exc) from exc
+        self._ensure_schema()
+
+    def describe(self) -> str:
+        return f"Neo4j at {self.uri} (database {self.database or 'default'})"
+
+    def _session(self) -> neo4j.Session:
+        return self._driver.session(database=self.database)
+
+    def _bound(self, tx: neo4j.ManagedTransaction) -> BoundTx:
+        def execute(text: str, params: dict[str, Any]) -> list[Row]:
+            result = tx.run(neo4j.Query(text, timeout=self._timeout), params)  # type: ignore[arg-type]
+            return [{k: _plain(v) for k, v in record.items()} for record in result]
+
+        return BoundTx(self.queries, execute)
+
+    def read(self, work: Callable[[BoundTx], T]) -> T:
+        try:
+            with self._session() as session:
+                return session.execute_read(lambda tx: work(self._bound(tx)))
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc
+
+    def write(self, work: Callable[[BoundTx], T]) -> T:
+        try:
+            with self._session() as session:
+                return session.execute_write(lambda tx: work(self._bound(tx)))
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc
+
+    def ping(self) -> None:
+        try:
+            with self._session() as session:
+                session.run("RETURN 1 AS ok").consume()
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc
+
+    def _ensure_schema(self) -> None:
+        try:
+            with self._session() as session:
+                for statement in self.queries.schema_statements():
+                    session.run(statement).consume()  # type: ignore[arg-type]
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc
+
+        def check(tx: BoundTx) -> None:
+            rows = tx.run("schema_version_get", key="schema")
+            version = int(rows[0]["version"]) if rows else None
+            if version is not None and version > SCHEMA_VERSION:
+                raise SchemaVersionError(
+                    f"the Neo4j database has schema v{version}, newer than this service (v{SCHEMA_VERSION})"
+                )
+            # Neo4j migrations are additive and idempotent (constraints IF NOT EXISTS), so recording the
+            # version after the schema statements ran is the whole migration.
+            if version != SCHEMA_VERSION:
+                tx.run("schema_version_set", key="schema", version=SCHEMA_VERSION, now=now_iso())
+
+        self.write(check)
+
+    def bulk_load(
+        self,
+        assets: Iterable[BulkAsset],
+        feeds: Iterable[BulkFeed],
+        progress: Callable[[str, int], None] | None = None,
+    ) -> None:
+        def batches(items: Iterable[Any]) -> Iterator[list[dict[str, Any]]]:
+            it = iter(items)
+            while chunk := list(islice(it, BULK_BATCH)):
+                yield [vars(x) for x in chunk]
+
+        for rows in batches(assets):
+            self.write(lambda tx, rows=rows: tx.run("bulk_assets", rows=rows))
+            if progress:
+                progress("assets", len(rows))
+        for rows in batches(feeds):
+            self.write(lambda tx, rows=rows: tx.run("bulk_feeds", rows=rows))
+            if progress:
+                progress("edges", len(rows))
+
+    def close(self) -> None:
+        self._driver.close()

@@ -1,0 +1,173 @@
+"""Load the Cypher files in `cypher/` once, check them, and hand them to a backend by name.
+
+Modelled on aiosql: one query per file, named for the question it answers, with a header that declares its
+parameters. A file in `cypher/<dialect>/` replaces the shared file of the same name for that dialect only.
+Loading fails (and so does start-up) when a file uses a parameter it does not declare or declares one it
+never uses, so a typo is found before the first request rather than by it.
+
+Header lines look like ``// :param name type`` where type is one of `string`, `integer`, `float`,
+`boolean`, `list<string>`, `map`, `list<map>`, optionally followed by `?` when null is allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app import PROJECT_ROOT
+
+CYPHER_DIR = PROJECT_ROOT / "cypher"
+DIALECTS = ("ladybug", "neo4j")
+
+_PARAM_DECL = re.compile(r"^//\s*:param\s+([A-Za-z_][A-Za-z0-9_]*)\s+([a-z<>]+)(\?)?\s*$")
+_PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_TYPES = {"string", "integer", "float", "boolean", "list<string>", "map", "list<map>"}
+
+# LadybugDB binds a parameter's type from its value; a null or an empty list has none, so typed
+# parameters that may be null or empty are cast where they are used (documented in the README).
+_LADYBUG_CASTS = {
+    "string": "STRING",
+    "integer": "INT64",
+    "float": "DOUBLE",
+    "boolean": "BOOLEAN",
+    "list<string>": "STRING[]",
+}
+
+
+class CypherFileError(RuntimeError):
+    """A `.cypher` file is malformed: its header and its body disagree."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    nullable: bool
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    dialect: str
+    path: Path
+    source: str  # the file as written, what the Neo4j check lints
+    text: str  # what the backend runs (for LadybugDB, with casts applied)
+    params: dict[str, Param] = field(default_factory=dict)
+    summary: str = ""
+
+    def check_args(self, args: dict[str, object]) -> None:
+        """Fail loudly when code passes other parameters than the file declares."""
+        given, declared = set(args), set(self.params)
+        if given != declared:
+            raise TypeError(
+                f"{self.path.name}: expected parameters {sorted(declared)}, got {sorted(given)}"
+                f" (missing {sorted(declared - given)}, unexpected {sorted(given - declared)})"
+            )
+
+
+def _strip_comments(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+
+
+def parse_file(path: Path, dialect: str) -> Query:
+    raw = path.read_text(encoding="utf-8")
+    params: dict[str, Param] = {}
+    summary_lines: list[str] = []
+    for line in raw.splitlines():
+        stripped = line.strip()
+        if not stripped.startswith("//"):
+            continue
+        if ":param" in stripped:
+            m = _PARAM_DECL.match(stripped)
+            if not m:
+                raise CypherFileError(f"{path}: malformed parameter declaration {stripped!r}")
+            name, type_, optional = m.group(1), m.group(2), bool(m.group(3))
+            if type_ not in _TYPES:
+                raise CypherFileError(f"{path}: parameter ${name} has unknown type {type_!r}")
+            if name in params:
+                raise CypherFileError(f"{path}: parameter ${name} declared twice")
+            params[name] = Param(name, type_, optional)
+        elif not params:
+            summary_lines.append(stripped.lstrip("/ ").strip())
+    body = _strip_comments(raw).strip()
+    if not body:
+        raise CypherFileError(f"{path}: no query")
+    used = set(_PARAM_USE.findall(body))
+    if used - set(params):
+        raise CypherFileError(f"{path}: uses undeclared parameters {sorted(used - set(params))}")
+    if set(params) - used:
+        raise CypherFileError(f"{path}: declares unused parameters {sorted(set(params) - used)}")
+    text = body.rstrip().rstrip(";")
+    if dialect == "ladybug":
+        text = _ladybug_casts(text, params)
+    summary = " ".join(s for s in summary_lines if s).strip()
+    return Query(path.stem, dialect, path, raw, text, params, summary)
+
+
+def _ladybug_casts(text: str, params: dict[str, Param]) -> str:
+    def cast(m: re.Match[str]) -> str:
+        p = params[m.group(1)]
+        target = _LADYBUG_CASTS.get(p.type)
+        if target and (p.nullable or p.type.startswith("list")):
+            return f"CAST(${p.name} AS {target})"
+        return m.group(0)
+
+    return _PARAM_USE.sub(cast, text)
+
+
+def split_statements(text: str) -> list[str]:
+    """Split a schema file into statements on `;` at line ends (schema files hold DDL only)."""
+    body = _strip_comments(text)
+    return [s.strip() for s in re.split(r";\s*(?:\n|$)", body) if s.strip()]
+
+
+class QuerySet:
+    """All queries for one dialect, keyed by file name without `.cypher`."""
+
+    def __init__(self, dialect: str, root: Path = CYPHER_DIR) -> None:
+        if dialect not in DIALECTS:
+            raise ValueError(f"unknown dialect {dialect!r}")
+        self.dialect = dialect
+        self.root = root
+        self._queries: dict[str, Query] = {}
+        for path in sorted(root.glob("*.cypher")):
+            self._queries[path.stem] = parse_file(path, dialect)
+        for path in sorted((root / dialect).glob("*.cypher")):
+            if is_ddl(path):
+                continue
+            self._queries[path.stem] = parse_file(path, dialect)
+
+    def __getitem__(self, name: str) -> Query:
+        try:
+            return self._queries[name]
+        except KeyError:
+            raise KeyError(f"no query {name!r} in {self.root} for dialect {self.dialect}") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._queries
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._queries.values())
+
+    def schema_statements(self) -> list[str]:
+        return split_statements((self.root / self.dialect / "schema.cypher").read_text(encoding="utf-8"))
+
+    def migration_statements(self, from_version: int) -> list[str]:
+        """Statements that bring a store at `from_version` to `from_version + 1`."""
+        path = self.root / self.dialect / f"schema_migrate_{from_version}_to_{from_version + 1}.cypher"
+        if not path.exists():
+            return []
+        return split_statements(path.read_text(encoding="utf-8"))
+
+
+def is_ddl(path: Path) -> bool:
+    """Schema files hold several DDL statements and no parameters; they are not named queries."""
+    return path.stem == "schema" or path.stem.startswith("schema_migrate_")
+
+
+def dialect_files(dialect: str, root: Path = CYPHER_DIR) -> list[Path]:
+    """Every file a backend of this dialect runs: shared files without an override, its own folder."""
+    own = {p.stem: p for p in (root / dialect).glob("*.cypher")}
+    shared = [p for p in root.glob("*.cypher") if p.stem not in own]
+    return sorted(shared + list(own.values()))

@@ -1,0 +1,33 @@
+"""Timestamps as stored: ISO 8601 UTC with microseconds and a `Z`, fixed width.
+
+Fixed width makes string order equal time order, so both backends compare and sort dates as strings and
+no dialect-specific temporal type is needed.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime(FORMAT)
+
+
+def to_iso(value: datetime) -> str:
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime(FORMAT)
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse any ISO 8601 timestamp (`Z` or offset; naive means UTC)."""
+    value = datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def normalize_iso(text: str) -> str:
+    return to_iso(parse_iso(text))

@@ -1,0 +1,12 @@
+// Soft-delete an asset the caller may see: flag it; the node and its lineage stay.
+// :param key string
+// :param now string
+// :param allNamespaces boolean
+// :param namespaces list<string>
+MATCH (a:Asset {key: $key})
+WHERE $allNamespaces OR any(p IN $namespaces WHERE a.namespace = p OR a.namespace STARTS WITH (p + '.'))
+WITH a, a.deleted AS wasDeleted
+SET a.deleted = true,
+    a.updated = CASE WHEN wasDeleted THEN a.updated ELSE $now END,
+    a.version = CASE WHEN wasDeleted THEN a.version ELSE a.version + 1 END
+RETURN a

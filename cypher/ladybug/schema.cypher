@@ -1,0 +1,37 @@
+// The LadybugDB schema, version 1 (see app/store/model.py: SCHEMA_VERSION).
+// Every node table is keyed by a natural key string that starts with the tenant id, so uniqueness of
+// (tenant, id) is the primary key's job, not the code's.
+CREATE NODE TABLE IF NOT EXISTS SchemaInfo(key STRING PRIMARY KEY, version INT64, updated STRING);
+CREATE NODE TABLE IF NOT EXISTS Asset(
+    key STRING PRIMARY KEY, tenantId STRING, id STRING, namespace STRING, type STRING,
+    displayName STRING, description STRING, metadata STRING, metaPairs STRING[],
+    created STRING, updated STRING, deleted BOOLEAN, createdBy STRING, fingerprint STRING, version INT64
+);
+CREATE NODE TABLE IF NOT EXISTS Execution(
+    key STRING PRIMARY KEY, tenantId STRING, id STRING, namespace STRING, flowId STRING, flowRevision INT64,
+    state STRING, startDate STRING, endDate STRING, recorded STRING, fingerprint STRING, document STRING
+);
+CREATE NODE TABLE IF NOT EXISTS Flow(
+    key STRING PRIMARY KEY, tenantId STRING, namespace STRING, id STRING, revision INT64, source STRING,
+    taskIds STRING[], fingerprint STRING, created STRING, updated STRING
+);
+CREATE NODE TABLE IF NOT EXISTS FlowRevision(
+    key STRING PRIMARY KEY, tenantId STRING, namespace STRING, id STRING, revision INT64, source STRING,
+    taskIds STRING[], fingerprint STRING, created STRING, updated STRING
+);
+CREATE NODE TABLE IF NOT EXISTS TaskSlot(
+    key STRING PRIMARY KEY, tenantId STRING, flowKey STRING, namespace STRING, flowId STRING, taskId STRING,
+    value STRING, executionKey STRING, date STRING
+);
+CREATE REL TABLE IF NOT EXISTS READ(
+    FROM Execution TO Asset, executionKey STRING, executionId STRING, namespace STRING, flowId STRING,
+    taskId STRING, value STRING, date STRING, current BOOLEAN
+);
+CREATE REL TABLE IF NOT EXISTS WROTE(
+    FROM Execution TO Asset, executionKey STRING, executionId STRING, namespace STRING, flowId STRING,
+    taskId STRING, value STRING, date STRING, current BOOLEAN
+);
+CREATE REL TABLE IF NOT EXISTS FEEDS(
+    FROM Asset TO Asset, executionKey STRING, executionId STRING, namespace STRING, flowId STRING,
+    taskId STRING, value STRING, date STRING, current BOOLEAN
+);

@@ -1,0 +1,16 @@
+// The Neo4j schema, version 1 (see app/store/model.py: SCHEMA_VERSION). Idempotent: run at every start.
+// Natural keys are unique by constraint; `key` is "<tenant>/<id>" and (tenantId, id) is unique as well.
+CREATE CONSTRAINT schema_info_key IF NOT EXISTS FOR (s:SchemaInfo) REQUIRE s.key IS UNIQUE;
+CREATE CONSTRAINT asset_key IF NOT EXISTS FOR (a:Asset) REQUIRE a.key IS UNIQUE;
+CREATE CONSTRAINT asset_tenant_id IF NOT EXISTS FOR (a:Asset) REQUIRE (a.tenantId, a.id) IS UNIQUE;
+CREATE CONSTRAINT execution_key IF NOT EXISTS FOR (e:Execution) REQUIRE e.key IS UNIQUE;
+CREATE CONSTRAINT execution_tenant_id IF NOT EXISTS FOR (e:Execution) REQUIRE (e.tenantId, e.id) IS UNIQUE;
+CREATE CONSTRAINT flow_key IF NOT EXISTS FOR (f:Flow) REQUIRE f.key IS UNIQUE;
+CREATE CONSTRAINT flow_revision_key IF NOT EXISTS FOR (r:FlowRevision) REQUIRE r.key IS UNIQUE;
+CREATE CONSTRAINT task_slot_key IF NOT EXISTS FOR (s:TaskSlot) REQUIRE s.key IS UNIQUE;
+CREATE INDEX asset_tenant IF NOT EXISTS FOR (a:Asset) ON (a.tenantId);
+CREATE INDEX asset_tenant_type IF NOT EXISTS FOR (a:Asset) ON (a.tenantId, a.type);
+CREATE INDEX asset_tenant_namespace IF NOT EXISTS FOR (a:Asset) ON (a.tenantId, a.namespace);
+CREATE INDEX execution_tenant_date IF NOT EXISTS FOR (e:Execution) ON (e.tenantId, e.startDate);
+CREATE INDEX task_slot_flow IF NOT EXISTS FOR (s:TaskSlot) ON (s.flowKey);
+CREATE INDEX feeds_execution IF NOT EXISTS FOR ()-[f:FEEDS]-() ON (f.executionKey);

@@ -1,0 +1,146 @@
+"""The asset registry over HTTP: shapes, status codes and problem details."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+from litestar.testing import TestClient
+
+TABLE = "io.kestra.plugin.ee.assets.Table"
+PROBLEM = "application/problem+json"
+
+
+def problem(resp, status: int, field: str | None = None) -> dict:  # type: ignore[no-untyped-def]
+    assert resp.status_code == status, resp.text
+    assert resp.headers["content-type"].startswith(PROBLEM)
+    body = resp.json()
+    assert body["status"] == status and body["title"] and body["detail"]
+    if field is not None:
+        assert body.get("field") == field, body
+        assert field in body["detail"] or body.get("field") == field
+    return body
+
+
+def test_put_get_round_trip(client: TestClient, base: str, tenant: str) -> None:
+    body = {
+        "type": TABLE,
+        "namespace": "company.team",
+        "displayName": "Trips",
+        "description": "*md*",
+        "metadata": {"database": "sqlite", "rows": 4, "active": True},
+    }
+    created = client.put(f"{base}/assets/trips", json=body)
+    assert created.status_code == 201
+    asset = created.json()
+    assert set(asset) == {
+        "tenantId",
+        "id",
+        "namespace",
+        "type",
+        "displayName",
+        "description",
+        "metadata",
+        "created",
+        "updated",
+        "deleted",
+        "createdBy",
+    }
+    assert asset["tenantId"] == tenant and asset["id"] == "trips"
+    for k, v in body.items():
+        assert asset[k] == v
+    again = client.put(f"{base}/assets/trips", json=asset)  # a GET response can be sent back as is
+    assert again.status_code == 200 and again.json() == asset
+    assert client.get(f"{base}/assets/trips").json() == asset
+
+
+def test_ids_with_slashes_and_percent_signs_round_trip(client: TestClient, base: str) -> None:
+    for asset_id in ["s3://bucket/raw/file.csv", "100%/done", "a b", "é/ü"]:
+        url = f"{base}/assets/{quote(asset_id, safe='')}"
+        assert client.put(url, json={"type": "File"}).status_code == 201
+        got = client.get(url)
+        assert got.status_code == 200 and got.json()["id"] == asset_id
+
+
+def test_list_and_filters(client: TestClient, base: str) -> None:
+    client.put(f"{base}/assets/a", json={"type": TABLE, "namespace": "data", "metadata": {"layer": "mart"}})
+    client.put(
+        f"{base}/assets/b", json={"type": TABLE, "namespace": "data", "metadata": {"layer": "staging"}}
+    )
+    client.put(
+        f"{base}/assets/c", json={"type": "AWS_BUCKET", "namespace": "infra", "metadata": {"layer": "mart"}}
+    )
+    r = client.get(f"{base}/assets", params={"metadata.layer": "mart", "type": TABLE})
+    assert r.status_code == 200 and r.json()["total"] == 1 and r.json()["results"][0]["id"] == "a"
+    r = client.get(f"{base}/assets", params={"namespace": "data", "size": 1, "page": 2})
+    assert r.json()["total"] == 2 and [a["id"] for a in r.json()["results"]] == ["b"]
+
+
+def test_soft_delete_and_revive(client: TestClient, base: str) -> None:
+    client.put(f"{base}/assets/a", json={"type": "x"})
+    d = client.delete(f"{base}/assets/a")
+    assert d.status_code == 200 and d.json()["deleted"] is True
+    assert client.get(f"{base}/assets").json()["total"] == 0
+    assert client.get(f"{base}/assets", params={"deleted": "true"}).json()["total"] == 1
+    assert client.put(f"{base}/assets/a", json={"type": "x"}).json()["deleted"] is False
+    problem(client.delete(f"{base}/assets/missing"), 404, "id")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"type": 5}, "type"),
+        ({}, "type"),
+        ({"type": "x", "namespace": "bad namespace!"}, "namespace"),
+        ({"type": "x", "metadata": {"k": [1, 2]}}, "metadata.k"),
+        ({"type": "x", "metadata": {"k": {"nested": 1}}}, "metadata.k"),
+        ({"type": "x", "metdata": {}}, "metdata"),
+        ({"type": "x", "displayName": "n" * 600}, "displayName"),
+        ({"type": "x", "metadata": {f"k{i}": i for i in range(101)}}, "metadata"),
+        ({"type": "x", "id": "other"}, "id"),
+    ],
+)
+def test_bad_bodies_are_problems_naming_the_field(
+    client: TestClient, base: str, body: dict, field: str
+) -> None:
+    problem(client.put(f"{base}/assets/a", json=body), 400 if field not in ("id",) else 422, field)
+    problem(client.get(f"{base}/assets/a"), 404)  # nothing half-written
+
+
+def test_invalid_json_and_wrong_content(client: TestClient, base: str) -> None:
+    problem(
+        client.put(f"{base}/assets/a", content=b"{nope", headers={"content-type": "application/json"}), 400
+    )
+    problem(
+        client.put(f"{base}/assets/a", content=b"[1,2]", headers={"content-type": "application/json"}), 400
+    )
+
+
+def test_ids_and_tenants_are_checked(client: TestClient, base: str) -> None:
+    problem(client.put(f"{base}/assets/{'x' * 513}", json={"type": "x"}), 422, "id")
+    problem(client.put(f"{base}/assets/{quote(chr(7))}", json={"type": "x"}), 422, "id")
+    problem(client.get("/api/v1/Not_A_Tenant!/assets"), 400, "tenant")
+    problem(client.get(f"/api/v1/{'t' * 64}/assets"), 400, "tenant")
+
+
+def test_body_over_the_limit_is_413(client: TestClient, base: str) -> None:
+    big = b'{"type": "x", "description": "' + b"d" * (3 * 1024 * 1024) + b'"}'
+    problem(client.put(f"{base}/assets/a", content=big, headers={"content-type": "application/json"}), 413)
+    problem(client.get(f"{base}/assets/a"), 404)
+
+
+def test_page_size_is_bounded(client: TestClient, base: str) -> None:
+    problem(client.get(f"{base}/assets", params={"size": 5000}), 400, "size")
+    problem(client.get(f"{base}/assets", params={"page": 0}), 400, "page")
+
+
+def test_asset_types_health_ready_and_schema(client: TestClient, base: str) -> None:
+    types = client.get(f"{base}/asset-types").json()
+    by_name = {t["name"]: t for t in types}
+    assert by_name["Table"]["metadataFields"] == ["system", "database", "schema"]
+    assert by_name["VM"]["metadataFields"] == ["provider", "region", "state"]
+    assert by_name["External"]["type"] == "io.kestra.core.models.assets.External"
+    assert client.get("/health").json()["status"] == "UP"
+    assert client.get("/ready").json()["status"] == "UP"
+    schema = client.get("/schema/openapi.json").json()
+    assert "/api/v1/{tenant}/assets/{id}" in schema["paths"]
