@@ -15,9 +15,12 @@ from litestar.types import Receive, Scope, Send
 from app import __version__
 from app.api import problems
 from app.api.assets import AssetController, AssetTypeController
-from app.api.deps import provide_scope, provide_store
+from app.api.deps import provide_renderer, provide_scope, provide_store
+from app.api.executions import ExecutionController
+from app.api.flows import FlowController
 from app.api.health import health, ready
 from app.api.paths import keep_encoded_separators
+from app.domain.templating import Renderer
 from app.settings import Settings
 from app.store import open_store
 from app.store.base import GraphStore
@@ -37,7 +40,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     """Build the app. A `store` passed in is used and left open; otherwise one is opened from `settings`
     at start-up and closed at shutdown."""
     settings = settings or Settings()
-    state = State({"settings": settings, "store": store, "auth": None})
+    state = State({"settings": settings, "store": store, "auth": None, "renderer": Renderer()})
 
     def startup(app: Litestar) -> None:
         if app.state.store is None:
@@ -50,10 +53,11 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             app.state.store = None
 
     return LineageApp(
-        route_handlers=[health, ready, AssetController, AssetTypeController],
+        route_handlers=[health, ready, AssetController, AssetTypeController, ExecutionController, FlowController],
         dependencies={
             "store": Provide(provide_store, sync_to_thread=False),
             "caller": Provide(provide_scope, sync_to_thread=False),
+            "renderer": Provide(provide_renderer, sync_to_thread=False),
         },
         plugins=[problems.plugin()],
         state=state,

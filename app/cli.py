@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from app import __version__
-from app.errors import DomainError, SchemaVersionError
 from app.settings import Settings
 
 EXAMPLES = """
@@ -53,9 +52,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from app.asgi import create_app
 
     settings = settings_from(args)
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = create_app(settings)
     uvicorn.run(
         app,

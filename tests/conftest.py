@@ -38,9 +38,7 @@ def neo4j_server() -> Iterator[tuple[str, str, str]]:
 
         docker.from_env(timeout=3).ping()
     except Exception as exc:  # any failure means: no engine to run a container on
-        pytest.skip(
-            f"Neo4j backend skipped: NEO4J_URI is unset and no Docker engine answers ({type(exc).__name__})"
-        )
+        pytest.skip(f"Neo4j backend skipped: NEO4J_URI is unset and no Docker engine answers ({type(exc).__name__})")
     from testcontainers.neo4j import Neo4jContainer
 
     with Neo4jContainer(NEO4J_IMAGE, password="lineage-test") as container:

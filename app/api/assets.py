@@ -17,6 +17,7 @@ from app.domain.assets import Asset, AssetIn, AssetPage
 from app.domain.types import PREDEFINED, AssetType
 from app.errors import InvalidInput
 from app.services import assets as service
+from app.services.usages import UsagePage, asset_usages
 from app.store.base import GraphStore
 
 _PRINTABLE = re.compile(limits.PRINTABLE_PATTERN)
@@ -25,9 +26,7 @@ _PRINTABLE = re.compile(limits.PRINTABLE_PATTERN)
 def asset_id(raw: str) -> str:
     value = decode_segment(raw)
     if not value or len(value) > limits.MAX_ID or not _PRINTABLE.match(value):
-        raise InvalidInput(
-            f"asset id must be 1-{limits.MAX_ID} printable characters (got {len(value)})", field="id"
-        )
+        raise InvalidInput(f"asset id must be 1-{limits.MAX_ID} printable characters (got {len(value)})", field="id")
     return value
 
 
@@ -69,9 +68,7 @@ class AssetController(Controller):
         return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get("/{id:str}", sync_to_thread=True, summary="Get one asset")
-    def get_asset(
-        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]
-    ) -> Asset:
+    def get_asset(self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]) -> Asset:
         return service.get_asset(store, caller, asset_id(id))
 
     @delete(
@@ -108,6 +105,17 @@ class AssetController(Controller):
             type=type, namespace=namespace, metadata=metadata_filters(request), include_deleted=deleted
         )
         return service.list_assets(store, caller, flt, page=page, size=size)
+
+    @get("/{id:str}/usages", sync_to_thread=True, summary="Every execution that read or wrote the asset")
+    def usages(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        id: FromPath[str],
+        page: PageParam = 1,
+        size: SizeParam = limits.DEFAULT_PAGE_SIZE,
+    ) -> UsagePage:
+        return asset_usages(store, caller, asset_id(id), page=page, size=size)
 
 
 class AssetTypeController(Controller):

@@ -10,6 +10,7 @@ from litestar.params import FromPath
 
 from app.domain.access import Scope, open_scope
 from app.domain.limits import TENANT_PATTERN
+from app.domain.templating import Renderer
 from app.errors import BadRequest
 from app.store.base import GraphStore
 
@@ -18,6 +19,10 @@ _TENANT = re.compile(TENANT_PATTERN)
 
 def provide_store(state: State) -> GraphStore:
     return state.store  # type: ignore[no-any-return]
+
+
+def provide_renderer(state: State) -> Renderer:
+    return state.renderer  # type: ignore[no-any-return]
 
 
 def check_tenant(tenant: str) -> str:

@@ -69,10 +69,7 @@ def from_validation(exc: ValidationException) -> ProblemDetailsException:
         field = _field_of(item)
         message = _AT.sub("", str(item.get("message", ""))).strip()
         errors.append({"field": field, "message": message, "source": item.get("source")})
-    if errors:
-        detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors)
-    else:
-        detail = str(exc.detail)
+    detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors) if errors else str(exc.detail)
     extra: dict[str, Any] = {"errors": errors}
     if errors and errors[0]["field"]:
         extra["field"] = errors[0]["field"]

@@ -41,9 +41,7 @@ TypeName = Annotated[
         description="A predefined type such as io.kestra.plugin.ee.assets.Table, or any string.",
     ),
 ]
-MetadataKey = Annotated[
-    str, Meta(min_length=1, max_length=limits.MAX_METADATA_KEY, pattern=limits.PRINTABLE_PATTERN)
-]
+MetadataKey = Annotated[str, Meta(min_length=1, max_length=limits.MAX_METADATA_KEY, pattern=limits.PRINTABLE_PATTERN)]
 _VALUE_SCHEMA = {
     "anyOf": [
         {"type": "string", "maxLength": limits.MAX_METADATA_VALUE},
@@ -56,9 +54,7 @@ _VALUE_SCHEMA = {
 Metadata = Annotated[
     dict[MetadataKey, Any],
     Meta(max_length=limits.MAX_METADATA_KEYS),
-    KwargDefinition(
-        schema_extra={"additionalProperties": _VALUE_SCHEMA, "maxProperties": limits.MAX_METADATA_KEYS}
-    ),
+    KwargDefinition(schema_extra={"additionalProperties": _VALUE_SCHEMA, "maxProperties": limits.MAX_METADATA_KEYS}),
 ]
 DisplayName = Annotated[str, Meta(max_length=limits.MAX_DISPLAY_NAME)]
 Description = Annotated[str, Meta(max_length=limits.MAX_DESCRIPTION, description="Markdown.")]
@@ -102,11 +98,6 @@ class Asset(msgspec.Struct, kw_only=True):
 class AssetPage(msgspec.Struct):
     results: list[Asset]
     total: int
-
-
-def asset_key(tenant: str, asset_id: str) -> str:
-    """The natural key: tenant ids cannot contain `/`, so the first `/` separates tenant from id."""
-    return f"{tenant}/{asset_id}"
 
 
 def canonical_value(value: object) -> str:
@@ -201,7 +192,5 @@ class AssetWrite(msgspec.Struct, kw_only=True, frozen=True):
             "description": self.description,
             "metadata": encode_metadata(self.metadata),
             "metaPairs": meta_pairs(self.metadata),
-            "fingerprint": fingerprint(
-                self.namespace, self.type, self.displayName, self.description, self.metadata
-            ),
+            "fingerprint": fingerprint(self.namespace, self.type, self.displayName, self.description, self.metadata),
         }

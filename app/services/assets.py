@@ -8,7 +8,8 @@ import msgspec
 
 from app.domain import limits
 from app.domain.access import Scope
-from app.domain.assets import Asset, AssetIn, AssetPage, AssetWrite, asset_from_row, asset_key, meta_pair
+from app.domain.assets import Asset, AssetIn, AssetPage, AssetWrite, asset_from_row, meta_pair
+from app.domain.keys import asset_key
 from app.domain.types import equivalent_types
 from app.errors import Forbidden, InvalidInput, NotFound
 from app.store.base import GraphStore, Tx
@@ -67,9 +68,7 @@ def put_asset(store: GraphStore, scope: Scope, asset_id: str, body: AssetIn) -> 
                 raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
             if not scope.can_write(current.namespace):
                 raise Forbidden(f"no editor grant on namespace {current.namespace!r}", field="namespace")
-        rows = tx.run(
-            "asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=now_iso(), **state.params()
-        )
+        rows = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=now_iso(), **state.params())
         return asset_from_row(rows[0]["a"]), not existing
 
     return store.write(work)
@@ -81,12 +80,8 @@ def delete_asset(store: GraphStore, scope: Scope, asset_id: str) -> Asset:
         if current is None:
             raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
         if not scope.can_write(current.namespace):
-            raise Forbidden(
-                f"no editor grant on namespace {current.namespace or '(none)'!r}", field="namespace"
-            )
-        rows = tx.run(
-            "asset_delete", key=asset_key(scope.tenant, asset_id), now=now_iso(), **scope.visibility()
-        )
+            raise Forbidden(f"no editor grant on namespace {current.namespace or '(none)'!r}", field="namespace")
+        rows = tx.run("asset_delete", key=asset_key(scope.tenant, asset_id), now=now_iso(), **scope.visibility())
         return asset_from_row(rows[0]["a"])
 
     return store.write(work)

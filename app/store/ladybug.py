@@ -42,7 +42,7 @@ class StoreFailure(StoreUnavailable):
 
 def _plain(value: Any) -> Any:
     """Turn LadybugDB node and relationship values into plain property dicts, as the Neo4j backend does."""
-    if isinstance(value, dict) and "_label" in value:
+    if isinstance(value, dict) and ("_LABEL" in value or "_label" in value):
         return {k: v for k, v in value.items() if not k.startswith("_")}
     if isinstance(value, list):
         return [_plain(v) for v in value]
@@ -133,9 +133,7 @@ class LadybugStore:
             with self._connection() as conn:
                 self._execute(conn, "BEGIN TRANSACTION", {})
                 try:
-                    result = work(
-                        BoundTx(self.queries, lambda text, params: self._execute(conn, text, params))
-                    )
+                    result = work(BoundTx(self.queries, lambda text, params: self._execute(conn, text, params)))
                 except BaseException:
                     self._execute(conn, "ROLLBACK", {})
                     raise
@@ -205,9 +203,7 @@ class LadybugStore:
         from app.store.ladybug_bulk import copy_from  # only benchmarks and imports need it
 
         with self._write_lock, self._connection() as conn:
-            copy_from(
-                lambda text, params: self._execute(conn, text, params), self.queries, assets, feeds, progress
-            )
+            copy_from(lambda text, params: self._execute(conn, text, params), self.queries, assets, feeds, progress)
 
     def close(self) -> None:
         if self._closed:

@@ -64,12 +64,8 @@ def test_ids_with_slashes_and_percent_signs_round_trip(client: TestClient, base:
 
 def test_list_and_filters(client: TestClient, base: str) -> None:
     client.put(f"{base}/assets/a", json={"type": TABLE, "namespace": "data", "metadata": {"layer": "mart"}})
-    client.put(
-        f"{base}/assets/b", json={"type": TABLE, "namespace": "data", "metadata": {"layer": "staging"}}
-    )
-    client.put(
-        f"{base}/assets/c", json={"type": "AWS_BUCKET", "namespace": "infra", "metadata": {"layer": "mart"}}
-    )
+    client.put(f"{base}/assets/b", json={"type": TABLE, "namespace": "data", "metadata": {"layer": "staging"}})
+    client.put(f"{base}/assets/c", json={"type": "AWS_BUCKET", "namespace": "infra", "metadata": {"layer": "mart"}})
     r = client.get(f"{base}/assets", params={"metadata.layer": "mart", "type": TABLE})
     assert r.status_code == 200 and r.json()["total"] == 1 and r.json()["results"][0]["id"] == "a"
     r = client.get(f"{base}/assets", params={"namespace": "data", "size": 1, "page": 2})
@@ -100,20 +96,14 @@ def test_soft_delete_and_revive(client: TestClient, base: str) -> None:
         ({"type": "x", "id": "other"}, "id"),
     ],
 )
-def test_bad_bodies_are_problems_naming_the_field(
-    client: TestClient, base: str, body: dict, field: str
-) -> None:
+def test_bad_bodies_are_problems_naming_the_field(client: TestClient, base: str, body: dict, field: str) -> None:
     problem(client.put(f"{base}/assets/a", json=body), 400 if field not in ("id",) else 422, field)
     problem(client.get(f"{base}/assets/a"), 404)  # nothing half-written
 
 
 def test_invalid_json_and_wrong_content(client: TestClient, base: str) -> None:
-    problem(
-        client.put(f"{base}/assets/a", content=b"{nope", headers={"content-type": "application/json"}), 400
-    )
-    problem(
-        client.put(f"{base}/assets/a", content=b"[1,2]", headers={"content-type": "application/json"}), 400
-    )
+    problem(client.put(f"{base}/assets/a", content=b"{nope", headers={"content-type": "application/json"}), 400)
+    problem(client.put(f"{base}/assets/a", content=b"[1,2]", headers={"content-type": "application/json"}), 400)
 
 
 def test_ids_and_tenants_are_checked(client: TestClient, base: str) -> None:

@@ -44,9 +44,7 @@ def test_put_then_get_round_trips_every_field(store: GraphStore, tenant: str) ->
 def test_type_spellings_are_one_type(store: GraphStore, tenant: str) -> None:
     asset, _ = put(store, tenant, "t", type="io.kestra.core.models.assets.Table")
     assert asset.type == TABLE
-    page = svc.list_assets(
-        store, open_scope(tenant), svc.AssetFilter(type="io.kestra.core.models.assets.Table")
-    )
+    page = svc.list_assets(store, open_scope(tenant), svc.AssetFilter(type="io.kestra.core.models.assets.Table"))
     assert [a.id for a in page.results] == ["t"]
 
 

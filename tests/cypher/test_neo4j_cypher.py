@@ -59,9 +59,7 @@ def neo4j_files() -> list[dict[str, object]]:
     for path in dialect_files("neo4j"):
         if is_ddl(path):
             for i, statement in enumerate(split_statements(path.read_text())):
-                files.append(
-                    {"path": f"{path.relative_to(CYPHER_DIR)}#{i + 1}", "text": statement, "parameters": {}}
-                )
+                files.append({"path": f"{path.relative_to(CYPHER_DIR)}#{i + 1}", "text": statement, "parameters": {}})
             continue
         query = parse_file(path, "neo4j")
         params = {name: SAMPLES[p.type] for name, p in query.params.items()}

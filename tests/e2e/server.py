@@ -31,8 +31,17 @@ class Server:
         self.log = data_dir.parent / f"server-{self.port}.log"
 
     def start(self, timeout: float = 30.0) -> Server:
-        cmd = [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port),
-               "--data-dir", str(self.data_dir), *self.extra]
+        cmd = [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+            *self.extra,
+        ]
         self._log = self.log.open("ab")
         self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=self.env)
         deadline = time.monotonic() + timeout

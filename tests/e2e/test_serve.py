@@ -12,8 +12,13 @@ from tests.e2e.server import Server
 
 def test_serve_logs_backend_and_keeps_data_across_restart(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    asset = {"type": "io.kestra.plugin.ee.assets.Table", "namespace": "company.team",
-             "displayName": "Trips", "description": "All trips", "metadata": {"database": "sqlite"}}
+    asset = {
+        "type": "io.kestra.plugin.ee.assets.Table",
+        "namespace": "company.team",
+        "displayName": "Trips",
+        "description": "All trips",
+        "metadata": {"database": "sqlite"},
+    }
     with Server(data) as server:
         put = httpx.put(f"{server.url}/api/v1/main/assets/trips", json=asset)
         assert put.status_code == 201

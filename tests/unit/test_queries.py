@@ -29,9 +29,12 @@ def test_declared_and_used_parameters_must_agree(tmp_path: Path) -> None:
 
 
 def test_ladybug_casts_nullable_and_list_parameters_only(tmp_path: Path) -> None:
-    path = write(tmp_path, "q.cypher",
-                 "// q\n// :param a string?\n// :param b list<string>\n// :param c integer\n"
-                 "MATCH (x) WHERE x.p = $a AND x.q IN $b RETURN x LIMIT $c")
+    path = write(
+        tmp_path,
+        "q.cypher",
+        "// q\n// :param a string?\n// :param b list<string>\n// :param c integer\n"
+        "MATCH (x) WHERE x.p = $a AND x.q IN $b RETURN x LIMIT $c",
+    )
     lb = parse_file(path, "ladybug")
     assert "CAST($a AS STRING)" in lb.text and "CAST($b AS STRING[])" in lb.text and "LIMIT $c" in lb.text
     neo = parse_file(path, "neo4j")

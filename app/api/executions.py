@@ -1,0 +1,45 @@
+"""`/api/v1/{tenant}/executions`: record what an execution read and wrote; read it back."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from app.domain.access import Scope
+from app.domain.executions import ExecutionIn, ExecutionRecord
+from app.domain.templating import Renderer
+from app.services import executions as service
+from app.store.base import GraphStore
+
+
+class ExecutionController(Controller):
+    path = "/api/v1/{tenant:str}/executions"
+    tags = ["executions"]
+
+    @post(
+        "/",
+        sync_to_thread=True,
+        status_code=HTTP_201_CREATED,
+        summary="Record an execution",
+        description="Send the flow YAML (`flow`) with `inputs`, or name a stored flow (`namespace`, `flowId`, "
+        "optional `revision`), or give resolved `taskRuns`. 201 when recorded, 200 when this execution id "
+        "was already recorded with the same content (nothing changes), 409 when with other content.",
+    )
+    def record(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        renderer: NamedDependency[Renderer],
+        data: JSONBody[ExecutionIn],
+    ) -> Response[ExecutionRecord]:
+        plan = service.plan_execution(store, caller, data, renderer)
+        record, created = service.record_execution(store, caller, plan)
+        return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @get("/{id:str}", sync_to_thread=True, summary="An execution as recorded")
+    def get_one(
+        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]
+    ) -> ExecutionRecord:
+        return service.get_execution(store, caller, id)

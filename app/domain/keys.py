@@ -1,0 +1,33 @@
+"""Natural keys of every node, in one place.
+
+Tenant ids cannot contain `/`, so `tenant/id` is unambiguous for assets and executions; keys built from
+several free-form parts are JSON arrays, which are unambiguous whatever the parts contain.
+"""
+
+from __future__ import annotations
+
+import json
+
+
+def _compound(*parts: object) -> str:
+    return json.dumps(parts, ensure_ascii=False, separators=(",", ":"))
+
+
+def asset_key(tenant: str, asset_id: str) -> str:
+    return f"{tenant}/{asset_id}"
+
+
+def execution_key(tenant: str, execution_id: str) -> str:
+    return f"{tenant}/{execution_id}"
+
+
+def flow_key(tenant: str, namespace: str, flow_id: str) -> str:
+    return _compound(tenant, namespace, flow_id)
+
+
+def flow_revision_key(tenant: str, namespace: str, flow_id: str, revision: int) -> str:
+    return _compound(tenant, namespace, flow_id, revision)
+
+
+def task_slot_key(tenant: str, namespace: str, flow_id: str, task_id: str, value: str) -> str:
+    return _compound(tenant, namespace, flow_id, task_id, value)

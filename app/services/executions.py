@@ -1,0 +1,319 @@
+"""Recording executions: resolve what a flow run read and wrote, then store it in one transaction.
+
+One execution is one write transaction: the execution node, every asset it creates or updates, every
+READ / WROTE / FEEDS edge and the current-lineage bookkeeping commit together or not at all. The execution
+key is unique in the database, so posting the same execution twice, or twice at once, records it once.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import msgspec
+
+from app.domain.access import Scope
+from app.domain.assets import AssetWrite
+from app.domain.executions import (
+    ExecutionIn,
+    ExecutionPlan,
+    ExecutionRecord,
+    ResolvedAsset,
+    TaskRunRecord,
+    fingerprint_plan,
+    literal_task_runs,
+    new_execution_id,
+    normalize_dates,
+    resolve_flow,
+)
+from app.domain.flows import FLOW_ID_PATTERN, NAMESPACE_PATTERN, parse_flow
+from app.domain.keys import asset_key, execution_key, flow_key, task_slot_key
+from app.domain.templating import Renderer
+from app.domain.types import EXTERNAL
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.services.flows import load_flow
+from app.services.lineage_state import demote
+from app.store.base import GraphStore, Tx
+from app.timeutil import now_iso
+
+
+def _check_flow_identity(namespace: str | None, flow_id: str | None) -> tuple[str, str]:
+    if not namespace:
+        raise InvalidInput("namespace: required with flowId (or send the flow YAML in `flow`)", field="namespace")
+    if not flow_id:
+        raise InvalidInput("flowId: required with namespace (or send the flow YAML in `flow`)", field="flowId")
+    if not NAMESPACE_PATTERN.match(namespace) or len(namespace) > 256:
+        raise InvalidInput(f"namespace: {namespace!r} is not a valid namespace", field="namespace")
+    if not FLOW_ID_PATTERN.match(flow_id):
+        raise InvalidInput(f"flowId: {flow_id!r} is not a valid flow id", field="flowId")
+    return namespace, flow_id
+
+
+def plan_execution(store: GraphStore, scope: Scope, body: ExecutionIn, renderer: Renderer) -> ExecutionPlan:
+    """Resolve a request into the task runs and assets it records (no writes)."""
+    now = now_iso()
+    execution_id = body.id or new_execution_id()
+    start, end = normalize_dates(body.startDate, body.endDate, now)
+    if body.flow is not None and body.taskRuns is not None:
+        raise InvalidInput("flow: give either the flow YAML or resolved taskRuns, not both", field="flow")
+    notes: list[str] = []
+    task_ids: list[str] | None = None
+    if body.taskRuns is not None:
+        namespace, flow_id = _check_flow_identity(body.namespace, body.flowId)
+        runs = literal_task_runs(body.taskRuns)
+        stored_inputs, labels, revision = dict(body.inputs), dict(body.labels), body.revision
+    else:
+        if body.flow is not None:
+            flow = parse_flow(body.flow)
+            for name, given in (("namespace", body.namespace), ("flowId", body.flowId)):
+                actual = flow.namespace if name == "namespace" else flow.id
+                if given is not None and given != actual:
+                    raise InvalidInput(f"{name}: {given!r} differs from the flow's {actual!r}", field=name)
+            revision = body.revision
+        else:
+            namespace, flow_id = _check_flow_identity(body.namespace, body.flowId)
+            flow, revision = load_flow(store, scope, namespace, flow_id, body.revision)
+        runs, stored_inputs, labels, notes = resolve_flow(
+            flow,
+            execution_id=execution_id,
+            given_inputs=body.inputs,
+            labels=body.labels,
+            state=body.state,
+            start_date=start,
+            revision=revision,
+            renderer=renderer,
+        )
+        namespace, flow_id, task_ids = flow.namespace, flow.id, flow.task_ids()
+    return ExecutionPlan(
+        id=execution_id,
+        namespace=namespace,
+        flowId=flow_id,
+        revision=revision,
+        state=body.state,
+        startDate=start,
+        endDate=end,
+        inputs=stored_inputs,
+        labels=labels,
+        taskRuns=runs,
+        notes=notes,
+        taskIds=task_ids,
+        startGiven=body.startDate is not None,
+    )
+
+
+def _merge_output(current: dict[str, Any] | None, decls: list[ResolvedAsset], default_namespace: str) -> AssetWrite:
+    """Declared fields win; declared metadata merges into the existing keys."""
+    if current is not None:
+        namespace, type_ = current.get("namespace") or "", current.get("type")
+        display, description = current.get("displayName"), current.get("description")
+        metadata = json.loads(current.get("metadata") or "{}")
+    else:
+        namespace, type_, display, description, metadata = "", None, None, None, {}
+    for d in decls:
+        namespace = d.namespace or namespace
+        type_ = d.type or type_
+        display = d.displayName if d.displayName is not None else display
+        description = d.description if d.description is not None else description
+        metadata = {**metadata, **d.metadata}
+    if current is None and not namespace:
+        namespace = default_namespace
+    return AssetWrite(
+        namespace=namespace, type=type_ or EXTERNAL, displayName=display, description=description, metadata=metadata
+    )
+
+
+def _unique(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))
+
+
+def _document(scope: Scope, plan: ExecutionPlan, recorded: str) -> ExecutionRecord:
+    return ExecutionRecord(
+        tenantId=scope.tenant,
+        id=plan.id,
+        namespace=plan.namespace,
+        flowId=plan.flowId,
+        flowRevision=plan.revision,
+        state=plan.state,
+        startDate=plan.startDate,
+        endDate=plan.endDate,
+        recorded=recorded,
+        inputs=plan.inputs,
+        labels=plan.labels,
+        notes=plan.notes,
+        taskRuns=[
+            TaskRunRecord(
+                taskId=r.taskId,
+                value=r.value or None,
+                inputs=_unique([a.id for a in r.inputs]),
+                outputs=_unique([a.id for a in r.outputs]),
+            )
+            for r in plan.taskRuns
+        ],
+    )
+
+
+def _existing(props: dict[str, Any], fingerprint: str) -> tuple[ExecutionRecord, bool]:
+    if props.get("fingerprint") != fingerprint:
+        raise Conflict(
+            f"execution {props['id']!r} was already recorded with different content; "
+            "an execution id is recorded once (post the same content again to get it back)",
+            field="id",
+        )
+    return msgspec.json.decode(props["document"], type=ExecutionRecord), False
+
+
+def _write(tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str) -> tuple[ExecutionRecord, bool]:
+    tenant = scope.tenant
+    ekey = execution_key(tenant, plan.id)
+    rows = tx.run("execution_get", key=ekey)
+    if rows:
+        return _existing(rows[0]["e"], fingerprint)
+    now = now_iso()
+    fkey = flow_key(tenant, plan.namespace, plan.flowId)
+    flow_rows = tx.run("flow_get", key=fkey)
+    latest_tasks = set(flow_rows[0]["f"].get("taskIds") or []) if flow_rows else None
+
+    outputs: dict[str, list[ResolvedAsset]] = {}
+    inputs: dict[str, ResolvedAsset] = {}
+    for run in plan.taskRuns:
+        for o in run.outputs:
+            outputs.setdefault(o.id, []).append(o)
+        for i in run.inputs:
+            inputs.setdefault(i.id, i)
+
+    for asset_id, decls in outputs.items():
+        key = asset_key(tenant, asset_id)
+        row = tx.run("asset_claim", key=key, tenantId=tenant, id=asset_id, now=now, executionId=plan.id)[0]
+        current = None if row["fresh"] else row["a"]
+        if current is not None and not scope.can_write(current.get("namespace")):
+            raise Forbidden(
+                f"asset {asset_id!r} is in namespace {current.get('namespace') or '(none)'!r}, "
+                "where this token cannot write",
+                field="taskRuns",
+            )
+        state = _merge_output(current, decls, plan.namespace)
+        if not scope.can_write(state.namespace):
+            raise Forbidden(
+                f"asset {asset_id!r} would be written to namespace {state.namespace!r}, where this token cannot write",
+                field="taskRuns",
+            )
+        tx.run("asset_record_output", key=key, now=now, executionId=plan.id, **state.params())
+
+    for asset_id, decl in inputs.items():
+        if asset_id in outputs:
+            continue
+        key = asset_key(tenant, asset_id)
+        if tx.run("asset_get", key=key, allNamespaces=True, namespaces=[]):
+            continue  # an input that exists keeps its type, metadata and namespace
+        state = AssetWrite(
+            namespace=decl.namespace or plan.namespace,
+            type=decl.type or EXTERNAL,
+            displayName=decl.displayName,
+            description=decl.description,
+            metadata=dict(decl.metadata),
+        )
+        if not scope.can_write(state.namespace):
+            raise Forbidden(
+                f"input {asset_id!r} would be created in namespace {state.namespace!r}, where this token cannot write",
+                field="taskRuns",
+            )
+        tx.run("asset_ensure_input", key=key, tenantId=tenant, id=asset_id, now=now, **state.params())
+
+    document = _document(scope, plan, now)
+    tx.run(
+        "execution_create",
+        key=ekey,
+        tenantId=tenant,
+        id=plan.id,
+        namespace=plan.namespace,
+        flowId=plan.flowId,
+        flowRevision=plan.revision,
+        state=plan.state,
+        startDate=plan.startDate,
+        endDate=plan.endDate,
+        recorded=now,
+        fingerprint=fingerprint,
+        document=msgspec.json.encode(document).decode(),
+    )
+
+    for run in plan.taskRuns:
+        current = _take_slot(tx, tenant, plan, fkey, ekey, run.taskId, run.value, latest_tasks)
+        common = {
+            "executionKey": ekey,
+            "executionId": plan.id,
+            "namespace": plan.namespace,
+            "flowId": plan.flowId,
+            "taskId": run.taskId,
+            "value": run.value,
+            "date": plan.startDate,
+            "current": current,
+        }
+        in_ids = _unique([a.id for a in run.inputs])
+        out_ids = _unique([a.id for a in run.outputs])
+        for i in in_ids:
+            tx.run("read_create", assetKey=asset_key(tenant, i), **common)
+        for o in out_ids:
+            tx.run("wrote_create", assetKey=asset_key(tenant, o), **common)
+        for i in in_ids:
+            for o in out_ids:
+                tx.run("feeds_create", sourceKey=asset_key(tenant, i), targetKey=asset_key(tenant, o), **common)
+    return document, True
+
+
+def _take_slot(
+    tx: Tx,
+    tenant: str,
+    plan: ExecutionPlan,
+    fkey: str,
+    ekey: str,
+    task_id: str,
+    value: str,
+    latest_tasks: set[str] | None,
+) -> bool:
+    """Whether this task run's edges are current; makes it the slot's latest execution when it is."""
+    if latest_tasks is not None and task_id not in latest_tasks:
+        return False  # the stored flow's latest revision no longer has this task
+    skey = task_slot_key(tenant, plan.namespace, plan.flowId, task_id, value)
+    rows = tx.run("task_slot_get", key=skey)
+    if rows:
+        slot = rows[0]["s"]
+        if slot["executionKey"] == ekey:
+            return True
+        if (plan.startDate, ekey) <= (slot["date"], slot["executionKey"]):
+            return False  # an execution that started later is already recorded for this slot
+        demote(tx, slot["executionKey"], task_id, value)
+    tx.run(
+        "task_slot_put",
+        key=skey,
+        tenantId=tenant,
+        flowKey=fkey,
+        namespace=plan.namespace,
+        flowId=plan.flowId,
+        taskId=task_id,
+        value=value,
+        executionKey=ekey,
+        date=plan.startDate,
+    )
+    return True
+
+
+def record_execution(store: GraphStore, scope: Scope, plan: ExecutionPlan) -> tuple[ExecutionRecord, bool]:
+    """Record once; returns (execution, whether this call recorded it)."""
+    if not scope.can_write(plan.namespace):
+        raise Forbidden(f"no editor grant on namespace {plan.namespace!r}", field="namespace")
+    fingerprint = fingerprint_plan(plan)
+    try:
+        return store.write(lambda tx: _write(tx, scope, plan, fingerprint))
+    except Conflict:
+        # A concurrent request recorded the same execution first; answer as a replay would.
+        rows = store.read(lambda tx: tx.run("execution_get", key=execution_key(scope.tenant, plan.id)))
+        if not rows:
+            raise
+        return _existing(rows[0]["e"], fingerprint)
+
+
+def get_execution(store: GraphStore, scope: Scope, execution_id: str) -> ExecutionRecord:
+    rows = store.read(lambda tx: tx.run("execution_get", key=execution_key(scope.tenant, execution_id)))
+    if not rows or not scope.can_read(rows[0]["e"].get("namespace")):
+        raise NotFound(f"execution {execution_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+    return msgspec.json.decode(rows[0]["e"]["document"], type=ExecutionRecord)
