@@ -19,6 +19,7 @@ from app.api.deps import provide_renderer, provide_scope, provide_store
 from app.api.executions import ExecutionController
 from app.api.flows import FlowController
 from app.api.health import health, ready
+from app.api.lineage import LineageController
 from app.api.paths import keep_encoded_separators
 from app.domain.templating import Renderer
 from app.settings import Settings
@@ -53,7 +54,15 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             app.state.store = None
 
     return LineageApp(
-        route_handlers=[health, ready, AssetController, AssetTypeController, ExecutionController, FlowController],
+        route_handlers=[
+            health,
+            ready,
+            AssetController,
+            AssetTypeController,
+            ExecutionController,
+            FlowController,
+            LineageController,
+        ],
         dependencies={
             "store": Provide(provide_store, sync_to_thread=False),
             "caller": Provide(provide_scope, sync_to_thread=False),

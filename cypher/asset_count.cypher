@@ -12,5 +12,5 @@ WHERE a.tenantId = $tenantId
   AND ($namespace IS NULL OR a.namespace = $namespace OR a.namespace STARTS WITH ($namespace + '.'))
   AND all(p IN $metaPairs WHERE p IN a.metaPairs)
   AND ($includeDeleted OR a.deleted = false)
-  AND ($allNamespaces OR any(p IN $namespaces WHERE a.namespace = p OR a.namespace STARTS WITH (p + '.')))
+  AND ($allNamespaces OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.')))
 RETURN count(a) AS total

@@ -4,7 +4,7 @@
 // :param allNamespaces boolean
 // :param namespaces list<string>
 MATCH (a:Asset {key: $key})
-WHERE $allNamespaces OR any(p IN $namespaces WHERE a.namespace = p OR a.namespace STARTS WITH (p + '.'))
+WHERE $allNamespaces OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.'))
 WITH a, a.deleted AS wasDeleted
 SET a.deleted = true,
     a.updated = CASE WHEN wasDeleted THEN a.updated ELSE $now END,

@@ -3,5 +3,5 @@
 // :param allNamespaces boolean
 // :param namespaces list<string>
 MATCH (a:Asset {key: $key})
-WHERE $allNamespaces OR any(p IN $namespaces WHERE a.namespace = p OR a.namespace STARTS WITH (p + '.'))
+WHERE $allNamespaces OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.'))
 RETURN a

@@ -6,6 +6,6 @@
 MATCH (f:Flow)
 WHERE f.tenantId = $tenantId
   AND ($namespace IS NULL OR f.namespace = $namespace OR f.namespace STARTS WITH ($namespace + '.'))
-  AND ($allNamespaces OR any(p IN $namespaces WHERE f.namespace = p OR f.namespace STARTS WITH (p + '.')))
+  AND ($allNamespaces OR any(g IN $namespaces WHERE f.namespace = g OR f.namespace STARTS WITH (g + '.')))
 RETURN f
 ORDER BY f.namespace, f.id

@@ -92,6 +92,5 @@ class BoundTx:
         self._execute = execute
 
     def run(self, name: str, /, **params: Any) -> list[Row]:
-        query = self._queries[name]
-        query.check_args(params)
-        return self._execute(query.text, params)
+        text, args = self._queries[name].bind(params)
+        return self._execute(text, args)

@@ -7,6 +7,12 @@ never uses, so a typo is found before the first request rather than by it.
 
 Header lines look like ``// :param name type`` where type is one of `string`, `integer`, `float`,
 `boolean`, `list<string>`, `map`, `list<map>`, optionally followed by `?` when null is allowed.
+
+Both databases want the bounds of a variable-length pattern as literals (`SHORTEST 1..5`, `->{1,5}`), and a
+bound given as a parameter cannot prune the search. So a file may declare ``// :literal maxDepth 1..100``
+and write `{{maxDepth}}` where the bound goes: the value is passed like a parameter, must be an integer in
+the declared range (anything else raises), and is written into the query text. Nothing else is ever
+interpolated; user input still reaches the database only as parameters.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ DIALECTS = ("ladybug", "neo4j")
 
 _PARAM_DECL = re.compile(r"^//\s*:param\s+([A-Za-z_][A-Za-z0-9_]*)\s+([a-z<>]+)(\?)?\s*$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_LITERAL_DECL = re.compile(r"^//\s*:literal\s+([A-Za-z_][A-Za-z0-9_]*)\s+(\d+)\.\.(\d+)\s*$")
+_LITERAL_USE = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
 _TYPES = {"string", "integer", "float", "boolean", "list<string>", "map", "list<map>"}
 
 # LadybugDB binds a parameter's type from its value; a null or an empty list has none, so typed
@@ -47,6 +55,13 @@ class Param:
 
 
 @dataclass(frozen=True)
+class Literal:
+    name: str
+    low: int
+    high: int
+
+
+@dataclass(frozen=True)
 class Query:
     name: str
     dialect: str
@@ -55,15 +70,34 @@ class Query:
     text: str  # what the backend runs (for LadybugDB, with casts applied)
     params: dict[str, Param] = field(default_factory=dict)
     summary: str = ""
+    literals: dict[str, Literal] = field(default_factory=dict)
 
     def check_args(self, args: dict[str, object]) -> None:
         """Fail loudly when code passes other parameters than the file declares."""
-        given, declared = set(args), set(self.params)
+        given, declared = set(args), set(self.params) | set(self.literals)
         if given != declared:
             raise TypeError(
                 f"{self.path.name}: expected parameters {sorted(declared)}, got {sorted(given)}"
                 f" (missing {sorted(declared - given)}, unexpected {sorted(given - declared)})"
             )
+
+    def bind(self, args: dict[str, object]) -> tuple[str, dict[str, object]]:
+        """The text to run and the parameters to send, literals written in after range checks."""
+        self.check_args(args)
+        if not self.literals:
+            return self.text, args
+        values: dict[str, int] = {}
+        for name, lit in self.literals.items():
+            value = args[name]
+            if type(value) is not int or not lit.low <= value <= lit.high:
+                raise ValueError(f"{self.path.name}: literal {name} must be an int in {lit.low}..{lit.high}")
+            values[name] = value
+        text = _LITERAL_USE.sub(lambda m: str(values[m.group(1)]), self.text)
+        return text, {k: v for k, v in args.items() if k not in self.literals}
+
+    def lint_text(self) -> str:
+        """The source with every literal at its largest value (what the Neo4j check parses)."""
+        return _LITERAL_USE.sub(lambda m: str(self.literals[m.group(1)].high), self.source)
 
 
 def _strip_comments(text: str) -> str:
@@ -73,12 +107,18 @@ def _strip_comments(text: str) -> str:
 def parse_file(path: Path, dialect: str) -> Query:
     raw = path.read_text(encoding="utf-8")
     params: dict[str, Param] = {}
+    literals: dict[str, Literal] = {}
     summary_lines: list[str] = []
     for line in raw.splitlines():
         stripped = line.strip()
         if not stripped.startswith("//"):
             continue
-        if ":param" in stripped:
+        if ":literal" in stripped:
+            lm = _LITERAL_DECL.match(stripped)
+            if not lm:
+                raise CypherFileError(f"{path}: malformed literal declaration {stripped!r}")
+            literals[lm.group(1)] = Literal(lm.group(1), int(lm.group(2)), int(lm.group(3)))
+        elif ":param" in stripped:
             m = _PARAM_DECL.match(stripped)
             if not m:
                 raise CypherFileError(f"{path}: malformed parameter declaration {stripped!r}")
@@ -88,7 +128,7 @@ def parse_file(path: Path, dialect: str) -> Query:
             if name in params:
                 raise CypherFileError(f"{path}: parameter ${name} declared twice")
             params[name] = Param(name, type_, optional)
-        elif not params:
+        elif not params and not literals:
             summary_lines.append(stripped.lstrip("/ ").strip())
     body = _strip_comments(raw).strip()
     if not body:
@@ -98,11 +138,16 @@ def parse_file(path: Path, dialect: str) -> Query:
         raise CypherFileError(f"{path}: uses undeclared parameters {sorted(used - set(params))}")
     if set(params) - used:
         raise CypherFileError(f"{path}: declares unused parameters {sorted(set(params) - used)}")
+    used_literals = set(_LITERAL_USE.findall(body))
+    if used_literals != set(literals):
+        raise CypherFileError(
+            f"{path}: literals used {sorted(used_literals)} differ from those declared {sorted(literals)}"
+        )
     text = body.rstrip().rstrip(";")
     if dialect == "ladybug":
         text = _ladybug_casts(text, params)
     summary = " ".join(s for s in summary_lines if s).strip()
-    return Query(path.stem, dialect, path, raw, text, params, summary)
+    return Query(path.stem, dialect, path, raw, text, params, summary, literals)
 
 
 def _ladybug_casts(text: str, params: dict[str, Param]) -> str:

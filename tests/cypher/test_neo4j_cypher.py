@@ -63,7 +63,7 @@ def neo4j_files() -> list[dict[str, object]]:
             continue
         query = parse_file(path, "neo4j")
         params = {name: SAMPLES[p.type] for name, p in query.params.items()}
-        files.append({"path": str(path.relative_to(CYPHER_DIR)), "text": query.source, "parameters": params})
+        files.append({"path": str(path.relative_to(CYPHER_DIR)), "text": query.lint_text(), "parameters": params})
     return files
 
 

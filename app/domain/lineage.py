@@ -1,0 +1,127 @@
+"""Shapes of lineage answers (impact, upstream, subgraph) and the parameters of a traversal."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+
+from app.errors import InvalidInput
+from app.timeutil import normalize_iso
+
+#: Deepest traversal answered; LadybugDB's variable-length patterns are configured to match (ladybug.py).
+MAX_DEPTH = 100
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1_000
+DEFAULT_NODE_CAP = 500
+MAX_NODE_CAP = 5_000
+
+
+class Traversal(msgspec.Struct, kw_only=True, frozen=True):
+    """Which lineage edges a search walks: current ones (default), every one (`history`), or those of
+    executions that started within [after, before)."""
+
+    depth: int = MAX_DEPTH
+    history: bool = False
+    after: str | None = None
+    before: str | None = None
+
+    @classmethod
+    def build(cls, depth: int | None, history: bool, after: str | None, before: str | None) -> Traversal:
+        if depth is not None and not 1 <= depth <= MAX_DEPTH:
+            raise InvalidInput(f"depth must be between 1 and {MAX_DEPTH}", field="depth")
+        window = {}
+        for name, value in (("after", after), ("before", before)):
+            if value is not None:
+                try:
+                    window[name] = normalize_iso(value)
+                except ValueError as exc:
+                    raise InvalidInput(f"{name}: not an ISO 8601 date-time", field=name) from exc
+        if "after" in window and "before" in window and window["after"] >= window["before"]:
+            raise InvalidInput("after must be earlier than before", field="after")
+        # A time window looks at every execution in it, not only the latest of each task.
+        return cls(
+            depth=depth or MAX_DEPTH,
+            history=history or bool(window),
+            after=window.get("after"),
+            before=window.get("before"),
+        )
+
+    def params(self, max_depth: int | None = None) -> dict[str, Any]:
+        """Parameters of the traversal queries; `max_depth` narrows the search below `depth` when the
+        caller knows the answer lies closer (a page of the results)."""
+        depth = min(self.depth, max_depth) if max_depth else self.depth
+        return {"history": self.history, "after": self.after, "before": self.before, "maxDepth": depth}
+
+
+class Hop(msgspec.Struct, kw_only=True, omit_defaults=True, rename={"source": "from", "target": "to"}):
+    """One step of a route: the task run that turned `from` into `to`."""
+
+    source: str | None
+    target: str | None
+    flowId: str | None = None
+    namespace: str | None = None
+    taskId: str | None = None
+    executionId: str | None = None
+    value: str | None = None
+    date: str | None = None
+    redacted: bool = False
+
+
+class ImpactItem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    distance: int
+    id: str | None = None
+    type: str | None = None
+    namespace: str | None = None
+    displayName: str | None = None
+    deleted: bool = False
+    via: list[Hop] | None = None
+    redacted: bool = False
+
+
+class ImpactPage(msgspec.Struct, kw_only=True):
+    asset: str
+    direction: Literal["downstream", "upstream"]
+    depth: int
+    history: bool
+    total: int
+    page: int
+    size: int
+    results: list[ImpactItem]
+    after: str | None = None
+    before: str | None = None
+
+
+class GraphNode(msgspec.Struct, kw_only=True, omit_defaults=True):
+    key: str  # unique in this answer: "asset:<id>", "run:<execution>/<task>/<value>", "redacted:<n>"
+    kind: Literal["asset", "execution"]
+    type: str | None = None  # the asset type, or "execution"
+    id: str | None = None
+    namespace: str | None = None
+    displayName: str | None = None
+    deleted: bool = False
+    distance: int | None = None
+    side: Literal["center", "upstream", "downstream", "both"] | None = None
+    executionId: str | None = None
+    flowId: str | None = None
+    taskId: str | None = None
+    value: str | None = None
+    date: str | None = None
+    redacted: bool = False
+
+
+class GraphEdge(msgspec.Struct, kw_only=True):
+    source: str
+    target: str
+    type: Literal["READ", "WROTE"]
+
+
+class LineageGraph(msgspec.Struct, kw_only=True):
+    asset: str
+    direction: Literal["both", "up", "down"]
+    depth: int
+    history: bool
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+    truncated: bool
+    impactCount: int | None = None

@@ -1,0 +1,29 @@
+// Which assets are upstream of this asset (read by executions that wrote it,
+// transitively), each once, at its fewest hops: one page, ordered by distance, visible before redacted, then
+// id. Assets in namespaces the caller cannot see keep their place and distance, with every other field null.
+// Same search as upstream_distances.cypher; `maxDepth` only needs to reach the page's last distance.
+// :param key string
+// :param history boolean
+// :param after string?
+// :param before string?
+// :literal maxDepth 1..100
+// :param types list<string>
+// :param namespace string?
+// :param allNamespaces boolean
+// :param namespaces list<string>
+// :param skip integer
+// :param limit integer
+MATCH (s:Asset {key: $key})
+MATCH p = ANY SHORTEST (s)<-[f:FEEDS WHERE ($history OR f.current) AND ($after IS NULL OR f.date >= $after)
+                                            AND ($before IS NULL OR f.date < $before)]-{1,{{maxDepth}}}(t:Asset)
+WHERE t.key <> $key
+WITH t, length(p) AS distance, ($allNamespaces OR any(g IN $namespaces WHERE t.namespace = g OR t.namespace STARTS WITH (g + '.'))) AS visible
+WHERE (size($types) = 0 OR (visible AND t.type IN $types))
+  AND ($namespace IS NULL OR (visible AND (t.namespace = $namespace OR t.namespace STARTS WITH ($namespace + '.'))))
+RETURN distance, visible, CASE WHEN visible THEN t.id ELSE NULL END AS id,
+       CASE WHEN visible THEN t.type ELSE NULL END AS type,
+       CASE WHEN visible THEN t.namespace ELSE NULL END AS namespace,
+       CASE WHEN visible THEN t.displayName ELSE NULL END AS displayName,
+       CASE WHEN visible THEN t.deleted ELSE NULL END AS deleted
+ORDER BY distance, visible DESC, t.id
+SKIP $skip LIMIT $limit
