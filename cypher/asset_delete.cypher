@@ -1,10 +1,10 @@
 // Soft-delete an asset the caller may see: flag it; the node and its lineage stay.
 // :param key string
 // :param now string
-// :param allNamespaces boolean
+// :literal allNamespaces flag
 // :param namespaces list<string>
 MATCH (a:Asset {key: $key})
-WHERE $allNamespaces OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.'))
+WHERE {{allNamespaces}} OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.'))
 WITH a, a.deleted AS wasDeleted
 SET a.deleted = true,
     a.updated = CASE WHEN wasDeleted THEN a.updated ELSE $now END,

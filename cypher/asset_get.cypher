@@ -1,7 +1,7 @@
 // Which asset has this natural key, if the caller may see its namespace?
 // :param key string
-// :param allNamespaces boolean
+// :literal allNamespaces flag
 // :param namespaces list<string>
 MATCH (a:Asset {key: $key})
-WHERE $allNamespaces OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.'))
+WHERE {{allNamespaces}} OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.'))
 RETURN a

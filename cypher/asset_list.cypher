@@ -1,22 +1,25 @@
-// Which assets of a tenant match these filters (one page, ordered by id)?
-// Empty `types` means any type; `namespace` matches itself and its children; every pair in `metaPairs`
-// must be present (see app/domain/assets.py: meta_pair).
+// Which assets of a tenant match these filters (one page, ordered by id)? Each filter applies unless its flag
+// (allTypes, anyNamespace, anyMetadata) says otherwise: `types` (every spelling of one type), `namespace` (itself and its children), `metaPairs` (every
+// pair present; see app/domain/assets.py: meta_pair). Lists are never empty (unused ones hold a sentinel).
 // :param tenantId string
+// :literal allTypes flag
 // :param types list<string>
-// :param namespace string?
+// :literal anyNamespace flag
+// :param namespace string
+// :literal anyMetadata flag
 // :param metaPairs list<string>
-// :param includeDeleted boolean
-// :param allNamespaces boolean
+// :literal includeDeleted flag
+// :literal allNamespaces flag
 // :param namespaces list<string>
 // :param skip integer
 // :param limit integer
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId
-  AND (size($types) = 0 OR a.type IN $types)
-  AND ($namespace IS NULL OR a.namespace = $namespace OR a.namespace STARTS WITH ($namespace + '.'))
-  AND all(p IN $metaPairs WHERE p IN a.metaPairs)
-  AND ($includeDeleted OR a.deleted = false)
-  AND ($allNamespaces OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.')))
+  AND ({{allTypes}} OR a.type IN $types)
+  AND ({{anyNamespace}} OR a.namespace = $namespace OR a.namespace STARTS WITH ($namespace + '.'))
+  AND ({{anyMetadata}} OR all(p IN $metaPairs WHERE p IN a.metaPairs))
+  AND ({{includeDeleted}} OR a.deleted = false)
+  AND ({{allNamespaces}} OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.')))
 RETURN a
 ORDER BY a.id
 SKIP $skip LIMIT $limit

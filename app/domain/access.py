@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import msgspec
 
+#: Matches no namespace (`!` is not a namespace character): the value of an unused namespace list or filter.
+NO_NAMESPACE = "!"
+
 
 def covers(pattern: str, namespace: str) -> bool:
     if pattern == "*":
@@ -36,11 +39,10 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
         return any(covers(p, namespace or "") for p in self.write)
 
     def visibility(self) -> dict[str, object]:
-        """The parameters every read query takes to filter by namespace inside the database."""
-        return {
-            "allNamespaces": self.reads_all,
-            "namespaces": [] if self.reads_all else sorted(p for p in self.read if p != "*"),
-        }
+        """The parameters every read query takes to filter by namespace inside the database. The list is
+        never empty: without grants it holds a sentinel that no namespace can equal or start."""
+        grants = sorted(p for p in self.read if p != "*")
+        return {"allNamespaces": self.reads_all, "namespaces": grants or [NO_NAMESPACE]}
 
 
 def open_scope(tenant: str) -> Scope:

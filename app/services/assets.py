@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 
 from app.domain import limits
-from app.domain.access import Scope
+from app.domain.access import NO_NAMESPACE, Scope
 from app.domain.assets import Asset, AssetIn, AssetPage, AssetWrite, asset_from_row, meta_pair
 from app.domain.keys import asset_key
 from app.domain.types import equivalent_types
@@ -23,14 +23,25 @@ class AssetFilter(msgspec.Struct, kw_only=True, frozen=True):
     include_deleted: bool = False
 
     def params(self, scope: Scope) -> dict[str, Any]:
+        pairs = sorted(meta_pair(k, v) for k, v in self.metadata.items())
         return {
             "tenantId": scope.tenant,
-            "types": equivalent_types(self.type) if self.type else [],
-            "namespace": self.namespace,
-            "metaPairs": sorted(meta_pair(k, v) for k, v in self.metadata.items()),
+            **filter_params(self.type, self.namespace),
+            "anyMetadata": not pairs,
+            "metaPairs": pairs or [NO_NAMESPACE],
             "includeDeleted": self.include_deleted,
             **scope.visibility(),
         }
+
+
+def filter_params(type_: str | None, namespace: str | None) -> dict[str, Any]:
+    """Type and namespace filters as flag + value (lists never empty; see cypher/asset_list.cypher)."""
+    return {
+        "allTypes": not type_,
+        "types": equivalent_types(type_) if type_ else [NO_NAMESPACE],
+        "anyNamespace": not namespace,
+        "namespace": namespace or NO_NAMESPACE,
+    }
 
 
 def fetch_asset(tx: Tx, scope: Scope, asset_id: str) -> Asset | None:
@@ -61,7 +72,7 @@ def put_asset(store: GraphStore, scope: Scope, asset_id: str, body: AssetIn) -> 
     def work(tx: Tx) -> tuple[Asset, bool]:
         key = asset_key(scope.tenant, asset_id)
         # The existing asset may sit in a namespace the caller cannot write: moving it out is a write there.
-        existing = tx.run("asset_get", key=key, allNamespaces=True, namespaces=[])
+        existing = tx.run("asset_get", key=key, allNamespaces=True, namespaces=[NO_NAMESPACE])
         if existing:
             current = asset_from_row(existing[0]["a"])
             if not scope.can_read(current.namespace):

@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from app.domain.access import Scope
+from app.domain.access import NO_NAMESPACE, Scope
 from app.domain.assets import AssetWrite
 from app.domain.executions import (
     ExecutionIn,
@@ -203,7 +203,7 @@ def _write(tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str) -> tuple
         if asset_id in outputs:
             continue
         key = asset_key(tenant, asset_id)
-        if tx.run("asset_get", key=key, allNamespaces=True, namespaces=[]):
+        if tx.run("asset_get", key=key, allNamespaces=True, namespaces=[NO_NAMESPACE]):
             continue  # an input that exists keeps its type, metadata and namespace
         state = AssetWrite(
             namespace=decl.namespace or plan.namespace,

@@ -6,7 +6,7 @@ import hashlib
 
 import msgspec
 
-from app.domain.access import Scope
+from app.domain.access import NO_NAMESPACE, Scope
 from app.domain.flows import Flow, parse_flow
 from app.domain.keys import flow_key, flow_revision_key
 from app.errors import Forbidden, NotFound
@@ -113,5 +113,13 @@ def list_revisions(store: GraphStore, scope: Scope, namespace: str, flow_id: str
 
 
 def list_flows(store: GraphStore, scope: Scope, namespace: str | None = None) -> list[FlowRecord]:
-    rows = store.read(lambda tx: tx.run("flow_list", tenantId=scope.tenant, namespace=namespace, **scope.visibility()))
+    rows = store.read(
+        lambda tx: tx.run(
+            "flow_list",
+            tenantId=scope.tenant,
+            anyNamespace=not namespace,
+            namespace=namespace or NO_NAMESPACE,
+            **scope.visibility(),
+        )
+    )
     return [_record(scope.tenant, r["f"], with_source=False) for r in rows]

@@ -27,8 +27,8 @@ from app.domain.lineage import (
     LineageGraph,
     Traversal,
 )
-from app.domain.types import equivalent_types
 from app.errors import InvalidInput, NotFound
+from app.services.assets import filter_params
 from app.store.base import GraphStore, Tx
 
 Direction = Literal["downstream", "upstream"]
@@ -147,14 +147,14 @@ def _impact(
     names = _QUERIES[direction]
     key = asset_key(scope.tenant, asset_id)
     _require_visible(tx, scope, asset_id)
-    filters = {"types": equivalent_types(type) if type else [], "namespace": namespace, **scope.visibility()}
-    distances = tx.run(names.distances, key=key, **traversal.params(), **filters)
+    filters = {**filter_params(type, namespace), **scope.visibility()}
+    distances = tx.run(traversal.query(names.distances), key=key, **traversal.params(), **filters)
     total = sum(int(r["reached"]) for r in distances)
     skip = (page - 1) * size
     reach = _page_reach(distances, skip, size)
     items: list[ImpactItem] = []
     if reach is not None:
-        rows = tx.run(names.page, key=key, **traversal.params(reach), **filters, skip=skip, limit=size)
+        rows = tx.run(traversal.query(names.page), key=key, **traversal.params(reach), **filters, skip=skip, limit=size)
         for r in rows:
             if r["visible"]:
                 items.append(
@@ -172,7 +172,9 @@ def _impact(
     visible = [i for i in items if i.id is not None]
     if with_via and visible:
         targets = [asset_key(scope.tenant, i.id) for i in visible if i.id is not None]
-        routes = {v["key"]: v for v in tx.run(names.via, key=key, **traversal.params(reach), targets=targets)}
+        routes = {
+            v["key"]: v for v in tx.run(traversal.query(names.via), key=key, **traversal.params(reach), targets=targets)
+        }
         for item in visible:
             assert item.id is not None
             found = routes.get(asset_key(scope.tenant, item.id))
@@ -195,11 +197,10 @@ def _impact(
 def count_reached(tx: Tx, scope: Scope, asset_id: str, direction: Direction, traversal: Traversal) -> int:
     names = _QUERIES[direction]
     rows = tx.run(
-        names.distances,
+        traversal.query(names.distances),
         key=asset_key(scope.tenant, asset_id),
         **traversal.params(),
-        types=[],
-        namespace=None,
+        **filter_params(None, None),
         **scope.visibility(),
     )
     return sum(int(r["reached"]) for r in rows)
@@ -228,7 +229,9 @@ def lineage_graph(
         for name, query, side in sides:
             if direction not in (name, "both"):
                 continue
-            rows = tx.run(query, key=key, **traversal.params(), **scope.visibility(), limit=max(budget, 0) + 1)
+            rows = tx.run(
+                traversal.query(query), key=key, **traversal.params(), **scope.visibility(), limit=max(budget, 0) + 1
+            )
             if len(rows) > budget:
                 truncated, rows = True, rows[:budget]
             for r in rows:

@@ -31,24 +31,29 @@ class BulkAsset:
     id: str
     namespace: str
     type: str
-    metadata: str
-    metaPairs: list[str]
+    metadata: str  # canonical JSON (app.domain.assets.encode_metadata)
+    metaPairs: tuple[str, ...]
+    fingerprint: str
     created: str
 
 
 @dataclass(frozen=True)
-class BulkFeed:
-    """One derived asset-to-asset lineage edge, and the execution that made it."""
+class BulkRun:
+    """One task run of one execution: READ edges to `inputs`, WROTE edges to `outputs`, FEEDS edges between
+    them, and its task slot. Asset lists hold asset keys; every run of one execution repeats its fields."""
 
-    source: str  # asset key
-    target: str  # asset key
+    tenantId: str
     executionKey: str
     executionId: str
     namespace: str
     flowId: str
+    flowKey: str
     taskId: str
     value: str
+    slotKey: str
     date: str
+    inputs: tuple[str, ...]
+    outputs: tuple[str, ...]
 
 
 @runtime_checkable
@@ -73,10 +78,11 @@ class GraphStore(Protocol):
     def bulk_load(
         self,
         assets: Iterable[BulkAsset],
-        feeds: Iterable[BulkFeed],
+        runs: Iterable[BulkRun],
         progress: Callable[[str, int], None] | None = None,
     ) -> None:
-        """Load many assets and lineage edges fast (benchmarks, imports); not idempotent by design."""
+        """Load many new assets and task runs fast into an empty tenant (benchmarks); every edge is current.
+        Not idempotent by design: the natural keys must be new."""
         ...
 
     def close(self) -> None: ...

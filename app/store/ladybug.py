@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import ladybug
 
 from app.errors import Conflict, SchemaVersionError, StoreUnavailable
-from app.store.base import BoundTx, BulkAsset, BulkFeed, Row
+from app.store.base import BoundTx, BulkAsset, BulkRun, Row
 from app.store.model import SCHEMA_VERSION
 from app.store.queries import QuerySet
 from app.timeutil import now_iso
@@ -197,13 +197,13 @@ class LadybugStore:
     def bulk_load(
         self,
         assets: Iterable[BulkAsset],
-        feeds: Iterable[BulkFeed],
+        runs: Iterable[BulkRun],
         progress: Callable[[str, int], None] | None = None,
     ) -> None:
         from app.store.ladybug_bulk import copy_from  # only benchmarks and imports need it
 
         with self._write_lock, self._connection() as conn:
-            copy_from(lambda text, params: self._execute(conn, text, params), self.queries, assets, feeds, progress)
+            copy_from(lambda text, params: self._execute(conn, text, params), self.queries, assets, runs, progress)
 
     def close(self) -> None:
         if self._closed:

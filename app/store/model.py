@@ -74,6 +74,8 @@ EDGE_PROPERTIES: tuple[str, ...] = (
     "current",
 )
 SCHEMA_INFO_PROPERTIES: tuple[str, ...] = ("key", "version", "updated")
+#: Keys of the parameter maps bulk queries read (`row.sourceKey`), checked like property keys.
+PARAMETER_MAP_KEYS: tuple[str, ...] = ("sourceKey", "targetKey", "date")
 
 PROPERTY_KEYS: tuple[str, ...] = tuple(
     sorted(
@@ -83,6 +85,7 @@ PROPERTY_KEYS: tuple[str, ...] = tuple(
         | set(TASK_SLOT_PROPERTIES)
         | set(EDGE_PROPERTIES)
         | set(SCHEMA_INFO_PROPERTIES)
+        | set(PARAMETER_MAP_KEYS)
     )
 )
 

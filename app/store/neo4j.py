@@ -8,7 +8,7 @@ natural key so that a retry never duplicates anything.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -17,7 +17,8 @@ from neo4j import GraphDatabase
 from neo4j import exceptions as neo4j_errors
 
 from app.errors import Conflict, SchemaVersionError, StoreUnavailable
-from app.store.base import BoundTx, BulkAsset, BulkFeed, Row
+from app.store.base import BoundTx, BulkAsset, BulkRun, Row
+from app.store.bulk import RunRows, asset_rows
 from app.store.model import SCHEMA_VERSION
 from app.store.queries import QuerySet
 from app.timeutil import now_iso
@@ -138,22 +139,25 @@ class Neo4jStore:
     def bulk_load(
         self,
         assets: Iterable[BulkAsset],
-        feeds: Iterable[BulkFeed],
+        runs: Iterable[BulkRun],
         progress: Callable[[str, int], None] | None = None,
     ) -> None:
-        def batches(items: Iterable[Any]) -> Iterator[list[dict[str, Any]]]:
-            it = iter(items)
+        def load(query: str, rows: Iterable[dict[str, Any]], label: str) -> None:
+            it = iter(rows)
             while chunk := list(islice(it, BULK_BATCH)):
-                yield [vars(x) for x in chunk]
+                self.write(lambda tx, chunk=chunk: tx.run(query, rows=chunk))
+                if progress:
+                    progress(label, len(chunk))
 
-        for rows in batches(assets):
-            self.write(lambda tx, rows=rows: tx.run("bulk_assets", rows=rows))
-            if progress:
-                progress("assets", len(rows))
-        for rows in batches(feeds):
-            self.write(lambda tx, rows=rows: tx.run("bulk_feeds", rows=rows))
-            if progress:
-                progress("edges", len(rows))
+        load("bulk_assets", asset_rows(assets), "assets")
+        rows = RunRows()
+        for run in runs:
+            rows.add(run)
+        load("bulk_executions", rows.executions, "executions")
+        load("bulk_task_slots", rows.slots, "task slots")
+        load("bulk_read", rows.reads, "READ edges")
+        load("bulk_wrote", rows.writes, "WROTE edges")
+        load("bulk_feeds", rows.feeds, "FEEDS edges")
 
     def close(self) -> None:
         self._driver.close()

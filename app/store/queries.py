@@ -11,8 +11,10 @@ Header lines look like ``// :param name type`` where type is one of `string`, `i
 Both databases want the bounds of a variable-length pattern as literals (`SHORTEST 1..5`, `->{1,5}`), and a
 bound given as a parameter cannot prune the search. So a file may declare ``// :literal maxDepth 1..100``
 and write `{{maxDepth}}` where the bound goes: the value is passed like a parameter, must be an integer in
-the declared range (anything else raises), and is written into the query text. Nothing else is ever
-interpolated; user input still reaches the database only as parameters.
+the declared range (anything else raises), and is written into the query text. Two more kinds exist:
+`flag` (a bool written as `true`/`false`, so `{{allNamespaces}} OR <per-row test>` folds away when true;
+LadybugDB evaluates a parameter's OR branches per row) and `file` (an absolute path of plain characters,
+for LadybugDB's COPY). Nothing else is ever interpolated; user input reaches the database only as parameters.
 """
 
 from __future__ import annotations
@@ -28,12 +30,16 @@ DIALECTS = ("ladybug", "neo4j")
 
 _PARAM_DECL = re.compile(r"^//\s*:param\s+([A-Za-z_][A-Za-z0-9_]*)\s+([a-z<>]+)(\?)?\s*$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_LITERAL_DECL = re.compile(r"^//\s*:literal\s+([A-Za-z_][A-Za-z0-9_]*)\s+(\d+)\.\.(\d+)\s*$")
+_LITERAL_DECL = re.compile(r"^//\s*:literal\s+([A-Za-z_][A-Za-z0-9_]*)\s+(?:(\d+)\.\.(\d+)|(file)|(flag))\s*$")
+#: A file literal (LadybugDB's COPY/LOAD take paths only as literals): an absolute path of plain characters.
+_SAFE_PATH = re.compile(r"^/[A-Za-z0-9_./-]+$")
 _LITERAL_USE = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
 _TYPES = {"string", "integer", "float", "boolean", "list<string>", "map", "list<map>"}
 
-# LadybugDB binds a parameter's type from its value; a null or an empty list has none, so typed
-# parameters that may be null or empty are cast where they are used (documented in the README).
+# LadybugDB binds a parameter's type from its value; a null or an empty list has none, so parameters declared
+# nullable (`?`, which for a list also means "may be empty") are cast where they are used. A cast is evaluated
+# per row, so hot queries declare no nullable parameters: a flag says whether a filter applies, and an
+# unused list holds a sentinel (documented in the README).
 _LADYBUG_CASTS = {
     "string": "STRING",
     "integer": "INT64",
@@ -57,8 +63,29 @@ class Param:
 @dataclass(frozen=True)
 class Literal:
     name: str
-    low: int
-    high: int
+    low: int = 0
+    high: int = 0
+    file: bool = False
+    flag: bool = False
+
+    def render(self, value: object, where: str) -> str:
+        if self.flag:
+            if type(value) is not bool:
+                raise ValueError(f"{where}: literal {self.name} must be a bool")
+            return "true" if value else "false"
+        if self.file:
+            text = str(value)
+            if not _SAFE_PATH.match(text) or ".." in text:
+                raise ValueError(f"{where}: literal {self.name} must be an absolute path of [A-Za-z0-9_./-]")
+            return f"'{text}'"
+        if type(value) is not int or not self.low <= value <= self.high:
+            raise ValueError(f"{where}: literal {self.name} must be an int in {self.low}..{self.high}")
+        return str(value)
+
+    def sample(self) -> str:
+        if self.flag:
+            return "false"  # the branch that keeps every predicate, so the check sees all of it
+        return "'/tmp/sample.csv'" if self.file else str(self.high)
 
 
 @dataclass(frozen=True)
@@ -84,20 +111,21 @@ class Query:
     def bind(self, args: dict[str, object]) -> tuple[str, dict[str, object]]:
         """The text to run and the parameters to send, literals written in after range checks."""
         self.check_args(args)
+        for name, p in self.params.items():
+            value = args[name]
+            if value is None and not p.nullable:
+                raise TypeError(f"{self.path.name}: ${name} is not nullable")
+            if p.type.startswith("list") and not p.nullable and isinstance(value, list) and not value:
+                raise TypeError(f"{self.path.name}: ${name} must not be empty (declare it `{p.type}?`)")
         if not self.literals:
             return self.text, args
-        values: dict[str, int] = {}
-        for name, lit in self.literals.items():
-            value = args[name]
-            if type(value) is not int or not lit.low <= value <= lit.high:
-                raise ValueError(f"{self.path.name}: literal {name} must be an int in {lit.low}..{lit.high}")
-            values[name] = value
-        text = _LITERAL_USE.sub(lambda m: str(values[m.group(1)]), self.text)
+        values = {name: lit.render(args[name], self.path.name) for name, lit in self.literals.items()}
+        text = _LITERAL_USE.sub(lambda m: values[m.group(1)], self.text)
         return text, {k: v for k, v in args.items() if k not in self.literals}
 
     def lint_text(self) -> str:
         """The source with every literal at its largest value (what the Neo4j check parses)."""
-        return _LITERAL_USE.sub(lambda m: str(self.literals[m.group(1)].high), self.source)
+        return _LITERAL_USE.sub(lambda m: self.literals[m.group(1)].sample(), self.source)
 
 
 def _strip_comments(text: str) -> str:
@@ -117,7 +145,12 @@ def parse_file(path: Path, dialect: str) -> Query:
             lm = _LITERAL_DECL.match(stripped)
             if not lm:
                 raise CypherFileError(f"{path}: malformed literal declaration {stripped!r}")
-            literals[lm.group(1)] = Literal(lm.group(1), int(lm.group(2)), int(lm.group(3)))
+            if lm.group(4):
+                literals[lm.group(1)] = Literal(lm.group(1), file=True)
+            elif lm.group(5):
+                literals[lm.group(1)] = Literal(lm.group(1), flag=True)
+            else:
+                literals[lm.group(1)] = Literal(lm.group(1), int(lm.group(2)), int(lm.group(3)))
         elif ":param" in stripped:
             m = _PARAM_DECL.match(stripped)
             if not m:
@@ -154,7 +187,7 @@ def _ladybug_casts(text: str, params: dict[str, Param]) -> str:
     def cast(m: re.Match[str]) -> str:
         p = params[m.group(1)]
         target = _LADYBUG_CASTS.get(p.type)
-        if target and (p.nullable or p.type.startswith("list")):
+        if target and p.nullable:
             return f"CAST(${p.name} AS {target})"
         return m.group(0)
 

@@ -1,15 +1,12 @@
 // The downstream assets of this asset, nearest first, up to a node cap (to draw a lineage subgraph).
 // :param key string
-// :param history boolean
-// :param after string?
-// :param before string?
+// :literal history flag
 // :literal maxDepth 1..100
-// :param allNamespaces boolean
+// :literal allNamespaces flag
 // :param namespaces list<string>
 // :param limit integer
-MATCH (s:Asset {key: $key})-[r:FEEDS* SHORTEST 1..{{maxDepth}} (f, n | WHERE ($history OR f.current) AND ($after IS NULL OR f.date >= $after) AND ($before IS NULL OR f.date < $before))]->(t:Asset)
-WHERE t.key <> $key
-WITH t, length(r) AS distance, ($allNamespaces OR any(g IN $namespaces WHERE t.namespace = g OR t.namespace STARTS WITH (g + '.'))) AS visible
+MATCH (s:Asset {key: $key})-[r:FEEDS* SHORTEST 1..{{maxDepth}} (f, n | WHERE {{history}} OR f.current)]->(t:Asset)
+WITH t, length(r) AS distance, ({{allNamespaces}} OR any(g IN $namespaces WHERE t.namespace = g OR t.namespace STARTS WITH (g + '.'))) AS visible
 RETURN t.key AS key, distance, visible,
        CASE WHEN visible THEN t.id ELSE NULL END AS id, CASE WHEN visible THEN t.type ELSE NULL END AS type,
        CASE WHEN visible THEN t.namespace ELSE NULL END AS namespace,

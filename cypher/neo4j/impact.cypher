@@ -3,23 +3,22 @@
 // id. Assets in namespaces the caller cannot see keep their place and distance, with every other field null.
 // Same search as impact_distances.cypher; `maxDepth` only needs to reach the page's last distance.
 // :param key string
-// :param history boolean
-// :param after string?
-// :param before string?
+// :literal history flag
 // :literal maxDepth 1..100
+// :literal allTypes flag
 // :param types list<string>
-// :param namespace string?
-// :param allNamespaces boolean
+// :literal anyNamespace flag
+// :param namespace string
+// :literal allNamespaces flag
 // :param namespaces list<string>
 // :param skip integer
 // :param limit integer
 MATCH (s:Asset {key: $key})
-MATCH p = ANY SHORTEST (s)-[f:FEEDS WHERE ($history OR f.current) AND ($after IS NULL OR f.date >= $after)
-                                            AND ($before IS NULL OR f.date < $before)]->{1,{{maxDepth}}}(t:Asset)
-WHERE t.key <> $key
-WITH t, length(p) AS distance, ($allNamespaces OR any(g IN $namespaces WHERE t.namespace = g OR t.namespace STARTS WITH (g + '.'))) AS visible
-WHERE (size($types) = 0 OR (visible AND t.type IN $types))
-  AND ($namespace IS NULL OR (visible AND (t.namespace = $namespace OR t.namespace STARTS WITH ($namespace + '.'))))
+MATCH p = ANY SHORTEST (s)-[f:FEEDS WHERE {{history}} OR f.current]->{1,{{maxDepth}}}(t:Asset)
+WHERE t <> s
+WITH t, length(p) AS distance, ({{allNamespaces}} OR any(g IN $namespaces WHERE t.namespace = g OR t.namespace STARTS WITH (g + '.'))) AS visible
+WHERE ({{allTypes}} OR (visible AND t.type IN $types))
+  AND ({{anyNamespace}} OR (visible AND (t.namespace = $namespace OR t.namespace STARTS WITH ($namespace + '.'))))
 RETURN distance, visible, CASE WHEN visible THEN t.id ELSE NULL END AS id,
        CASE WHEN visible THEN t.type ELSE NULL END AS type,
        CASE WHEN visible THEN t.namespace ELSE NULL END AS namespace,

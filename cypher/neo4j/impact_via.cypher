@@ -1,14 +1,11 @@
 // For some downstream assets of this asset, one shortest route each: the assets in between and the
 // task runs (flow, task, execution, value) on it. Same search as impact.cypher.
 // :param key string
-// :param history boolean
-// :param after string?
-// :param before string?
+// :literal history flag
 // :literal maxDepth 1..100
 // :param targets list<string>
 MATCH (s:Asset {key: $key})
-MATCH p = ANY SHORTEST (s)-[f:FEEDS WHERE ($history OR f.current) AND ($after IS NULL OR f.date >= $after)
-                                            AND ($before IS NULL OR f.date < $before)]->{1,{{maxDepth}}}(t:Asset)
+MATCH p = ANY SHORTEST (s)-[f:FEEDS WHERE {{history}} OR f.current]->{1,{{maxDepth}}}(t:Asset)
 WHERE t.key IN $targets
 RETURN t.key AS key,
        [x IN nodes(p)[1..-1] | {id: x.id, namespace: x.namespace}] AS nodes,

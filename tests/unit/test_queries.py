@@ -28,17 +28,41 @@ def test_declared_and_used_parameters_must_agree(tmp_path: Path) -> None:
         parse_file(bad_type, "neo4j")
 
 
-def test_ladybug_casts_nullable_and_list_parameters_only(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        "q.cypher",
-        "// q\n// :param a string?\n// :param b list<string>\n// :param c integer\n"
-        "MATCH (x) WHERE x.p = $a AND x.q IN $b RETURN x LIMIT $c",
+def test_ladybug_casts_nullable_parameters_only(tmp_path: Path) -> None:
+    source = (
+        "// q\n// :param a string?\n// :param b list<string>?\n// :param c integer\n// :param d list<string>\n"
+        "MATCH (x) WHERE x.p = $a AND x.q IN $b AND x.r IN $d RETURN x LIMIT $c"
     )
-    lb = parse_file(path, "ladybug")
+    lb = parse_file(write(tmp_path, "q.cypher", source), "ladybug")
     assert "CAST($a AS STRING)" in lb.text and "CAST($b AS STRING[])" in lb.text and "LIMIT $c" in lb.text
-    neo = parse_file(path, "neo4j")
-    assert "CAST" not in neo.text
+    assert "x.r IN $d" in lb.text  # a cast runs per row: lists that are never empty are not cast
+    assert "CAST" not in parse_file(tmp_path / "q.cypher", "neo4j").text
+    with pytest.raises(TypeError, match="must not be empty"):
+        lb.bind({"a": None, "b": [], "c": 1, "d": []})
+    with pytest.raises(TypeError, match="not nullable"):
+        lb.bind({"a": None, "b": [], "c": None, "d": ["x"]})
+    assert lb.bind({"a": None, "b": [], "c": 1, "d": ["x"]})[1]["b"] == []
+
+
+def test_literals_are_range_checked_and_written_in(tmp_path: Path) -> None:
+    source = (
+        "// q\n// :param k string\n// :literal maxDepth 1..100\n"
+        "MATCH (s {key: $k})-[:R* SHORTEST 1..{{maxDepth}}]->(t) RETURN t"
+    )
+    q = parse_file(write(tmp_path, "q.cypher", source), "ladybug")
+    text, params = q.bind({"k": "x", "maxDepth": 7})
+    assert "1..7]" in text and params == {"k": "x"}
+    for bad in (0, 101, "7", 7.0, True):
+        with pytest.raises(ValueError, match="maxDepth"):
+            q.bind({"k": "x", "maxDepth": bad})
+    undeclared = write(tmp_path, "r.cypher", "// q\nMATCH (s)-[:R* SHORTEST 1..{{d}}]->(t) RETURN t")
+    with pytest.raises(CypherFileError, match="literals"):
+        parse_file(undeclared, "ladybug")
+    f = parse_file(write(tmp_path, "f.cypher", "// q\n// :literal path file\nLOAD FROM {{path}} RETURN *"), "ladybug")
+    assert f.bind({"path": "/tmp/a-b/c.csv"})[0].endswith("LOAD FROM '/tmp/a-b/c.csv' RETURN *")
+    for bad_path in ("relative.csv", "/tmp/x'; DROP", "/tmp/../etc/passwd"):
+        with pytest.raises(ValueError):
+            f.bind({"path": bad_path})
 
 
 def test_dialect_folder_overrides_the_shared_file(tmp_path: Path) -> None:

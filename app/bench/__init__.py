@@ -1,0 +1,1 @@
+"""`lineage bench`: a synthetic lineage graph, the service's answers on it, and two baselines."""

@@ -1,0 +1,111 @@
+"""Turning bulk assets and task runs into the rows each backend loads (shared by both backends)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from app.store.base import BulkAsset, BulkRun
+
+EDGE_COLUMNS = (
+    "sourceKey",
+    "targetKey",
+    "executionKey",
+    "executionId",
+    "namespace",
+    "flowId",
+    "taskId",
+    "value",
+    "date",
+)
+
+
+@dataclass
+class RunRows:
+    """Rows derived from task runs, by table; executions and slots are deduplicated by key."""
+
+    executions: list[dict[str, str]] = field(default_factory=list)
+    slots: list[dict[str, str]] = field(default_factory=list)
+    reads: list[dict[str, str]] = field(default_factory=list)
+    writes: list[dict[str, str]] = field(default_factory=list)
+    feeds: list[dict[str, str]] = field(default_factory=list)
+    _seen_executions: set[str] = field(default_factory=set)
+    _seen_slots: set[str] = field(default_factory=set)
+
+    def add(self, run: BulkRun) -> None:
+        common = {
+            "executionKey": run.executionKey,
+            "executionId": run.executionId,
+            "namespace": run.namespace,
+            "flowId": run.flowId,
+            "taskId": run.taskId,
+            "value": run.value,
+            "date": run.date,
+        }
+        if run.executionKey not in self._seen_executions:
+            self._seen_executions.add(run.executionKey)
+            document = {
+                "tenantId": run.tenantId,
+                "id": run.executionId,
+                "namespace": run.namespace,
+                "flowId": run.flowId,
+                "flowRevision": None,
+                "state": "SUCCESS",
+                "startDate": run.date,
+                "endDate": run.date,
+                "recorded": run.date,
+                "inputs": {},
+                "labels": {},
+                "taskRuns": [],
+                "notes": ["bulk-loaded"],
+            }
+            self.executions.append(
+                {
+                    "key": run.executionKey,
+                    "tenantId": run.tenantId,
+                    "id": run.executionId,
+                    "namespace": run.namespace,
+                    "flowId": run.flowId,
+                    "date": run.date,
+                    "fingerprint": "bulk",
+                    "document": json.dumps(document),
+                }
+            )
+        if run.slotKey not in self._seen_slots:
+            self._seen_slots.add(run.slotKey)
+            self.slots.append(
+                {
+                    "key": run.slotKey,
+                    "tenantId": run.tenantId,
+                    "flowKey": run.flowKey,
+                    "namespace": run.namespace,
+                    "flowId": run.flowId,
+                    "taskId": run.taskId,
+                    "value": run.value,
+                    "executionKey": run.executionKey,
+                    "date": run.date,
+                }
+            )
+        for i in run.inputs:
+            self.reads.append({"sourceKey": run.executionKey, "targetKey": i, **common})
+        for o in run.outputs:
+            self.writes.append({"sourceKey": run.executionKey, "targetKey": o, **common})
+        for i in run.inputs:
+            for o in run.outputs:
+                self.feeds.append({"sourceKey": i, "targetKey": o, **common})
+
+
+def asset_rows(assets: Iterable[BulkAsset]) -> Iterator[dict[str, object]]:
+    for a in assets:
+        yield {
+            "key": a.key,
+            "tenantId": a.tenantId,
+            "id": a.id,
+            "namespace": a.namespace,
+            "type": a.type,
+            "metadata": a.metadata,
+            "metaPairs": list(a.metaPairs),
+            "fingerprint": a.fingerprint,
+            "created": a.created,
+        }

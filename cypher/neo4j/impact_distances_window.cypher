@@ -1,0 +1,22 @@
+// How many assets are downstream of this asset at each distance (fewest hops), and how many of
+// those the caller may see? A breadth-first search over FEEDS edges made by executions that started within [after, before),
+// up to `maxDepth` hops; never path enumeration. `types` / `namespace` restrict
+// what is counted unless `allTypes` / `anyNamespace` (only visible assets can match them).
+// :param key string
+// :param after string
+// :param before string
+// :literal maxDepth 1..100
+// :literal allTypes flag
+// :param types list<string>
+// :literal anyNamespace flag
+// :param namespace string
+// :literal allNamespaces flag
+// :param namespaces list<string>
+MATCH (s:Asset {key: $key})
+MATCH p = ANY SHORTEST (s)-[f:FEEDS WHERE f.date >= $after AND f.date < $before]->{1,{{maxDepth}}}(t:Asset)
+WHERE t <> s
+WITH t, length(p) AS distance, ({{allNamespaces}} OR any(g IN $namespaces WHERE t.namespace = g OR t.namespace STARTS WITH (g + '.'))) AS visible
+WHERE ({{allTypes}} OR (visible AND t.type IN $types))
+  AND ({{anyNamespace}} OR (visible AND (t.namespace = $namespace OR t.namespace STARTS WITH ($namespace + '.'))))
+RETURN distance, count(t) AS reached, sum(CASE WHEN visible THEN 1 ELSE 0 END) AS visibleCount
+ORDER BY distance
