@@ -65,6 +65,46 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from app.bench.run import BenchConfig
+    from app.bench.run import main as bench_main
+
+    settings = Settings.from_env(
+        neo4j_uri=args.neo4j_uri,
+        neo4j_user=args.neo4j_user,
+        neo4j_password=args.neo4j_password,
+        neo4j_database=args.neo4j_database,
+    )
+    cfg = BenchConfig(
+        assets=args.assets,
+        executions=args.executions,
+        clients=args.clients,
+        hub_requests=args.hub_requests,
+        typical_requests=args.typical_requests,
+        seed=args.seed,
+        backend=args.backend,
+        data_dir=args.data_dir,
+        keep=args.keep,
+        verify=args.verify,
+        neo4j_uri=settings.neo4j_uri,
+        neo4j_user=settings.neo4j_user,
+        neo4j_password=settings.neo4j_password,
+        neo4j_database=settings.neo4j_database,
+        json_path=args.json,
+        cte_depth=args.cte_depth,
+    )
+    results = bench_main(cfg)
+    return 1 if results.get("verify", {}).get("ok") is False else 0
+
+
+BENCH_EXAMPLES = """
+examples:
+  lineage bench                                  # 100,000 assets on LadybugDB, results in bench-results.json
+  lineage bench --assets 20000 --verify          # smaller, and check every answer against the CSR baseline
+  lineage bench --backend neo4j --neo4j-uri bolt://localhost:7687 --neo4j-password secret
+"""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lineage",
@@ -89,6 +129,35 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", help="DEBUG, INFO, WARNING (default INFO)")
     serve.add_argument("--access-log", action="store_true", help="log every request")
     serve.set_defaults(func=cmd_serve)
+
+    bench = sub.add_parser(
+        "bench",
+        help="benchmark impact/upstream/recording against the CSR floor and a recursive CTE",
+        epilog=BENCH_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    bench.add_argument("--assets", type=int, default=100_000, help="assets in the synthetic graph (default 100000)")
+    bench.add_argument("--executions", type=int, default=1_000, help="executions recorded through the API")
+    bench.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients recording executions")
+    bench.add_argument("--hub-requests", type=int, default=30, help="impact/upstream requests on the worst hub")
+    bench.add_argument("--typical-requests", type=int, default=100, help="requests on typical assets")
+    bench.add_argument("--seed", type=int, default=42)
+    bench.add_argument("--backend", choices=["ladybug", "neo4j"], default="ladybug")
+    bench.add_argument("--data-dir", type=Path, help="LadybugDB directory to create (default: a temporary one)")
+    bench.add_argument("--keep", action="store_true", help="keep the temporary database and files")
+    bench.add_argument("--verify", action="store_true", help="compare every sampled answer with the CSR baseline")
+    bench.add_argument("--cte-depth", type=int, default=100, help="depth bound of the recursive CTE (default 100)")
+    bench.add_argument(
+        "--json", type=Path, default=Path("bench-results.json"), help="where to write the JSON (- for stdout)"
+    )
+    for flag, help_ in (
+        ("--neo4j-uri", "Neo4j URI for --backend neo4j"),
+        ("--neo4j-user", "Neo4j user"),
+        ("--neo4j-password", "Neo4j password"),
+        ("--neo4j-database", "Neo4j database"),
+    ):
+        bench.add_argument(flag, help=help_)
+    bench.set_defaults(func=cmd_bench)
     return parser
 
 

@@ -17,4 +17,3 @@ SET a.namespace = $namespace, a.type = $type, a.displayName = $displayName, a.de
     a.createdBy = coalesce(a.createdBy, $executionId),
     a.updated = CASE WHEN unchanged THEN a.updated ELSE $now END,
     a.version = CASE WHEN unchanged THEN a.version ELSE a.version + 1 END
-RETURN a

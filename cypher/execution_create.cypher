@@ -14,4 +14,3 @@
 CREATE (e:Execution {key: $key, tenantId: $tenantId, id: $id, namespace: $namespace, flowId: $flowId,
                      flowRevision: $flowRevision, state: $state, startDate: $startDate, endDate: $endDate,
                      recorded: $recorded, fingerprint: $fingerprint, document: $document})
-RETURN e

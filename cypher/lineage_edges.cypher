@@ -3,7 +3,7 @@
 // :literal history flag
 // :param after string?
 // :param before string?
-// :param limit integer
+// :literal limit 1..100000
 MATCH (a:Asset)
 WHERE a.key IN $keys
 MATCH (a)-[f:FEEDS]->(b:Asset)
@@ -12,4 +12,4 @@ WHERE b.key IN $keys AND ({{history}} OR f.current) AND ($after IS NULL OR f.dat
 RETURN a.key AS source, b.key AS target, f.executionId AS executionId, f.namespace AS namespace,
        f.flowId AS flowId, f.taskId AS taskId, f.value AS value, f.date AS date
 ORDER BY date DESC, executionId, taskId, value
-LIMIT $limit
+LIMIT {{limit}}

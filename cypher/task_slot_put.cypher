@@ -11,4 +11,3 @@
 MERGE (s:TaskSlot {key: $key})
 SET s.tenantId = $tenantId, s.flowKey = $flowKey, s.namespace = $namespace, s.flowId = $flowId,
     s.taskId = $taskId, s.value = $value, s.executionKey = $executionKey, s.date = $date
-RETURN s

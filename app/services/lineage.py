@@ -54,28 +54,37 @@ def _require_visible(tx: Tx, scope: Scope, asset_id: str) -> dict[str, Any]:
     return rows[0]["a"]  # type: ignore[no-any-return]
 
 
-def _route(
-    scope: Scope, start: str, target: str, nodes: list[dict[str, Any]], hops: list[dict[str, Any]], direction: Direction
-) -> list[Hop]:
+def _route(scope: Scope, start: str, target: str, row: dict[str, Any], direction: Direction) -> list[Hop]:
+    """Hops from the start asset to the target, each as the task run that turned `from` into `to`; assets
+    and task runs in namespaces the caller cannot see are masked."""
     chain: list[str | None] = [start]
-    for n in nodes:
-        chain.append(n["id"] if scope.can_read(n.get("namespace")) else None)
+    for node_id, namespace in zip(row["nodeIds"] or [], row["nodeNamespaces"] or [], strict=True):
+        chain.append(node_id if scope.can_read(namespace) else None)
     chain.append(target)
+    hops = zip(
+        row["executionIds"] or [],
+        row["namespaces"] or [],
+        row["flowIds"] or [],
+        row["taskIds"] or [],
+        row["valuesOf"] or [],
+        row["dates"] or [],
+        strict=True,
+    )
     route = []
-    for i, h in enumerate(hops):
+    for i, (execution_id, namespace, flow_id, task_id, value, date) in enumerate(hops):
         a, b = chain[i], chain[i + 1]
         source, dest = (a, b) if direction == "downstream" else (b, a)
-        if scope.can_read(h.get("namespace")):
+        if scope.can_read(namespace):
             route.append(
                 Hop(
                     source=source,
                     target=dest,
-                    flowId=h["flowId"],
-                    namespace=h["namespace"],
-                    taskId=h["taskId"],
-                    executionId=h["executionId"],
-                    value=h["value"] or None,
-                    date=h["date"],
+                    flowId=flow_id,
+                    namespace=namespace,
+                    taskId=task_id,
+                    executionId=execution_id,
+                    value=value or None,
+                    date=date,
                     redacted=a is None or b is None,
                 )
             )
@@ -172,14 +181,14 @@ def _impact(
     visible = [i for i in items if i.id is not None]
     if with_via and visible:
         targets = [asset_key(scope.tenant, i.id) for i in visible if i.id is not None]
-        routes = {
-            v["key"]: v for v in tx.run(traversal.query(names.via), key=key, **traversal.params(reach), targets=targets)
+        found = {
+            r["key"]: r for r in tx.run(traversal.query(names.via), key=key, **traversal.params(reach), targets=targets)
         }
         for item in visible:
             assert item.id is not None
-            found = routes.get(asset_key(scope.tenant, item.id))
-            if found:
-                item.via = _route(scope, asset_id, item.id, found["nodes"] or [], found["hops"] or [], direction)
+            route = found.get(asset_key(scope.tenant, item.id))
+            if route is not None:
+                item.via = _route(scope, asset_id, item.id, route, direction)
     return ImpactPage(
         asset=asset_id,
         direction=direction,

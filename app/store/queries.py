@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from app import PROJECT_ROOT
@@ -36,10 +37,11 @@ _SAFE_PATH = re.compile(r"^/[A-Za-z0-9_./-]+$")
 _LITERAL_USE = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
 _TYPES = {"string", "integer", "float", "boolean", "list<string>", "map", "list<map>"}
 
-# LadybugDB binds a parameter's type from its value; a null or an empty list has none, so parameters declared
-# nullable (`?`, which for a list also means "may be empty") are cast where they are used. A cast is evaluated
-# per row, so hot queries declare no nullable parameters: a flag says whether a filter applies, and an
-# unused list holds a sentinel (documented in the README).
+# LadybugDB binds a parameter's type from its value; a null or an empty list has none. Parameters declared
+# nullable (`?`, which for a list also means "may be empty") are therefore cast where they are used, in the
+# statements where their value is null or empty (a cast is evaluated per row). Hot read queries declare no
+# nullable parameters at all: a flag literal says whether a filter applies, and an unused list holds a
+# sentinel (documented in the README).
 _LADYBUG_CASTS = {
     "string": "STRING",
     "integer": "INT64",
@@ -111,16 +113,27 @@ class Query:
     def bind(self, args: dict[str, object]) -> tuple[str, dict[str, object]]:
         """The text to run and the parameters to send, literals written in after range checks."""
         self.check_args(args)
+        untyped: list[str] = []
         for name, p in self.params.items():
             value = args[name]
-            if value is None and not p.nullable:
-                raise TypeError(f"{self.path.name}: ${name} is not nullable")
-            if p.type.startswith("list") and not p.nullable and isinstance(value, list) and not value:
-                raise TypeError(f"{self.path.name}: ${name} must not be empty (declare it `{p.type}?`)")
+            if value is None or (isinstance(value, list) and not value):
+                if value is None and not p.nullable:
+                    raise TypeError(f"{self.path.name}: ${name} is not nullable")
+                if not p.nullable:
+                    raise TypeError(f"{self.path.name}: ${name} must not be empty (declare it `{p.type}?`)")
+                untyped.append(name)
+        text = self.text
+        if self.dialect == "ladybug" and untyped:
+            text = _ladybug_casts(
+                text,
+                tuple(
+                    (n, _LADYBUG_CASTS[self.params[n].type]) for n in untyped if self.params[n].type in _LADYBUG_CASTS
+                ),
+            )
         if not self.literals:
-            return self.text, args
+            return text, args
         values = {name: lit.render(args[name], self.path.name) for name, lit in self.literals.items()}
-        text = _LITERAL_USE.sub(lambda m: values[m.group(1)], self.text)
+        text = _LITERAL_USE.sub(lambda m: values[m.group(1)], text)
         return text, {k: v for k, v in args.items() if k not in self.literals}
 
     def lint_text(self) -> str:
@@ -177,19 +190,19 @@ def parse_file(path: Path, dialect: str) -> Query:
             f"{path}: literals used {sorted(used_literals)} differ from those declared {sorted(literals)}"
         )
     text = body.rstrip().rstrip(";")
-    if dialect == "ladybug":
-        text = _ladybug_casts(text, params)
     summary = " ".join(s for s in summary_lines if s).strip()
     return Query(path.stem, dialect, path, raw, text, params, summary, literals)
 
 
-def _ladybug_casts(text: str, params: dict[str, Param]) -> str:
+@lru_cache(maxsize=4096)
+def _ladybug_casts(text: str, casts: tuple[tuple[str, str], ...]) -> str:
+    """Cast the parameters whose value (null, empty list) carries no type; typed values need no cast, and a
+    cast costs LadybugDB work on every row and every statement."""
+    targets = dict(casts)
+
     def cast(m: re.Match[str]) -> str:
-        p = params[m.group(1)]
-        target = _LADYBUG_CASTS.get(p.type)
-        if target and p.nullable:
-            return f"CAST(${p.name} AS {target})"
-        return m.group(0)
+        name = m.group(1)
+        return f"CAST(${name} AS {targets[name]})" if name in targets else m.group(0)
 
     return _PARAM_USE.sub(cast, text)
 

@@ -1,10 +1,10 @@
 // Every execution that read or wrote this asset (the audit trail, full history), newest first.
 // LadybugDB names a relationship's type with label(r); Neo4j with type(r).
 // :param key string
-// :param skip integer
-// :param limit integer
+// :literal skip 0..100000000
+// :literal limit 1..100000
 MATCH (e:Execution)-[r:READ|WROTE]->(a:Asset {key: $key})
 RETURN e.id AS executionId, e.namespace AS namespace, e.flowId AS flowId, r.taskId AS taskId,
        r.value AS value, label(r) AS relation, r.date AS date, r.current AS current
 ORDER BY date DESC, executionId DESC, taskId, value, relation
-SKIP $skip LIMIT $limit
+SKIP {{skip}} LIMIT {{limit}}

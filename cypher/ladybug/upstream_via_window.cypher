@@ -1,5 +1,7 @@
-// For some upstream assets of this asset, one shortest route each: the assets in between and the
-// task runs (flow, task, execution, value) on it. Same search as upstream_window.cypher.
+// For some upstream assets of this asset (the visible ones on a page), one shortest route each, as
+// parallel lists: the assets in between, and the task runs (execution, flow, task, value, date) on it.
+// Same search as upstream_window.cypher, cut at the same distance. (Kept apart from the page: carrying paths
+// through the page's sort costs LadybugDB more than a second, narrower search.)
 // :param key string
 // :param after string
 // :param before string
@@ -8,6 +10,7 @@
 MATCH (s:Asset {key: $key})<-[r:FEEDS* SHORTEST 1..{{maxDepth}} (f, n | WHERE f.date >= $after AND f.date < $before)]-(t:Asset)
 WHERE t.key IN $targets
 RETURN t.key AS key,
-       list_transform(nodes(r), x -> {id: x.id, namespace: x.namespace}) AS nodes,
-       list_transform(rels(r), x -> {executionId: x.executionId, namespace: x.namespace, flowId: x.flowId,
-                                     taskId: x.taskId, value: x.value, date: x.date}) AS hops
+       properties(nodes(r), 'id') AS nodeIds, properties(nodes(r), 'namespace') AS nodeNamespaces,
+       properties(rels(r), 'executionId') AS executionIds, properties(rels(r), 'namespace') AS namespaces,
+       properties(rels(r), 'flowId') AS flowIds, properties(rels(r), 'taskId') AS taskIds,
+       properties(rels(r), 'value') AS valuesOf, properties(rels(r), 'date') AS dates

@@ -34,9 +34,13 @@ def test_ladybug_casts_nullable_parameters_only(tmp_path: Path) -> None:
         "MATCH (x) WHERE x.p = $a AND x.q IN $b AND x.r IN $d RETURN x LIMIT $c"
     )
     lb = parse_file(write(tmp_path, "q.cypher", source), "ladybug")
-    assert "CAST($a AS STRING)" in lb.text and "CAST($b AS STRING[])" in lb.text and "LIMIT $c" in lb.text
-    assert "x.r IN $d" in lb.text  # a cast runs per row: lists that are never empty are not cast
-    assert "CAST" not in parse_file(tmp_path / "q.cypher", "neo4j").text
+    text = lb.bind({"a": None, "b": [], "c": 1, "d": ["x"]})[0]
+    assert "CAST($a AS STRING)" in text and "CAST($b AS STRING[])" in text and "LIMIT $c" in text
+    assert "x.r IN $d" in text  # a cast runs per row: only untyped values (null, empty list) are cast
+    typed = lb.bind({"a": "v", "b": ["y"], "c": 1, "d": ["x"]})[0]
+    assert "CAST" not in typed
+    neo = parse_file(tmp_path / "q.cypher", "neo4j")
+    assert "CAST" not in neo.bind({"a": None, "b": [], "c": 1, "d": ["x"]})[0]
     with pytest.raises(TypeError, match="must not be empty"):
         lb.bind({"a": None, "b": [], "c": 1, "d": []})
     with pytest.raises(TypeError, match="not nullable"):

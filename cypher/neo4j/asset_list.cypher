@@ -1,6 +1,7 @@
-// Which assets of a tenant match these filters (one page, ordered by id)? Each filter applies unless its flag
-// (allTypes, anyNamespace, anyMetadata) says otherwise: `types` (every spelling of one type), `namespace` (itself and its children), `metaPairs` (every
-// pair present; see app/domain/assets.py: meta_pair). Lists are never empty (unused ones hold a sentinel).
+// Which assets of a tenant match these filters (one page, ordered by id)? Each filter applies unless its
+// flag (allTypes, anyNamespace, anyMetadata) says otherwise: `types` (every spelling of one type),
+// `namespace` (itself and its children), `metaPairs` (every pair present; see app/domain/assets.py:
+// meta_pair). Lists are never empty (unused ones hold a sentinel).
 // :param tenantId string
 // :literal allTypes flag
 // :param types list<string>
@@ -11,8 +12,8 @@
 // :literal includeDeleted flag
 // :literal allNamespaces flag
 // :param namespaces list<string>
-// :param skip integer
-// :param limit integer
+// :literal skip 0..100000000
+// :literal limit 1..100000
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId
   AND ({{allTypes}} OR a.type IN $types)
@@ -22,4 +23,4 @@ WHERE a.tenantId = $tenantId
   AND ({{allNamespaces}} OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.')))
 RETURN a
 ORDER BY a.id
-SKIP $skip LIMIT $limit
+SKIP {{skip}} LIMIT {{limit}}
