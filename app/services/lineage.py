@@ -38,12 +38,13 @@ class _Names(NamedTuple):
     distances: str
     page: str
     via: str
+    direct: str
     reach: str
 
 
 _QUERIES = {
-    "downstream": _Names("impact_distances", "impact", "impact_via", "lineage_down"),
-    "upstream": _Names("upstream_distances", "upstream", "upstream_via", "lineage_up"),
+    "downstream": _Names("impact_distances", "impact", "impact_via", "impact_direct", "lineage_down"),
+    "upstream": _Names("upstream_distances", "upstream", "upstream_via", "upstream_direct", "lineage_up"),
 }
 
 
@@ -181,9 +182,16 @@ def _impact(
     visible = [i for i in items if i.id is not None]
     if with_via and visible:
         targets = [asset_key(scope.tenant, i.id) for i in visible if i.id is not None]
-        found = {
-            r["key"]: r for r in tx.run(traversal.query(names.via), key=key, **traversal.params(reach), targets=targets)
-        }
+        if reach == 1:
+            edges = tx.run(
+                traversal.query(names.direct), key=key, targets=targets, **_without_depth(traversal.params())
+            )
+            found = _direct_routes(edges)
+        else:
+            found = {
+                r["key"]: r
+                for r in tx.run(traversal.query(names.via), key=key, **traversal.params(reach), targets=targets)
+            }
         for item in visible:
             assert item.id is not None
             route = found.get(asset_key(scope.tenant, item.id))
@@ -201,6 +209,30 @@ def _impact(
         size=size,
         results=items,
     )
+
+
+def _without_depth(params: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in params.items() if k != "maxDepth"}
+
+
+def _direct_routes(edges: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """One-hop routes from edge rows, in the shape of a route row; the latest edge per result is shown."""
+    out: dict[str, dict[str, Any]] = {}
+    for e in sorted(edges, key=lambda e: (e["date"] or "", e["executionId"] or ""), reverse=True):
+        out.setdefault(
+            e["key"],
+            {
+                "nodeIds": [],
+                "nodeNamespaces": [],
+                "executionIds": [e["executionId"]],
+                "namespaces": [e["namespace"]],
+                "flowIds": [e["flowId"]],
+                "taskIds": [e["taskId"]],
+                "valuesOf": [e["value"]],
+                "dates": [e["date"]],
+            },
+        )
+    return out
 
 
 def count_reached(tx: Tx, scope: Scope, asset_id: str, direction: Direction, traversal: Traversal) -> int:

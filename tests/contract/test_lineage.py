@@ -127,6 +127,10 @@ def test_results_are_ordered_by_distance_then_id_and_paginated(store: GraphStore
         lineage.impact(store, open_scope(tenant), "root", "downstream", Traversal(), page=p, size=5)
         for p in range(1, 6)
     ]
+    first = pages[0].results[0]  # a page one hop away: routes read from the edges themselves
+    assert first.via is not None and [(h.source, h.target, h.taskId) for h in first.via] == [("root", "m00", "t0")]
+    up = lineage.impact(store, open_scope(tenant), "z03", "upstream", Traversal(), size=1)
+    assert up.results[0].via is not None and [(h.source, h.target) for h in up.results[0].via] == [("m03", "z03")]
     listed = [(i.distance, i.id) for p in pages for i in p.results]
     assert listed == sorted(listed) and len(listed) == 24 and {p.total for p in pages} == {24}
     assert len(pages[4].results) == 4
