@@ -500,7 +500,8 @@ def render(results: dict[str, Any], console: Console) -> None:
             row(
                 f"{label}, typical (HTTP)",
                 f"p50 {typ['p50_ms']} ms",
-                f"p95 {typ['p95_ms']} ms, median reach {typ['reached_p50']:,}",
+                f"p95 {typ['p95_ms']} ms, first touch p50 {typ['first_touch_p50_ms']} ms, "
+                f"median reach {typ['reached_p50']:,}",
             )
     if "list_filter_http" in results:
         lf = results["list_filter_http"]
