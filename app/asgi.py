@@ -17,10 +17,14 @@ from app.api import problems
 from app.api.assets import AssetController, AssetTypeController
 from app.api.deps import provide_renderer, provide_scope, provide_store
 from app.api.executions import ExecutionController
+from app.api.expressions import ExpressionController
 from app.api.flows import FlowController
 from app.api.health import health, ready
 from app.api.lineage import LineageController
+from app.api.openlineage import OpenLineageController, ingest_default
 from app.api.paths import keep_encoded_separators
+from app.api.ship import ShipController
+from app.domain.jqsandbox import JqSandbox
 from app.domain.templating import Renderer
 from app.settings import Settings
 from app.store import open_store
@@ -41,7 +45,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     """Build the app. A `store` passed in is used and left open; otherwise one is opened from `settings`
     at start-up and closed at shutdown."""
     settings = settings or Settings()
-    state = State({"settings": settings, "store": store, "auth": None, "renderer": Renderer()})
+    state = State({"settings": settings, "store": store, "auth": None, "renderer": Renderer(), "jq": JqSandbox()})
 
     def startup(app: Litestar) -> None:
         if app.state.store is None:
@@ -49,6 +53,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             app.state.owns_store = True
 
     def shutdown(app: Litestar) -> None:
+        app.state.jq.close()
         if app.state.get("owns_store") and app.state.store is not None:
             app.state.store.close()
             app.state.store = None
@@ -62,6 +67,10 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             ExecutionController,
             FlowController,
             LineageController,
+            ExpressionController,
+            OpenLineageController,
+            ShipController,
+            ingest_default,
         ],
         dependencies={
             "store": Provide(provide_store, sync_to_thread=False),

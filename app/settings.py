@@ -20,11 +20,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     neo4j_user: str = "neo4j"
     neo4j_password: str = ""
     neo4j_database: str | None = None
+    #: Where AssetShipper file exports are written (default: <data_dir>/exports). Share it between API replicas.
+    exports_dir: Path | None = None
     auth_file: Path | None = None
     require_auth: bool = False
     #: Largest request body accepted, in bytes (flows, executions, OpenLineage events).
     max_body_bytes: int = 2 * 1024 * 1024
     log_level: str = "INFO"
+
+    @property
+    def exports_path(self) -> Path:
+        return self.exports_dir or self.data_dir / "exports"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -41,6 +47,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "NEO4J_PASSWORD": "neo4j_password",
             "NEO4J_DATABASE": "neo4j_database",
             "LINEAGE_AUTH_FILE": "auth_file",
+            "LINEAGE_EXPORTS_DIR": "exports_dir",
             "LINEAGE_REQUIRE_AUTH": "require_auth",
             "LINEAGE_MAX_BODY_BYTES": "max_body_bytes",
             "LINEAGE_LOG_LEVEL": "log_level",
@@ -49,7 +56,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             if env.get(var):
                 values[name] = env[var]
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for name in ("data_dir", "auth_file"):
+        for name in ("data_dir", "auth_file", "exports_dir"):
             if isinstance(values.get(name), str):
                 values[name] = Path(str(values[name]))
         return msgspec.convert(values, cls, strict=False, builtin_types=(Path,))

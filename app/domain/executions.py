@@ -115,6 +115,7 @@ class ExecutionPlan(msgspec.Struct, kw_only=True):
     taskRuns: list[TaskRun]
     notes: list[str] = msgspec.field(default_factory=list)
     taskIds: list[str] | None = None  # every task id of the flow (forms 1 and 2)
+    openlineage: dict[str, Any] | None = None  # the OpenLineage event this execution was recorded from
     startGiven: bool = False  # a server-chosen start date is not part of what makes a replay identical
 
 
@@ -139,6 +140,8 @@ class ExecutionRecord(msgspec.Struct, kw_only=True):
     labels: dict[str, str]
     taskRuns: list[TaskRunRecord]
     notes: list[str] = msgspec.field(default_factory=list)
+    #: the OpenLineage event this execution was recorded from, kept whole (facets included)
+    openlineage: dict[str, Any] | None = None
 
 
 def new_execution_id() -> str:

@@ -110,6 +110,17 @@ def _default(value: Any, fallback: Any = "", boolean: bool = False) -> Any:
     return value
 
 
+def _pebble_output(value: Any) -> Any:
+    """Print values as Kestra's Pebble does: lists and maps as JSON, booleans as true/false, null as empty."""
+    if isinstance(value, list | tuple | dict):
+        return _to_json(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    return value
+
+
 def _to_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
@@ -167,7 +178,7 @@ class Renderer:
         time_limit_s: float = DEFAULT_TIME_LIMIT_S,
         max_output: int = DEFAULT_MAX_OUTPUT,
     ) -> None:
-        env = _Sandbox(undefined=_Undefined, autoescape=False, keep_trailing_newline=True)
+        env = _Sandbox(undefined=_Undefined, autoescape=False, keep_trailing_newline=True, finalize=_pebble_output)
         env.globals.clear()
         env.globals.update({"range": _bounded_range, "secret": _secret, "null": None, **(functions or {})})
         env.filters.update(
@@ -256,6 +267,10 @@ class Renderer:
             return value
 
         return self._run(field, template, go)
+
+    def output(self, value: Any) -> str:
+        """A value as a template prints it (see `_pebble_output`)."""
+        return str(_pebble_output(value))
 
     def parse_check(self, template: str, *, field: str = "template") -> None:
         """Syntax-check without rendering (used when a flow is stored)."""

@@ -122,6 +122,36 @@ def _merge_output(current: dict[str, Any] | None, decls: list[ResolvedAsset], de
     )
 
 
+def write_output_asset(
+    tx: Tx,
+    scope: Scope,
+    asset_id: str,
+    decls: list[ResolvedAsset],
+    *,
+    default_namespace: str,
+    written_by: str,
+    now: str,
+) -> None:
+    """Create or update an asset something wrote: lock it, merge the declarations into it, store it.
+    Raises Forbidden (rolling the transaction back) when its namespace, old or new, is not writable."""
+    key = asset_key(scope.tenant, asset_id)
+    row = tx.run("asset_claim", key=key, tenantId=scope.tenant, id=asset_id, now=now, executionId=written_by)[0]
+    current = None if row["fresh"] else row["a"]
+    if current is not None and not scope.can_write(current.get("namespace")):
+        raise Forbidden(
+            f"asset {asset_id!r} is in namespace {current.get('namespace') or '(none)'!r}, "
+            "where this token cannot write",
+            field="taskRuns",
+        )
+    state = _merge_output(current, decls, default_namespace)
+    if not scope.can_write(state.namespace):
+        raise Forbidden(
+            f"asset {asset_id!r} would be written to namespace {state.namespace!r}, where this token cannot write",
+            field="taskRuns",
+        )
+    tx.run("asset_record_output", key=key, now=now, executionId=written_by, **state.params())
+
+
 def _unique(ids: list[str]) -> list[str]:
     return list(dict.fromkeys(ids))
 
@@ -140,6 +170,7 @@ def _document(scope: Scope, plan: ExecutionPlan, recorded: str) -> ExecutionReco
         inputs=plan.inputs,
         labels=plan.labels,
         notes=plan.notes,
+        openlineage=plan.openlineage,
         taskRuns=[
             TaskRunRecord(
                 taskId=r.taskId,
@@ -182,22 +213,7 @@ def _write(tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str) -> tuple
             inputs.setdefault(i.id, i)
 
     for asset_id, decls in outputs.items():
-        key = asset_key(tenant, asset_id)
-        row = tx.run("asset_claim", key=key, tenantId=tenant, id=asset_id, now=now, executionId=plan.id)[0]
-        current = None if row["fresh"] else row["a"]
-        if current is not None and not scope.can_write(current.get("namespace")):
-            raise Forbidden(
-                f"asset {asset_id!r} is in namespace {current.get('namespace') or '(none)'!r}, "
-                "where this token cannot write",
-                field="taskRuns",
-            )
-        state = _merge_output(current, decls, plan.namespace)
-        if not scope.can_write(state.namespace):
-            raise Forbidden(
-                f"asset {asset_id!r} would be written to namespace {state.namespace!r}, where this token cannot write",
-                field="taskRuns",
-            )
-        tx.run("asset_record_output", key=key, now=now, executionId=plan.id, **state.params())
+        write_output_asset(tx, scope, asset_id, decls, default_namespace=plan.namespace, written_by=plan.id, now=now)
 
     for asset_id, decl in inputs.items():
         if asset_id in outputs:

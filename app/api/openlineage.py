@@ -1,0 +1,84 @@
+"""OpenLineage over HTTP: the pull feed, and ingestion at the OpenLineage HTTP transport's default path."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from app.api.deps import provide_scope
+from app.domain.access import Scope
+from app.domain.templating import Renderer
+from app.errors import BadRequest
+from app.services import openlineage as service
+from app.services.openlineage import DEFAULT_EVENTS, MAX_EVENTS, EventPage, IngestResult
+from app.store.base import GraphStore
+
+DEFAULT_TENANT = "main"
+
+
+async def _event(request: Request) -> Any:
+    import msgspec
+
+    try:
+        return msgspec.json.decode(await request.body())
+    except msgspec.DecodeError as exc:
+        raise BadRequest(f"the body is not JSON: {exc}", field="body") from exc
+
+
+class OpenLineageController(Controller):
+    path = "/api/v1/{tenant:str}/openlineage"
+    tags = ["openlineage"]
+
+    @get(
+        "/events",
+        sync_to_thread=True,
+        summary="OpenLineage RunEvents of recorded task runs, oldest first",
+        description="A START and (for finished executions) a COMPLETE / FAIL / ABORT event per task run; job "
+        "namespace = flow namespace, job name = `flowId.taskId`, a `parent` facet names the execution. Page "
+        "with `nextCursor`.",
+    )
+    def events(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        after: Annotated[str | None, QueryParameter(description="executions started at or after (ISO 8601)")] = None,
+        before: Annotated[str | None, QueryParameter(description="executions started before (ISO 8601)")] = None,
+        limit: Annotated[int, QueryParameter(ge=1, le=MAX_EVENTS)] = DEFAULT_EVENTS,
+        cursor: Annotated[str | None, QueryParameter(max_length=2048)] = None,
+    ) -> EventPage:
+        return service.pull_events(store, caller, after=after, before=before, limit=limit, cursor=cursor)
+
+    @post(
+        "/lineage", status_code=HTTP_200_OK, summary="Ingest one OpenLineage event (RunEvent, DatasetEvent, JobEvent)"
+    )
+    async def ingest(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        renderer: NamedDependency[Renderer],
+    ) -> IngestResult:
+        from anyio import to_thread
+
+        event = await _event(request)
+        return await to_thread.run_sync(service.ingest, store, caller, event, renderer)
+
+
+@post(
+    "/api/v1/lineage",
+    status_code=HTTP_200_OK,
+    tags=["openlineage"],
+    summary="Ingest one OpenLineage event into the default tenant (the HTTP transport's default path)",
+)
+async def ingest_default(
+    request: Request, store: NamedDependency[GraphStore], renderer: NamedDependency[Renderer]
+) -> IngestResult:
+    from anyio import to_thread
+
+    caller = provide_scope(request, DEFAULT_TENANT)
+    event = await _event(request)
+    return await to_thread.run_sync(service.ingest, store, caller, event, renderer)
