@@ -87,3 +87,12 @@ def shared_dir() -> Path:
     if not SHARED.exists():
         pytest.skip(f"../shared is absent ({SHARED}): this checkout is outside the workplace")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def ol_spec() -> "object":
+    if not SHARED.exists():
+        pytest.skip(f"../shared is absent ({SHARED}): the OpenLineage schemas are not available")
+    from tests.openlineage_schema import SpecValidator
+
+    return SpecValidator(SHARED / "openlineage-spec")

@@ -3,8 +3,8 @@
 - A `COMPLETE` RunEvent records one execution whose id is the run's `runId`: its inputs are READ, its
   outputs WROTE. The task slot (current lineage) is the job: namespace, job name, no value; events this
   service emitted carry a `kestra_taskRun` facet that restores the exact flow, task, value and start.
-- A dataset is the asset its `symlinks` facet names under `kestra://<tenant>` when it has one, else the asset
-  `<dataset namespace>/<dataset name>`.
+- A dataset is the asset its `symlinks` facet names under `kestra://<tenant>` (this tenant's first, then any
+  tenant's) when it has one, else the asset `<dataset namespace>/<dataset name>`.
 - A DatasetEvent registers or updates that asset. START / RUNNING / FAIL / ABORT / OTHER RunEvents and
   JobEvents are validated and acknowledged; they record nothing (documented in the README).
 - The event itself is kept with the execution it recorded, so facets this service does not model are
@@ -88,9 +88,13 @@ def flow_id(name: str) -> str:
 
 
 def asset_id(dataset: dict[str, Any], tenant: str) -> str:
-    for identifier in ((dataset.get("facets") or {}).get("symlinks") or {}).get("identifiers") or []:
-        if identifier.get("namespace") == f"{ASSET_SYMLINK_SCHEME}{tenant}" and identifier.get("name"):
-            return str(identifier["name"])
+    """The asset a dataset is. A `kestra://<tenant>` symlink names an asset id; ids are relative to a tenant,
+    so a symlink written by another tenant (an export, a copy) names the same id here."""
+    symlinks = ((dataset.get("facets") or {}).get("symlinks") or {}).get("identifiers") or []
+    own = [i for i in symlinks if i.get("namespace") == f"{ASSET_SYMLINK_SCHEME}{tenant}" and i.get("name")]
+    other = [i for i in symlinks if str(i.get("namespace", "")).startswith(ASSET_SYMLINK_SCHEME) and i.get("name")]
+    for identifier in own or other:
+        return str(identifier["name"])
     if str(dataset["namespace"]).startswith(ASSET_SYMLINK_SCHEME):
         return str(dataset["name"])
     return f"{dataset['namespace']}/{dataset['name']}"

@@ -32,7 +32,7 @@ class EventPage(msgspec.Struct, kw_only=True):
     nextCursor: str | None
 
 
-class IngestResult(msgspec.Struct, kw_only=True, omit_defaults=True):
+class IngestResult(msgspec.Struct, kw_only=True):
     kind: str
     eventType: str | None = None
     recorded: bool = False
