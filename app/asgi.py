@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
@@ -21,9 +22,12 @@ from app.api.expressions import ExpressionController
 from app.api.flows import FlowController
 from app.api.health import health, ready
 from app.api.lineage import LineageController
+from app.api.openapi import document_problems
 from app.api.openlineage import OpenLineageController, ingest_default
 from app.api.paths import keep_encoded_separators
 from app.api.ship import ShipController
+from app.api.stats import stats
+from app.auth import Authenticator, AuthFileError
 from app.domain.jqsandbox import JqSandbox
 from app.domain.templating import Renderer
 from app.settings import Settings
@@ -34,18 +38,66 @@ log = logging.getLogger(__name__)
 
 
 class LineageApp(Litestar):
-    """Litestar, with asset ids allowed to carry an encoded `/` (see `app.api.paths`)."""
+    """Litestar, with asset ids allowed to carry an encoded `/` (see `app.api.paths`), and OPTIONS answered
+    with every method of the path (Litestar's own OPTIONS lists only the first handler registered on it)."""
+
+    _allow: list[tuple[re.Pattern[str], str]] | None = None
+
+    def _allow_table(self) -> list[tuple[re.Pattern[str], str]]:
+        if self._allow is None:
+            table = []
+            for route in self.routes:
+                methods = getattr(route, "methods", None)
+                if not methods:
+                    continue
+                pattern = re.sub(r"\\\{\w+:path\\\}", ".*", re.escape(route.path))
+                pattern = re.sub(r"\\\{\w+(?::\w+)?\\\}", "[^/]+", pattern)
+                table.append((re.compile(f"^{pattern}/?$"), ", ".join(sorted(set(methods) | {"OPTIONS"}))))
+            self._allow = table
+        return self._allow
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         keep_encoded_separators(scope)
+        if scope["type"] == "http" and scope["method"] == "OPTIONS":
+            for pattern, allow in self._allow_table():
+                if pattern.match(scope["path"]):
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 204,
+                            "headers": [(b"allow", allow.encode()), (b"content-length", b"0")],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": b""})
+                    return
         await super().__call__(scope, receive, send)
+
+
+OPEN_WARNING = """
+******************************************************************************************
+*  NO AUTH FILE: this server is OPEN. Anyone who reaches it can read and write every      *
+*  tenant. Create tokens with `lineage token create` and start with --auth-file (or       *
+*  LINEAGE_AUTH_FILE); use --require-auth in production so this cannot happen silently.  *
+******************************************************************************************"""
+
+
+def authenticator(settings: Settings) -> Authenticator | None:
+    if settings.auth_file is not None:
+        auth = Authenticator(settings.auth_file)
+        log.info("authentication: bearer tokens from %s", settings.auth_file)
+        return auth
+    if settings.require_auth:
+        raise AuthFileError("--require-auth is set but no auth file is configured (--auth-file / LINEAGE_AUTH_FILE)")
+    log.warning(OPEN_WARNING)
+    return None
 
 
 def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> Litestar:
     """Build the app. A `store` passed in is used and left open; otherwise one is opened from `settings`
     at start-up and closed at shutdown."""
     settings = settings or Settings()
-    state = State({"settings": settings, "store": store, "auth": None, "renderer": Renderer(), "jq": JqSandbox()})
+    auth = authenticator(settings)
+    state = State({"settings": settings, "store": store, "auth": auth, "renderer": Renderer(), "jq": JqSandbox()})
 
     def startup(app: Litestar) -> None:
         if app.state.store is None:
@@ -58,7 +110,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             app.state.store.close()
             app.state.store = None
 
-    return LineageApp(
+    app = LineageApp(
         route_handlers=[
             health,
             ready,
@@ -70,6 +122,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             ExpressionController,
             OpenLineageController,
             ShipController,
+            stats,
             ingest_default,
         ],
         dependencies={
@@ -92,3 +145,5 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         ),
         debug=False,
     )
+    document_problems(app)
+    return app

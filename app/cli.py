@@ -151,6 +151,51 @@ def cmd_ship(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_token_create(args: argparse.Namespace) -> int:
+    from app.auth import check_grant, create_token
+
+    path = args.auth_file or Settings.from_env().auth_file
+    if path is None:
+        print("lineage: give --auth-file (or set LINEAGE_AUTH_FILE)", file=sys.stderr)
+        return 2
+    try:
+        grants = [check_grant(g) for g in args.grant]
+        token = create_token(path, tenant=args.tenant, grants=grants, admin=args.admin, name=args.name or "")
+    except ValueError as exc:
+        print(f"lineage: {exc}", file=sys.stderr)
+        return 2
+    print(token)
+    print(f"token written (hashed) to {path}; this is the only time it is shown", file=sys.stderr)
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    from app.auth import load
+
+    path = args.auth_file or Settings.from_env().auth_file
+    if path is None or not path.exists():
+        print("lineage: no auth file", file=sys.stderr)
+        return 2
+    for t in load(path).tokens:
+        grants = ", ".join(f"{g.namespace}:{g.role}" for g in t.grants) or "-"
+        print(f"{t.id}  tenant={t.tenant}  admin={str(t.admin).lower()}  grants={grants}  name={t.name}")
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    from app.auth import revoke_token
+
+    path = args.auth_file or Settings.from_env().auth_file
+    if path is None or not path.exists():
+        print("lineage: no auth file", file=sys.stderr)
+        return 2
+    if not revoke_token(path, args.id):
+        print(f"lineage: no token {args.id}", file=sys.stderr)
+        return 1
+    print(f"revoked {args.id}", file=sys.stderr)
+    return 0
+
+
 BENCH_EXAMPLES = """
 examples:
   lineage bench                                  # 100,000 assets on LadybugDB, results in bench-results.json
@@ -227,6 +272,36 @@ def build_parser() -> argparse.ArgumentParser:
     ship.add_argument("--token", help="API token for --server (env LINEAGE_TOKEN)")
     _add_store_flags(ship)
     ship.set_defaults(func=cmd_ship)
+
+    token = sub.add_parser("token", help="manage API tokens (the auth file holds only their hashes)")
+    token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
+    create = token_sub.add_parser(
+        "create",
+        help="create a token and print it once",
+        epilog="examples:\n  lineage token create --auth-file auth.yaml --tenant main --grant company.team:editor\n"
+        "  lineage token create --auth-file auth.yaml --tenant main --grant '*:viewer' --name dashboards\n"
+        "  lineage token create --auth-file auth.yaml --tenant main --admin",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    create.add_argument("--auth-file", type=Path, help="the YAML auth file (created if missing; env LINEAGE_AUTH_FILE)")
+    create.add_argument("--tenant", default="main")
+    create.add_argument(
+        "--grant",
+        action="append",
+        default=[],
+        metavar="NAMESPACE:ROLE",
+        help="namespace pattern (a namespace covers its children; * is all) and viewer|editor",
+    )
+    create.add_argument("--admin", action="store_true", help="editor on the whole tenant, and admin endpoints")
+    create.add_argument("--name", help="a label for people reading the auth file")
+    create.set_defaults(func=cmd_token_create)
+    listing = token_sub.add_parser("list", help="list tokens (ids, tenants, grants; never secrets)")
+    listing.add_argument("--auth-file", type=Path)
+    listing.set_defaults(func=cmd_token_list)
+    revoke = token_sub.add_parser("revoke", help="remove a token (servers notice within one request)")
+    revoke.add_argument("id", help="the token id (the 8 hex characters after lin_)")
+    revoke.add_argument("--auth-file", type=Path)
+    revoke.set_defaults(func=cmd_token_revoke)
     return parser
 
 

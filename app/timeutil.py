@@ -23,7 +23,7 @@ def to_iso(value: datetime) -> str:
 
 def parse_iso(text: str) -> datetime:
     """Parse any ISO 8601 timestamp (`Z` or offset; naive means UTC)."""
-    value = datetime.fromisoformat(text.strip().replace("z", "Z").replace("Z", "+00:00"))
+    value = datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(UTC)

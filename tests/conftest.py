@@ -13,7 +13,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from litestar.testing import TestClient
 
+from app.asgi import create_app
+from app.settings import Settings
 from app.store.base import GraphStore
 from app.store.ladybug import LadybugStore
 
@@ -90,9 +93,21 @@ def shared_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def ol_spec() -> "object":
+def ol_spec() -> object:
     if not SHARED.exists():
         pytest.skip(f"../shared is absent ({SHARED}): the OpenLineage schemas are not available")
     from tests.openlineage_schema import SpecValidator
 
     return SpecValidator(SHARED / "openlineage-spec")
+
+
+@pytest.fixture
+def client(store: GraphStore, tmp_path) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    app = create_app(Settings(data_dir=tmp_path / "unused"), store=store)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def base(tenant: str) -> str:
+    return f"/api/v1/{tenant}"

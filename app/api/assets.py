@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, put
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -42,7 +43,7 @@ def metadata_filters(request: Request) -> dict[str, Any]:
     return out
 
 
-PageParam = Annotated[int, QueryParameter(ge=1, description="1-based page number.")]
+PageParam = Annotated[int, QueryParameter(ge=1, le=limits.MAX_PAGE, description="1-based page number.")]
 SizeParam = Annotated[int, QueryParameter(ge=1, le=limits.MAX_PAGE_SIZE, description="Page size.")]
 
 
@@ -55,7 +56,7 @@ class AssetController(Controller):
         sync_to_thread=True,
         summary="Create or replace an asset",
         status_code=HTTP_200_OK,
-        responses=None,
+        responses={201: ResponseSpec(data_container=Asset, description="Created")},
     )
     def put_asset(
         self,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
 from litestar import Request
 from litestar.datastructures import State
-from litestar.params import FromPath
+from litestar.params import PathParameter
 
 from app.domain.access import Scope, open_scope
 from app.domain.limits import TENANT_PATTERN
@@ -35,9 +36,22 @@ def check_tenant(tenant: str) -> str:
     return tenant
 
 
-def provide_scope(request: Request, tenant: FromPath[str]) -> Scope:
+def required_role(request: Request) -> str:
+    """The role a route needs (`opt={"role": ...}`): reads need viewer, writes editor, unless it says."""
+    role = request.route_handler.opt.get("role")
+    if role:
+        return str(role)
+    return "viewer" if request.method in ("GET", "HEAD") else "editor"
+
+
+TenantParam = Annotated[
+    str, PathParameter(pattern=TENANT_PATTERN, max_length=63, description="Tenant id; `main` is the default tenant.")
+]
+
+
+def provide_scope(request: Request, tenant: TenantParam) -> Scope:
     check_tenant(tenant)
     auth = request.app.state.get("auth")
     if auth is None:
         return open_scope(tenant)
-    return auth.scope_for(request, tenant)  # type: ignore[no-any-return]
+    return auth.scope_for(request.headers.get("authorization"), tenant, required_role(request))  # type: ignore[no-any-return]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Response, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -22,6 +23,7 @@ class ExecutionController(Controller):
         "/",
         sync_to_thread=True,
         status_code=HTTP_201_CREATED,
+        responses={200: ResponseSpec(data_container=ExecutionRecord, description="Already recorded (a replay)")},
         summary="Record an execution",
         description="Send the flow YAML (`flow`) with `inputs`, or name a stored flow (`namespace`, `flowId`, "
         "optional `revision`), or give resolved `taskRuns`. 201 when recorded, 200 when this execution id "

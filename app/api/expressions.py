@@ -36,6 +36,7 @@ class ExpressionController(Controller):
         "/expressions",
         sync_to_thread=True,
         status_code=HTTP_200_OK,
+        opt={"role": "viewer"},
         summary="Render a Pebble-style expression with assets() and jq",
         description="e.g. `{{ assets(type='io.kestra.plugin.ee.assets.Table') | jq('.[].id') }}`: returns the "
         "rendered text and, for a single `{{ ... }}`, the value itself.",

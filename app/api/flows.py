@@ -6,6 +6,7 @@ from typing import Annotated
 
 from litestar import Controller, Request, Response, get, put
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -26,6 +27,7 @@ class FlowController(Controller):
         "/",
         summary="Store a flow (YAML body)",
         status_code=HTTP_201_CREATED,
+        responses={200: ResponseSpec(data_container=FlowRecord, description="Unchanged (no new revision)")},
         description="Body: the flow's YAML (`Content-Type: application/x-yaml`). 201 with a new revision, "
         "200 when the source is unchanged. Tasks absent from the new revision leave current lineage.",
     )

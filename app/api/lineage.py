@@ -32,13 +32,21 @@ History = Annotated[
     bool,
     QueryParameter(description="Answer from every recorded execution, not only the latest of each task."),
 ]
-After = Annotated[str | None, QueryParameter(description="Only executions that started at or after (ISO 8601).")]
-Before = Annotated[str | None, QueryParameter(description="Only executions that started before (ISO 8601).")]
+After = Annotated[
+    str | None,
+    QueryParameter(
+        description="Only executions that started at or after (ISO 8601).", schema_extra={"format": "date-time"}
+    ),
+]
+Before = Annotated[
+    str | None,
+    QueryParameter(description="Only executions that started before (ISO 8601).", schema_extra={"format": "date-time"}),
+]
 TypeFilter = Annotated[str | None, QueryParameter(max_length=limits.MAX_TYPE, description="List only this type.")]
 NamespaceFilter = Annotated[
     str | None, QueryParameter(max_length=limits.MAX_NAMESPACE, description="List only this namespace and children.")
 ]
-Page = Annotated[int, QueryParameter(ge=1)]
+Page = Annotated[int, QueryParameter(ge=1, le=limits.MAX_PAGE)]
 Size = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
 
 

@@ -45,8 +45,16 @@ class OpenLineageController(Controller):
         self,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
-        after: Annotated[str | None, QueryParameter(description="executions started at or after (ISO 8601)")] = None,
-        before: Annotated[str | None, QueryParameter(description="executions started before (ISO 8601)")] = None,
+        after: Annotated[
+            str | None,
+            QueryParameter(
+                description="executions started at or after (ISO 8601)", schema_extra={"format": "date-time"}
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            QueryParameter(description="executions started before (ISO 8601)", schema_extra={"format": "date-time"}),
+        ] = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_EVENTS)] = DEFAULT_EVENTS,
         cursor: Annotated[str | None, QueryParameter(max_length=2048)] = None,
     ) -> EventPage:

@@ -42,6 +42,7 @@ def from_domain(exc: DomainError) -> ProblemDetailsException:
         detail=exc.detail,
         type_=f"{PROBLEM_BASE}-{_slug(exc.title)}",
         extra=extra or None,
+        headers={"WWW-Authenticate": 'Bearer realm="lineage"'} if exc.status == 401 else None,
     )
 
 

@@ -329,7 +329,32 @@ def record_execution(store: GraphStore, scope: Scope, plan: ExecutionPlan) -> tu
 
 
 def get_execution(store: GraphStore, scope: Scope, execution_id: str) -> ExecutionRecord:
-    rows = store.read(lambda tx: tx.run("execution_get", key=execution_key(scope.tenant, execution_id)))
-    if not rows or not scope.can_read(rows[0]["e"].get("namespace")):
-        raise NotFound(f"execution {execution_id!r} does not exist in tenant {scope.tenant!r}", field="id")
-    return msgspec.json.decode(rows[0]["e"]["document"], type=ExecutionRecord)
+    """The execution as recorded; assets it touched in namespaces the caller cannot see are not named."""
+
+    def work(tx: Tx) -> ExecutionRecord:
+        rows = tx.run("execution_get", key=execution_key(scope.tenant, execution_id))
+        if not rows or not scope.can_read(rows[0]["e"].get("namespace")):
+            raise NotFound(f"execution {execution_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+        record = msgspec.json.decode(rows[0]["e"]["document"], type=ExecutionRecord)
+        if scope.reads_all:
+            return record
+        ids = sorted({a for t in record.taskRuns for a in (*t.inputs, *t.outputs)})
+        visible = (
+            {
+                r["a"]["id"]
+                for r in tx.run("assets_by_key", keys=[asset_key(scope.tenant, i) for i in ids], **scope.visibility())
+            }
+            if ids
+            else set()
+        )
+        hidden = 0
+        for t in record.taskRuns:
+            hidden += sum(1 for a in (*t.inputs, *t.outputs) if a not in visible)
+            t.inputs = [a for a in t.inputs if a in visible]
+            t.outputs = [a for a in t.outputs if a in visible]
+        if hidden:
+            record.notes.append(f"{hidden} asset references in namespaces this token cannot see are not listed")
+        record.openlineage = None if hidden else record.openlineage
+        return record
+
+    return store.read(work)

@@ -39,8 +39,8 @@ def asset_usages(
     def work(tx: Tx) -> UsagePage:
         if not tx.run("asset_get", key=key, **scope.visibility()):
             raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
-        total = tx.run("asset_usages_count", key=key)[0]["total"]
-        rows = tx.run("asset_usages", key=key, skip=(page - 1) * size, limit=size)
+        total = tx.run("asset_usages_count", key=key, **scope.visibility())[0]["total"]
+        rows = tx.run("asset_usages", key=key, **scope.visibility(), skip=(page - 1) * size, limit=size)
         return UsagePage(
             results=[Usage(**{**r, "value": r["value"] or None, "current": bool(r["current"])}) for r in rows],
             total=int(total),

@@ -1,9 +1,13 @@
-// Every execution that read or wrote this asset (the audit trail, full history), newest first.
+// Every execution that read or wrote this asset (the audit trail, full history), newest first; executions of
+// flows in namespaces the caller cannot see are left out.
 // LadybugDB names a relationship's type with label(r); Neo4j with type(r).
 // :param key string
+// :literal allNamespaces flag
+// :param namespaces list<string>
 // :literal skip 0..100000000
 // :literal limit 1..100000
 MATCH (e:Execution)-[r:READ|WROTE]->(a:Asset {key: $key})
+WHERE {{allNamespaces}} OR any(g IN $namespaces WHERE e.namespace = g OR e.namespace STARTS WITH (g + '.'))
 RETURN e.id AS executionId, e.namespace AS namespace, e.flowId AS flowId, r.taskId AS taskId,
        r.value AS value, label(r) AS relation, r.date AS date, r.current AS current
 ORDER BY date DESC, executionId DESC, taskId, value, relation

@@ -13,8 +13,12 @@ YAML = {"content-type": "application/x-yaml"}
 def record_reference_flows(client: TestClient, base: str) -> None:
     for name in ("pipeline_with_assets", "data_pipeline_assets", "upload_file"):
         assert client.post(f"{base}/executions", json={"flow": flow_yaml(name)}).status_code == 201
-    assert client.post(f"{base}/executions", json={"flow": flow_yaml("infra_assets"),
-                                                   "inputs": {"teams": ["Data", "Finance"]}}).status_code == 201
+    assert (
+        client.post(
+            f"{base}/executions", json={"flow": flow_yaml("infra_assets"), "inputs": {"teams": ["Data", "Finance"]}}
+        ).status_code
+        == 201
+    )
 
 
 def value(client: TestClient, base: str, expression: str):  # type: ignore[no-untyped-def]
@@ -30,8 +34,11 @@ def test_reference_examples(client: TestClient, base: str) -> None:
     assert tables["rendered"] == '["avg_passenger_count","avg_trip_distance","trips"]'
     same = value(client, base, '{{ assets(type="io.kestra.plugin.ee.assets.Table") | jq(".[].id") }}')
     assert same["value"] == tables["value"]
-    by_ns = value(client, base, '{{ assets(type="io.kestra.core.models.assets.Table", namespace="kestra.company.data")'
-                                ' | jq(".[].id") }}')
+    by_ns = value(
+        client,
+        base,
+        '{{ assets(type="io.kestra.core.models.assets.Table", namespace="kestra.company.data") | jq(".[].id") }}',
+    )
     assert by_ns["value"] == ["avg_passenger_count", "avg_trip_distance", "trips"]
     # pipeline_with_assets wrote `trips` in company.team; data_pipeline_assets then moved it (one id per tenant)
     assert value(client, base, '{{ assets(namespace="company.team") | jq(".[].id") }}')["value"] == []
@@ -39,10 +46,20 @@ def test_reference_examples(client: TestClient, base: str) -> None:
     assert marts["value"] == ["avg_passenger_count", "avg_trip_distance"]
     everything = value(client, base, "{{ assets() | jq('.[] | {id: .id, type: .type, metadata: .metadata}') }}")
     by_id = {a["id"]: a for a in everything["value"]}
-    assert set(by_id) == {"avg_passenger_count", "avg_trip_distance", "trips", "sample_data.nyc.taxi",
-                          "raw_customer", "kestra-data-bucket", "kestra-finance-bucket"}
-    assert by_id["kestra-data-bucket"] == {"id": "kestra-data-bucket", "type": "AWS_BUCKET",
-                                           "metadata": {"provider": "s3", "address": "s3://kestra-data-bucket"}}
+    assert set(by_id) == {
+        "avg_passenger_count",
+        "avg_trip_distance",
+        "trips",
+        "sample_data.nyc.taxi",
+        "raw_customer",
+        "kestra-data-bucket",
+        "kestra-finance-bucket",
+    }
+    assert by_id["kestra-data-bucket"] == {
+        "id": "kestra-data-bucket",
+        "type": "AWS_BUCKET",
+        "metadata": {"provider": "s3", "address": "s3://kestra-data-bucket"},
+    }
     full = value(client, base, "{{ assets(type='AWS_BUCKET') }}")["value"]
     assert set(full[0]) >= {"tenantId", "namespace", "id", "type", "metadata", "created", "updated", "deleted"}
     assert value(client, base, "{{ assets() | length }} assets")["rendered"] == "7 assets"
@@ -71,9 +88,14 @@ def test_input_dropdowns(client: TestClient, base: str) -> None:
     record_reference_flows(client, base)
     assert client.put(f"{base}/flows", content=flow_yaml("select_assets"), headers=YAML).status_code == 201
     inputs = client.get(f"{base}/flows/company.team/select_assets/inputs").json()
-    assert inputs == [{"id": "assets", "type": "MULTISELECT",
-                       "values": ["avg_passenger_count", "avg_trip_distance", "trips"],
-                       "expression": '{{ assets(type="io.kestra.core.models.assets.Table") | jq(".[].id") }}'}]
+    assert inputs == [
+        {
+            "id": "assets",
+            "type": "MULTISELECT",
+            "values": ["avg_passenger_count", "avg_trip_distance", "trips"],
+            "expression": '{{ assets(type="io.kestra.core.models.assets.Table") | jq(".[].id") }}',
+        }
+    ]
     infra = client.put(f"{base}/flows", content=flow_yaml("infra_assets"), headers=YAML)
     assert infra.status_code in (200, 201)
     static = client.get(f"{base}/flows/kestra.company.infra/infra_assets/inputs").json()

@@ -51,8 +51,11 @@ def test_pull_feed_validates_and_describes_task_runs(client: TestClient, base: s
 
 
 def test_pull_window_and_bad_parameters(client: TestClient, base: str) -> None:
-    body = {"namespace": "company.team", "flowId": "f",
-            "taskRuns": [{"taskId": "t", "assets": {"inputs": [{"id": "a"}], "outputs": [{"id": "b"}]}}]}
+    body = {
+        "namespace": "company.team",
+        "flowId": "f",
+        "taskRuns": [{"taskId": "t", "assets": {"inputs": [{"id": "a"}], "outputs": [{"id": "b"}]}}],
+    }
     client.post(f"{base}/executions", json={**body, "id": "old", "startDate": "2025-01-01T00:00:00Z"})
     client.post(f"{base}/executions", json={**body, "id": "new", "startDate": "2026-01-01T00:00:00Z"})
     recent = client.get(f"{base}/openlineage/events", params={"after": "2025-06-01T00:00:00Z"}).json()["events"]
@@ -61,23 +64,28 @@ def test_pull_window_and_bad_parameters(client: TestClient, base: str) -> None:
     problem(client.get(f"{base}/openlineage/events", params={"limit": 0}), 400, "limit")
 
 
-def run_event(job: str, inputs: list[dict], outputs: list[dict], event_type: str = "COMPLETE",
-              run_id: str | None = None) -> dict:
+def run_event(
+    job: str, inputs: list[dict], outputs: list[dict], event_type: str = "COMPLETE", run_id: str | None = None
+) -> dict:
     return {
-        "eventType": event_type, "eventTime": "2026-03-01T10:00:00.000Z",
-        "producer": "https://github.com/apache/airflow", "schemaURL":
-        "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+        "eventType": event_type,
+        "eventTime": "2026-03-01T10:00:00.000Z",
+        "producer": "https://github.com/apache/airflow",
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
         "run": {"runId": run_id or str(uuid.uuid4()), "facets": {}},
         "job": {"namespace": "airflow-prod", "name": job, "facets": {}},
-        "inputs": inputs, "outputs": outputs,
+        "inputs": inputs,
+        "outputs": outputs,
     }
 
 
 def test_ingest_run_events_from_any_producer(client: TestClient, base: str) -> None:
     tenant = base.split("/")[3]
-    event = run_event("etl_dag.load_orders",
-                      [{"namespace": "postgres://db:5432", "name": "shop.public.orders", "facets": {}}],
-                      [{"namespace": "s3://lake", "name": "orders/2026", "facets": {}}])
+    event = run_event(
+        "etl_dag.load_orders",
+        [{"namespace": "postgres://db:5432", "name": "shop.public.orders", "facets": {}}],
+        [{"namespace": "s3://lake", "name": "orders/2026", "facets": {}}],
+    )
     r = client.post(f"/api/v1/{tenant}/openlineage/lineage", json=event)
     assert r.status_code == 200 and r.json()["recorded"] is True
     src, dst = "postgres://db:5432/shop.public.orders", "s3://lake/orders/2026"
@@ -108,16 +116,31 @@ def test_ingest_keeps_real_world_facets(client: TestClient, base: str, shared_di
     for path in examples:
         facet = json.loads(path.read_text())
         kind = path.parent.name
-        target = (input_facets if kind.endswith("InputDatasetFacet") else
-                  output_facets if kind.endswith("OutputDatasetFacet") else
-                  dataset_facets if kind.endswith("DatasetFacet") else
-                  job_facets if kind.endswith("JobFacet") else run_facets)
+        target = (
+            input_facets
+            if kind.endswith("InputDatasetFacet")
+            else output_facets
+            if kind.endswith("OutputDatasetFacet")
+            else dataset_facets
+            if kind.endswith("DatasetFacet")
+            else job_facets
+            if kind.endswith("JobFacet")
+            else run_facets
+        )
         for name, value in facet.items():
             target.setdefault(name, value)
-    event = run_event("spark.job", [{"namespace": "hdfs://nn:8020", "name": "/raw/events", "facets": dataset_facets,
-                                     "inputFacets": input_facets}],
-                      [{"namespace": "hdfs://nn:8020", "name": "/clean/events", "facets": dataset_facets,
-                        "outputFacets": output_facets}])
+    event = run_event(
+        "spark.job",
+        [{"namespace": "hdfs://nn:8020", "name": "/raw/events", "facets": dataset_facets, "inputFacets": input_facets}],
+        [
+            {
+                "namespace": "hdfs://nn:8020",
+                "name": "/clean/events",
+                "facets": dataset_facets,
+                "outputFacets": output_facets,
+            }
+        ],
+    )
     event["run"]["facets"] = run_facets
     event["job"]["facets"] = job_facets
     r = client.post(f"/api/v1/{tenant}/openlineage/lineage", json=event)

@@ -24,7 +24,7 @@ class Receiver:
         received: list[tuple[str, dict]] = []
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 received.append((self.path, json.loads(body)))
                 self.send_response(201)
@@ -57,8 +57,10 @@ def listing(client: TestClient, base: str) -> dict[str, dict]:
 def test_json_and_ion_exports_load_back_equal(client: TestClient, base: str) -> None:
     record_reference_flows(client, base)
     expected = listing(client, base)
-    for fmt, load in (("JSON", lambda text: [json.loads(line) for line in text.splitlines()]),
-                      ("ION", lambda text: list(ion.loads(text, single_value=False)))):
+    for fmt, load in (
+        ("JSON", lambda text: [json.loads(line) for line in text.splitlines()]),
+        ("ION", lambda text: list(ion.loads(text, single_value=False))),
+    ):
         spec = flow_yaml("ship_asset_to_file").replace("format: ION", f"format: {fmt}")
         r = client.post(f"{base}/ship", content=spec)
         assert r.status_code == 200, r.text
@@ -74,15 +76,16 @@ def test_json_and_ion_exports_load_back_equal(client: TestClient, base: str) -> 
 
 def test_filters_choose_what_ships(client: TestClient, base: str) -> None:
     record_reference_flows(client, base)
-    spec = {"assetExporters": [{"id": "f", "type": "io.kestra.plugin.ee.assets.FileAssetExporter",
-                                "format": "JSON"}], "metadata": {"model_layer": "mart"}}
+    spec = {
+        "assetExporters": [{"id": "f", "type": "io.kestra.plugin.ee.assets.FileAssetExporter", "format": "JSON"}],
+        "metadata": {"model_layer": "mart"},
+    }
     r = client.post(f"{base}/ship", json=spec)
     rows = [json.loads(x) for x in client.get(r.json()["exporters"][0]["uri"]).text.splitlines()]
     assert sorted(a["id"] for a in rows) == ["avg_passenger_count", "avg_trip_distance"]
 
 
-def test_openlineage_exporter_to_a_real_receiver(client: TestClient, base: str, receiver: Receiver,
-                                                 ol_spec) -> None:  # type: ignore[no-untyped-def]
+def test_openlineage_exporter_to_a_real_receiver(client: TestClient, base: str, receiver: Receiver, ol_spec) -> None:  # type: ignore[no-untyped-def]
     record_reference_flows(client, base)
     spec = flow_yaml("ship_asset_to_openlineage").replace("http://host.docker.internal:5000", receiver.url)
     r = client.post(f"{base}/ship", content=spec)
@@ -97,9 +100,14 @@ def test_openlineage_exporter_to_a_real_receiver(client: TestClient, base: str, 
     # the reference's mapping: Table datasets take the asset's namespace as their namespace
     assert (trips["namespace"], trips["name"]) == ("kestra.company.data", "trips")
     assert trips["facets"]["datasetType"]["datasetType"] == "TABLE"
-    assert trips["facets"]["symlinks"]["identifiers"] == [{"namespace": f"kestra://{base.split('/')[3]}",
-                                                           "name": "trips", "type": "ASSET"}]
-    assert trips["facets"]["kestra_asset"]["metadata"] == {"database": "sqlite", "table": "trips", "model_layer": "staging"}
+    assert trips["facets"]["symlinks"]["identifiers"] == [
+        {"namespace": f"kestra://{base.split('/')[3]}", "name": "trips", "type": "ASSET"}
+    ]
+    assert trips["facets"]["kestra_asset"]["metadata"] == {
+        "database": "sqlite",
+        "table": "trips",
+        "model_layer": "staging",
+    }
     bucket = events["kestra-data-bucket"]["dataset"]
     assert bucket["facets"]["kestra_asset"]["type"] == "AWS_BUCKET"
 
@@ -116,7 +124,12 @@ def test_unreachable_receiver_is_a_reported_failure(client: TestClient, base: st
 
 def test_bad_ship_requests(client: TestClient, base: str) -> None:
     problem(client.post(f"{base}/ship", content="id: x\nnamespace: y\ntasks: []\n"), 422, "assetExporters")
-    problem(client.post(f"{base}/ship", json={"assetExporters": [{"id": "a", "type": "Nope"}]}), 422,
-            "assetExporters")
-    problem(client.post(f"{base}/ship", json={"assetExporters": [
-        {"id": "a", "type": "io.kestra.plugin.ee.openlineage.OpenLineageAssetExporter"}]}), 422, "assetExporters")
+    problem(client.post(f"{base}/ship", json={"assetExporters": [{"id": "a", "type": "Nope"}]}), 422, "assetExporters")
+    problem(
+        client.post(
+            f"{base}/ship",
+            json={"assetExporters": [{"id": "a", "type": "io.kestra.plugin.ee.openlineage.OpenLineageAssetExporter"}]},
+        ),
+        422,
+        "assetExporters",
+    )

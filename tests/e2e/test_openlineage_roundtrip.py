@@ -17,13 +17,18 @@ from tests.e2e.server import Server
 
 def typed(event: dict[str, Any]) -> RunEvent:
     """The pulled JSON as openlineage-python's own event class (facets travel as they are)."""
+
     def datasets(items: list[dict[str, Any]], cls: type) -> list[Any]:
         return [cls(namespace=d["namespace"], name=d["name"], facets=d.get("facets") or {}) for d in items]
 
     return RunEvent(
-        eventType=RunState(event["eventType"]), eventTime=event["eventTime"], producer=event["producer"],
+        eventType=RunState(event["eventType"]),
+        eventTime=event["eventTime"],
+        producer=event["producer"],
         run=Run(runId=event["run"]["runId"], facets=event["run"].get("facets") or {}),
-        job=Job(namespace=event["job"]["namespace"], name=event["job"]["name"], facets=event["job"].get("facets") or {}),
+        job=Job(
+            namespace=event["job"]["namespace"], name=event["job"]["name"], facets=event["job"].get("facets") or {}
+        ),
         inputs=datasets(event.get("inputs") or [], InputDataset),
         outputs=datasets(event.get("outputs") or [], OutputDataset),
     )
@@ -45,23 +50,43 @@ def test_pull_then_ingest_reproduces_impact(tmp_path: Path) -> None:
         source = httpx.Client(base_url=f"{server.url}/api/v1/source", timeout=30)
         for name in ("data_pipeline_assets", "upload_file", "pipeline_with_assets"):
             assert source.post("/executions", json={"flow": flow_yaml(name)}).status_code == 201
-        assert source.post("/executions", json={"flow": flow_yaml("infra_assets"),
-                                                "inputs": {"teams": ["Data", "Finance"]}}).status_code == 201
+        assert (
+            source.post(
+                "/executions", json={"flow": flow_yaml("infra_assets"), "inputs": {"teams": ["Data", "Finance"]}}
+            ).status_code
+            == 201
+        )
         # a later run of the staging task that stops reading the taxi table: current lineage must follow it
-        assert source.post("/executions", json={
-            "namespace": "kestra.company.data", "flowId": "data_pipeline_assets",
-            "startDate": "2099-01-01T00:00:00Z", "taskRuns": [{"taskId": "create_staging_layer_asset", "assets": {
-                "inputs": [{"id": "raw_customer"}], "outputs": [{"id": "trips"}]}}]}).status_code == 201
+        assert (
+            source.post(
+                "/executions",
+                json={
+                    "namespace": "kestra.company.data",
+                    "flowId": "data_pipeline_assets",
+                    "startDate": "2099-01-01T00:00:00Z",
+                    "taskRuns": [
+                        {
+                            "taskId": "create_staging_layer_asset",
+                            "assets": {"inputs": [{"id": "raw_customer"}], "outputs": [{"id": "trips"}]},
+                        }
+                    ],
+                },
+            ).status_code
+            == 201
+        )
         events = []
         cursor = None
         while True:
-            page = source.get("/openlineage/events", params={"limit": 3, **({"cursor": cursor} if cursor else {})}).json()
+            page = source.get(
+                "/openlineage/events", params={"limit": 3, **({"cursor": cursor} if cursor else {})}
+            ).json()
             events += page["events"]
             cursor = page["nextCursor"]
             if not cursor:
                 break
-        client = OpenLineageClient(transport=HttpTransport(HttpConfig(
-            url=server.url, endpoint="api/v1/copy/openlineage/lineage", timeout=10)))
+        client = OpenLineageClient(
+            transport=HttpTransport(HttpConfig(url=server.url, endpoint="api/v1/copy/openlineage/lineage", timeout=10))
+        )
         for event in events:
             client.emit(typed(event))
         copy = httpx.Client(base_url=f"{server.url}/api/v1/copy", timeout=30)

@@ -1,0 +1,47 @@
+"""Every operation documents its problem responses, so clients (and schemathesis) know what errors look like."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Litestar
+from litestar.openapi.datastructures import ResponseSpec
+
+
+class Problem(msgspec.Struct, kw_only=True):
+    """An RFC 9457 problem document."""
+
+    status: int
+    title: str
+    detail: str
+    type: str | None = None
+    field: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+_DESCRIPTIONS = {
+    400: "Bad request: malformed body, parameter or tenant id",
+    401: "Missing, unknown or revoked API token",
+    403: "The token may not do this here",
+    404: "Not found (or not visible to this token)",
+    409: "Conflict with what is recorded",
+    413: "Request body too large",
+    422: "Invalid input (named in `field`)",
+    503: "The database is unavailable",
+}
+
+
+def document_problems(app: Litestar) -> None:
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            extra = {
+                code: ResponseSpec(
+                    data_container=Problem,
+                    description=text,
+                    generate_examples=False,
+                    media_type="application/problem+json",
+                )
+                for code, text in _DESCRIPTIONS.items()
+            }
+            handler.responses = {**extra, **(handler.responses or {})}
