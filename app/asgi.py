@@ -27,6 +27,7 @@ from app.api.openlineage import OpenLineageController, ingest_default
 from app.api.paths import keep_encoded_separators
 from app.api.ship import ShipController
 from app.api.stats import stats
+from app.api.web import index, static_files
 from app.auth import Authenticator, AuthFileError
 from app.domain.jqsandbox import JqSandbox
 from app.domain.templating import Renderer
@@ -123,6 +124,8 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             OpenLineageController,
             ShipController,
             stats,
+            index,
+            static_files,
             ingest_default,
         ],
         dependencies={

@@ -96,6 +96,9 @@ class AssetController(Controller):
         request: Request,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
+        q: Annotated[
+            str | None, QueryParameter(max_length=limits.MAX_ID, description="Id contains (any case).")
+        ] = None,
         type: Annotated[str | None, QueryParameter(max_length=limits.MAX_TYPE)] = None,
         namespace: Annotated[str | None, QueryParameter(max_length=limits.MAX_NAMESPACE)] = None,
         deleted: Annotated[bool, QueryParameter(description="Include soft-deleted assets.")] = False,
@@ -103,7 +106,7 @@ class AssetController(Controller):
         size: SizeParam = limits.DEFAULT_PAGE_SIZE,
     ) -> AssetPage:
         flt = service.AssetFilter(
-            type=type, namespace=namespace, metadata=metadata_filters(request), include_deleted=deleted
+            q=q, type=type, namespace=namespace, metadata=metadata_filters(request), include_deleted=deleted
         )
         return service.list_assets(store, caller, flt, page=page, size=size)
 

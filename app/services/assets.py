@@ -17,6 +17,8 @@ from app.timeutil import now_iso
 
 
 class AssetFilter(msgspec.Struct, kw_only=True, frozen=True):
+    #: case-insensitive substring of the id (search)
+    q: str | None = None
     type: str | None = None
     namespace: str | None = None
     metadata: dict[str, Any] = msgspec.field(default_factory=dict)
@@ -26,6 +28,8 @@ class AssetFilter(msgspec.Struct, kw_only=True, frozen=True):
         pairs = sorted(meta_pair(k, v) for k, v in self.metadata.items())
         return {
             "tenantId": scope.tenant,
+            "anyId": not self.q,
+            "q": (self.q or "").lower(),
             **filter_params(self.type, self.namespace),
             "anyMetadata": not pairs,
             "metaPairs": pairs or [NO_NAMESPACE],

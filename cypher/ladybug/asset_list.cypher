@@ -6,6 +6,8 @@
 // three times as much), and the page is chosen on (id, key) before whole nodes are read (it reads every
 // property of every candidate row before a sort otherwise).
 // :param tenantId string
+// :literal anyId flag
+// :param q string
 // :literal allTypes flag
 // :param types list<string>
 // :literal anyNamespace flag
@@ -19,6 +21,7 @@
 // :literal limit 1..100000
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId
+  AND ({{anyId}} OR lower(a.id) CONTAINS $q)
   AND ({{allTypes}} OR a.type IN $types)
   AND ({{anyNamespace}} OR a.namespace = $namespace OR a.namespace STARTS WITH ($namespace + '.'))
   AND ({{anyMetadata}} OR list_has_all(a.metaPairs, $metaPairs))

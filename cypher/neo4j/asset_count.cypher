@@ -1,5 +1,7 @@
 // How many assets of a tenant match these filters? (The filters of asset_list.cypher.)
 // :param tenantId string
+// :literal anyId flag
+// :param q string
 // :literal allTypes flag
 // :param types list<string>
 // :literal anyNamespace flag
@@ -11,6 +13,7 @@
 // :param namespaces list<string>
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId
+  AND ({{anyId}} OR toLower(a.id) CONTAINS $q)
   AND ({{allTypes}} OR a.type IN $types)
   AND ({{anyNamespace}} OR a.namespace = $namespace OR a.namespace STARTS WITH ($namespace + '.'))
   AND ({{anyMetadata}} OR all(p IN $metaPairs WHERE p IN a.metaPairs))

@@ -3,6 +3,8 @@
 // `namespace` (itself and its children), `metaPairs` (every pair present; see app/domain/assets.py:
 // meta_pair). Lists are never empty (unused ones hold a sentinel).
 // :param tenantId string
+// :literal anyId flag
+// :param q string
 // :literal allTypes flag
 // :param types list<string>
 // :literal anyNamespace flag
@@ -16,6 +18,7 @@
 // :literal limit 1..100000
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId
+  AND ({{anyId}} OR toLower(a.id) CONTAINS $q)
   AND ({{allTypes}} OR a.type IN $types)
   AND ({{anyNamespace}} OR a.namespace = $namespace OR a.namespace STARTS WITH ($namespace + '.'))
   AND ({{anyMetadata}} OR all(p IN $metaPairs WHERE p IN a.metaPairs))

@@ -108,6 +108,8 @@ def test_list_filters_by_type_namespace_and_metadata(store: GraphStore, tenant: 
     assert ids(metadata={"n": "3"}) == ["bucket"]  # query strings carry no type
     assert ids(type=TABLE, namespace="data", metadata={"owner": "ana"}) == ["raw.trips", "stg.trips"]
     assert ids(metadata={"layer": "nope"}) == []
+    assert ids(q="TRIPS") == ["raw.trips", "stg.trips"]  # search: id contains, any case
+    assert ids(q="trips", namespace="data.staging") == ["stg.trips"]
 
 
 def test_list_pages_in_id_order(store: GraphStore, tenant: str) -> None:

@@ -1,0 +1,297 @@
+// The lineage explorer: search assets, open one, see its fields, usages and lineage graph.
+// Talks only to this service's API; the token (when the server asks for one) lives in sessionStorage.
+import cytoscape from "cytoscape";
+import dagre from "cytoscape-dagre";
+import { marked } from "marked";
+import DOMPurify from "dompurify";
+
+cytoscape.use(dagre);
+
+const $ = (sel, root = document) => root.querySelector(sel);
+const el = (tag, attrs = {}, ...children) => {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v === true ? "" : String(v));
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+};
+
+const state = {
+  get tenant() { return sessionStorage.getItem("lineage.tenant") || "main"; },
+  set tenant(v) { sessionStorage.setItem("lineage.tenant", v || "main"); },
+  get token() { return sessionStorage.getItem("lineage.token") || ""; },
+  set token(v) { v ? sessionStorage.setItem("lineage.token", v) : sessionStorage.removeItem("lineage.token"); },
+};
+
+class ApiError extends Error {
+  constructor(status, problem) {
+    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+async function api(path, params = {}) {
+  const url = new URL(`/api/v1/${encodeURIComponent(state.tenant)}${path}`, location.origin);
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== "") url.searchParams.set(k, v);
+  }
+  const headers = { Accept: "application/json" };
+  if (state.token) headers.Authorization = `Bearer ${state.token}`;
+  const res = await fetch(url, { headers });
+  let body = null;
+  try { body = await res.json(); } catch { body = null; }
+  if (res.status === 401) {
+    await askToken(body && body.detail);
+    return api(path, params);
+  }
+  if (!res.ok) throw new ApiError(res.status, body);
+  return body;
+}
+
+const assetPath = (id) => `/assets/${encodeURIComponent(id)}`;
+const assetHref = (id) => `#/asset/${encodeURIComponent(id)}`;
+
+// -- token dialog --------------------------------------------------------------------------------------
+function askToken(reason) {
+  return new Promise((resolve) => {
+    const dialog = $("#token-dialog");
+    $("#token-reason").textContent = reason || "This server needs an API token.";
+    const input = $("#token-input");
+    input.value = "";
+    dialog.showModal();
+    $("#token-form").onsubmit = (ev) => {
+      ev.preventDefault();
+      state.token = input.value.trim();
+      dialog.close();
+      resolve();
+    };
+  });
+}
+
+// -- search --------------------------------------------------------------------------------------------
+let assetTypes = null;
+
+async function renderSearch(main, query) {
+  if (!assetTypes) {
+    try { assetTypes = await api("/asset-types"); } catch { assetTypes = []; }
+  }
+  const form = el("form", { class: "search", id: "search-form" },
+    el("label", {}, "Id contains", el("input", { name: "q", id: "search-q", value: query.get("q") || "", placeholder: "trips", autofocus: true })),
+    el("label", {}, "Type", el("input", { name: "type", list: "types", value: query.get("type") || "", placeholder: "any" })),
+    el("datalist", { id: "types" }, assetTypes.map((t) => el("option", { value: t.type }, t.name))),
+    el("label", {}, "Namespace", el("input", { name: "namespace", value: query.get("namespace") || "", placeholder: "company.team" })),
+    el("label", {}, "Metadata", el("input", { name: "metadata", value: query.get("metadata") || "", placeholder: "model_layer=mart, owner=data" })),
+    el("label", { class: "check" }, el("input", { type: "checkbox", name: "deleted", checked: query.get("deleted") === "true" }), "deleted too"),
+    el("button", { type: "submit", id: "search-button" }, "Search"));
+  form.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    const data = new FormData(form);
+    const next = new URLSearchParams();
+    for (const k of ["q", "type", "namespace", "metadata"]) if (data.get(k)) next.set(k, data.get(k));
+    if (data.get("deleted")) next.set("deleted", "true");
+    location.hash = `#/search?${next}`;
+  });
+  const results = el("section", { id: "results" });
+  main.replaceChildren(el("h1", {}, "Assets"), form, results);
+  const params = { q: query.get("q"), type: query.get("type"), namespace: query.get("namespace"), size: 50,
+                   page: query.get("page") || 1, deleted: query.get("deleted") };
+  for (const pair of (query.get("metadata") || "").split(",")) {
+    const [k, ...v] = pair.split("=");
+    if (k && k.trim() && v.length) params[`metadata.${k.trim()}`] = v.join("=").trim();
+  }
+  try {
+    const page = await api("/assets", params);
+    results.append(el("p", { class: "muted", id: "result-count" }, `${page.total} asset${page.total === 1 ? "" : "s"}`));
+    results.append(table(["Id", "Type", "Namespace", "Updated"], page.results.map((a) => [
+      el("a", { href: assetHref(a.id), class: "asset-link", "data-id": a.id }, a.id, a.deleted ? el("span", { class: "badge danger" }, "deleted") : null),
+      typeLabel(a.type), a.namespace || "—", when(a.updated)])));
+  } catch (err) {
+    results.append(errorBox(err));
+  }
+}
+
+// -- asset page ----------------------------------------------------------------------------------------
+async function renderAsset(main, id, query) {
+  const depth = query.get("depth") || "3";
+  const direction = query.get("direction") || "both";
+  main.replaceChildren(el("p", { class: "muted" }, "Loading…"));
+  let asset;
+  try {
+    asset = await api(assetPath(id));
+  } catch (err) {
+    main.replaceChildren(el("p", {}, el("a", { href: "#/" }, "← search")), errorBox(err));
+    return;
+  }
+  const setParam = (k, v) => {
+    const q = new URLSearchParams(query);
+    q.set(k, v);
+    location.hash = `${assetHref(id)}?${q}`;
+  };
+  const controls = el("div", { class: "controls" },
+    el("label", {}, "Depth ", select("depth", ["1", "2", "3", "5", "10", "all"], depth, (v) => setParam("depth", v))),
+    el("label", {}, "Show ", select("direction", ["both", "up", "down"], direction, (v) => setParam("direction", v))));
+  const graphBox = el("div", { id: "graph", class: "graph" });
+  const impactLine = el("p", { id: "impact-count", class: "impact" }, "…");
+  const sides = el("div", { class: "sides" },
+    el("section", {}, el("h3", {}, "Upstream"), el("div", { id: "upstream-list" }, "…")),
+    el("section", {}, el("h3", {}, "Downstream"), el("div", { id: "downstream-list" }, "…")));
+  const description = el("div", { class: "markdown", id: "description" });
+  description.innerHTML = DOMPurify.sanitize(marked.parse(asset.description || "*No description.*"));
+  const usages = el("section", { id: "usages" });
+  main.replaceChildren(
+    el("p", {}, el("a", { href: "#/" }, "← search")),
+    el("h1", { id: "asset-title" }, asset.id, asset.deleted ? el("span", { class: "badge danger" }, "deleted") : null),
+    el("p", { class: "subtitle" }, typeLabel(asset.type), " · ", asset.namespace || "no namespace",
+      asset.displayName ? ` · ${asset.displayName}` : ""),
+    impactLine,
+    el("section", { class: "card" }, el("div", { class: "card-head" }, el("h2", {}, "Lineage"), controls), graphBox,
+      el("p", { class: "legend muted" }, "Upstream on the left, downstream on the right; small nodes are task runs. Click an asset to re-centre.")),
+    sides,
+    el("div", { class: "columns" },
+      el("section", { class: "card" }, el("h2", {}, "Fields"), table(["Field", "Value"], [
+        ["id", asset.id], ["tenantId", asset.tenantId], ["namespace", asset.namespace || "—"], ["type", asset.type],
+        ["displayName", asset.displayName || "—"], ["created", when(asset.created)], ["updated", when(asset.updated)],
+        ["createdBy", asset.createdBy || "—"], ["deleted", String(asset.deleted)]], "fields")),
+      el("section", { class: "card" }, el("h2", {}, "Metadata"),
+        Object.keys(asset.metadata).length
+          ? table(["Key", "Value"], Object.entries(asset.metadata).map(([k, v]) => [k, JSON.stringify(v)]), "metadata")
+          : el("p", { class: "muted" }, "No metadata."))),
+    el("section", { class: "card" }, el("h2", {}, "Description"), description),
+    el("section", { class: "card" }, el("h2", {}, "Usages"), usages));
+
+  const graphDepth = depth === "all" ? undefined : depth;
+  Promise.all([
+    api(`${assetPath(id)}/lineage`, { depth: graphDepth, direction, limit: 400 }).then((g) => {
+      drawGraph(graphBox, g);
+      const n = g.impactCount;
+      impactLine.textContent = n === null || n === undefined ? ""
+        : `Changing this affects ${n} downstream asset${n === 1 ? "" : "s"}.`;
+    }),
+    sideList("upstream", id, $("#upstream-list"), "upstream-table"),
+    sideList("impact", id, $("#downstream-list"), "downstream-table"),
+    renderUsages(usages, id, 1),
+  ]).catch((err) => main.append(errorBox(err)));
+}
+
+async function sideList(kind, id, box, tableId) {
+  const page = await api(`${assetPath(id)}/${kind}`, { size: 100 });
+  box.replaceChildren(page.total === 0 ? el("p", { class: "muted" }, "None.") : table(["Asset", "Hops", "Type"],
+    page.results.map((r) => [
+      r.redacted ? el("span", { class: "muted" }, "hidden") : el("a", { href: assetHref(r.id), class: "asset-link", "data-id": r.id }, r.id),
+      r.distance, r.redacted ? "" : typeLabel(r.type)]), tableId));
+  if (page.total > page.results.length) box.append(el("p", { class: "muted" }, `… and ${page.total - page.results.length} more`));
+}
+
+async function renderUsages(box, id, pageNo) {
+  const page = await api(`${assetPath(id)}/usages`, { page: pageNo, size: 20 });
+  box.replaceChildren(
+    page.total === 0 ? el("p", { class: "muted" }, "No execution has read or written it.") : table(
+      ["When", "Relation", "Flow", "Task", "Value", "Execution"],
+      page.results.map((u) => [when(u.date), el("span", { class: `badge ${u.relation.toLowerCase()}` }, u.relation),
+        `${u.namespace}.${u.flowId}`, u.taskId, u.value || "", el("code", {}, u.executionId)]), "usages-table"));
+  if (page.total > 20) {
+    const pages = Math.ceil(page.total / 20);
+    box.append(el("div", { class: "pager" },
+      el("button", { disabled: pageNo <= 1, onclick: () => renderUsages(box, id, pageNo - 1) }, "‹"),
+      ` page ${pageNo} of ${pages} `,
+      el("button", { disabled: pageNo >= pages, onclick: () => renderUsages(box, id, pageNo + 1) }, "›")));
+  }
+}
+
+function drawGraph(box, graph) {
+  const elements = [];
+  for (const n of graph.nodes) {
+    const label = n.redacted ? "hidden" : n.kind === "asset" ? n.id : `${n.taskId}${n.value ? ` [${n.value}]` : ""}`;
+    elements.push({ data: { id: n.key, label, w: Math.min(260, 24 + 7 * label.length), kind: n.kind, side: n.side || "none", assetId: n.id, redacted: n.redacted ? 1 : 0,
+                            deleted: n.deleted ? 1 : 0, title: n.kind === "execution" ? `${n.flowId} · ${n.executionId}` : n.type } });
+  }
+  for (const e of graph.edges) elements.push({ data: { id: `${e.source}->${e.target}`, source: e.source, target: e.target, type: e.type } });
+  window.lineageGraph = graph;
+  if (window.cy) window.cy.destroy();
+  const cy = cytoscape({
+    container: box,
+    elements,
+    style: [
+      { selector: "node", style: { "font-family": "system-ui, sans-serif", "font-size": 11, color: "#1f2937", "text-valign": "center", "text-halign": "center" } },
+      { selector: 'node[kind = "asset"]', style: { shape: "round-rectangle", label: "data(label)", width: "data(w)", height: 30,
+        "background-color": "#e0e7ff", "border-width": 1, "border-color": "#6366f1", "text-max-width": 220, "text-wrap": "ellipsis" } },
+      { selector: 'node[side = "center"]', style: { "background-color": "#4f46e5", color: "#fff", "border-color": "#312e81", "font-weight": 600 } },
+      { selector: 'node[side = "upstream"]', style: { "background-color": "#ecfdf5", "border-color": "#10b981" } },
+      { selector: 'node[side = "downstream"]', style: { "background-color": "#fff7ed", "border-color": "#f97316" } },
+      { selector: "node[deleted = 1]", style: { "border-style": "dashed", opacity: 0.7 } },
+      { selector: "node[redacted = 1]", style: { "background-color": "#f3f4f6", "border-color": "#9ca3af", color: "#6b7280" } },
+      { selector: 'node[kind = "execution"]', style: { shape: "ellipse", width: 14, height: 14, "background-color": "#94a3b8", label: "data(label)",
+        "font-size": 9, "text-valign": "bottom", "text-margin-y": 3, color: "#64748b" } },
+      { selector: "edge", style: { width: 1.5, "line-color": "#cbd5e1", "target-arrow-color": "#cbd5e1", "target-arrow-shape": "triangle", "curve-style": "bezier" } },
+    ],
+    layout: { name: "dagre", rankDir: "LR", nodeSep: 18, rankSep: 60, fit: true, padding: 20 },
+  });
+  cy.on("tap", 'node[kind = "asset"][redacted = 0]', (ev) => {
+    const assetId = ev.target.data("assetId");
+    if (assetId) location.hash = assetHref(assetId);
+  });
+  cy.on("mouseover", "node", (ev) => { box.title = ev.target.data("title") || ""; });
+  window.cy = cy;
+  box.dataset.ready = "true";
+}
+
+// -- helpers -------------------------------------------------------------------------------------------
+function table(headers, rows, id) {
+  return el("table", { id },
+    el("thead", {}, el("tr", {}, headers.map((h) => el("th", {}, h)))),
+    el("tbody", {}, rows.map((r) => el("tr", {}, r.map((c) => el("td", {}, c))))));
+}
+
+function select(name, options, value, onChange) {
+  const s = el("select", { name, id: `select-${name}` }, options.map((o) => el("option", { value: o, selected: o === value }, o)));
+  s.addEventListener("change", () => onChange(s.value));
+  return s;
+}
+
+function typeLabel(type) {
+  const t = (assetTypes || []).find((x) => x.type === type || (x.aliases || []).includes(type));
+  return el("span", { class: "badge", title: type }, t ? t.name : type);
+}
+
+function when(iso) {
+  if (!iso) return "—";
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleString();
+}
+
+function errorBox(err) {
+  const status = err.status ? `${err.status} ` : "";
+  return el("div", { class: "error", role: "alert" }, `${status}${err.message}`);
+}
+
+// -- routing -------------------------------------------------------------------------------------------
+async function route() {
+  const main = $("#main");
+  const [path, q] = location.hash.replace(/^#/, "").split("?");
+  const query = new URLSearchParams(q || "");
+  if (!assetTypes) {
+    try { assetTypes = await api("/asset-types"); } catch { assetTypes = []; }
+  }
+  const m = (path || "").match(/^\/asset\/(.+)$/);
+  if (m) return renderAsset(main, decodeURIComponent(m[1]), query);
+  return renderSearch(main, query);
+}
+
+function init() {
+  const tenant = $("#tenant");
+  tenant.value = state.tenant;
+  tenant.addEventListener("change", () => { state.tenant = tenant.value.trim(); assetTypes = null; route(); });
+  $("#forget-token").addEventListener("click", () => { state.token = ""; route(); });
+  window.addEventListener("hashchange", route);
+  route();
+}
+
+init();

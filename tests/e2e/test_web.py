@@ -1,0 +1,113 @@
+"""The lineage explorer page in headless Chromium, on the reference scenario, against a running server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import httpx
+
+from app.auth import check_grant, create_token
+from tests.contract.helpers import flow_yaml
+from tests.e2e.browser import ARTIFACTS, chromium
+from tests.e2e.server import Server
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "data" / "screenshots"
+
+
+def record_reference_flows(url: str, headers: dict[str, str] | None = None) -> None:
+    api = httpx.Client(base_url=f"{url}/api/v1/main", headers=headers or {}, timeout=30)
+    for body in (
+        {"flow": flow_yaml("infra_assets"), "inputs": {"teams": ["Data", "Finance"]}},
+        {"flow": flow_yaml("upload_file")},
+        {"flow": flow_yaml("data_pipeline_assets")},
+    ):
+        assert api.post("/executions", json=body).status_code == 201
+
+
+def save(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    if os.environ.get("UPDATE_SCREENSHOTS"):
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, SCREENSHOTS / name)
+    return path
+
+
+def test_search_asset_page_graph_and_recentre(tmp_path: Path) -> None:
+    with Server(tmp_path / "data") as server, chromium() as browser:
+        record_reference_flows(server.url)
+        page = browser.new_page(viewport={"width": 1280, "height": 1100}, bypass_csp=True)  # for wait_for_function
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{server.url}/")
+        page.fill("#search-q", "trips")
+        page.click("#search-button")
+        page.wait_for_selector("a.asset-link[data-id='trips']")
+        assert page.inner_text("#result-count") == "1 asset"
+        save(page, "search.png")
+
+        page.click("a.asset-link[data-id='trips']")
+        page.wait_for_selector("#graph[data-ready='true']")
+        page.wait_for_selector("#downstream-table")
+        assert page.inner_text("#asset-title").startswith("trips")
+        assert page.inner_text("#impact-count") == "Changing this affects 2 downstream assets."
+        downstream = page.eval_on_selector_all("#downstream-table tbody tr", "rows => rows.map(r => r.innerText)")
+        assert [row.split("\t")[0] for row in downstream] == ["avg_passenger_count", "avg_trip_distance"]
+        assert all("Table" in row for row in downstream)
+        upstream = page.eval_on_selector_all("#upstream-table tbody tr", "rows => rows.map(r => r.innerText)")
+        assert len(upstream) == 1 and upstream[0].startswith("sample_data.nyc.taxi") and "External" in upstream[0]
+        graph = page.evaluate("window.lineageGraph")
+        sides = sorted((n["id"], n.get("side")) for n in graph["nodes"] if n["kind"] == "asset")
+        assert sides == [
+            ("avg_passenger_count", "downstream"),
+            ("avg_trip_distance", "downstream"),
+            ("sample_data.nyc.taxi", "upstream"),
+            ("trips", "center"),
+        ]
+        assert sum(1 for n in graph["nodes"] if n["kind"] == "execution") == 3
+        assert "kestra.company.data" in page.inner_text("#usages-table")
+        save(page, "asset-page.png")
+
+        # click the node in the drawn graph: the page re-centres on it
+        box = page.locator("#graph").bounding_box()
+        pos = page.evaluate(
+            "(() => { const p = window.cy.getElementById('asset:avg_trip_distance').renderedPosition();"
+            " return {x: p.x, y: p.y}; })()"
+        )
+        page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+        page.wait_for_function(
+            "document.querySelector('#asset-title') && "
+            "document.querySelector('#asset-title').innerText.startsWith('avg_trip_distance')"
+        )
+        page.wait_for_selector("#graph[data-ready='true']")
+        assert page.url.endswith("#/asset/avg_trip_distance")
+        assert page.inner_text("#impact-count") == "Changing this affects 0 downstream assets."
+        page.wait_for_selector("#upstream-table")
+        ups = page.eval_on_selector_all(
+            "#upstream-table tbody tr", "rows => rows.map(r => r.innerText.split('\\t')[0])"
+        )
+        assert ups == ["trips", "sample_data.nyc.taxi"]
+        assert not errors, errors
+
+
+def test_token_is_asked_once_and_kept_for_the_session(tmp_path: Path) -> None:
+    auth = tmp_path / "auth.yaml"
+    token = create_token(auth, tenant="main", grants=[check_grant("kestra.company.data:viewer")])
+    admin = create_token(auth, tenant="main", grants=[], admin=True)
+    with Server(tmp_path / "data", "--auth-file", str(auth)) as server, chromium() as browser:
+        record_reference_flows(server.url, {"Authorization": f"Bearer {admin}"})
+        page = browser.new_page()
+        page.goto(f"{server.url}/#/search?q=bucket")
+        page.wait_for_selector("#token-dialog[open]")
+        page.fill("#token-input", token)
+        page.click("#token-form button")
+        page.wait_for_selector("#result-count")
+        # the viewer of kestra.company.data does not see the infra buckets
+        assert page.inner_text("#result-count") == "0 assets"
+        page.goto(f"{server.url}/#/search?q=trips")
+        page.reload()
+        page.wait_for_selector("a.asset-link[data-id='trips']")
+        assert not page.is_visible("#token-dialog[open]")
