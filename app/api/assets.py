@@ -25,9 +25,14 @@ _PRINTABLE = re.compile(limits.PRINTABLE_PATTERN)
 
 
 def asset_id(raw: str) -> str:
-    value = decode_segment(raw)
+    return checked_id(decode_segment(raw), "id")
+
+
+def checked_id(value: str | None, field: str) -> str:
     if not value or len(value) > limits.MAX_ID or not _PRINTABLE.match(value):
-        raise InvalidInput(f"asset id must be 1-{limits.MAX_ID} printable characters (got {len(value)})", field="id")
+        raise InvalidInput(
+            f"asset id must be 1-{limits.MAX_ID} printable characters (got {len(value or '')})", field=field
+        )
     return value
 
 
@@ -67,6 +72,19 @@ class AssetController(Controller):
     ) -> Response[Asset]:
         asset, created = service.put_asset(store, caller, asset_id(id), data)
         return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @put(
+        "/",
+        sync_to_thread=True,
+        summary="Create or replace many assets in one transaction",
+        description=f"A JSON array of 1 to {limits.MAX_BATCH} assets, each with its `id`; all are written or, "
+        "on any error (which names the item, e.g. `[3].namespace`), none.",
+    )
+    def put_assets(
+        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], data: JSONBody[list[AssetIn]]
+    ) -> service.BatchResult:
+        items = [(checked_id(item.id, f"[{n}].id"), item) for n, item in enumerate(data)]
+        return service.put_assets(store, caller, items)
 
     @get("/{id:str}", sync_to_thread=True, summary="Get one asset")
     def get_asset(self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]) -> Asset:

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 PROBLEM_BASE = "https://github.com/lineage-service/lineage/blob/main/README.md#errors"
 _AT = re.compile(r" - at `\$\.?([^`]*)`")
+_BODY_AT = re.compile(r" - at `\$\.data([^`]*)`")
 _PREFIX = re.compile(r"^([A-Za-z_][\w.-]*): ")
 
 
@@ -70,6 +71,18 @@ def from_validation(exc: ValidationException) -> ProblemDetailsException:
         field = _field_of(item)
         message = _AT.sub("", str(item.get("message", ""))).strip()
         errors.append({"field": field, "message": message, "source": item.get("source")})
+    if len(errors) == 1 and errors[0]["source"] == "body":
+        # Litestar drops msgspec's path when the body is an array (`$[1].namespace`); the cause still has it.
+        cause = _BODY_AT.search(str(exc.__cause__ or ""))
+        at = cause.group(1).lstrip(".") if cause else ""
+        if at.startswith("["):
+            inner = errors[0]["field"]
+            errors[0]["field"] = f"{at}.{inner}" if inner and not at.endswith(inner) else at
+    for e in errors:
+        if e["field"] and e["message"].startswith(f"{e['field']}: "):
+            e["message"] = e["message"][len(e["field"]) + 2 :]  # "metadata.a: metadata.a: ..." says it once
+        elif e["field"] and e["message"].startswith(e["field"].split("].", 1)[-1] + ": "):
+            e["message"] = e["message"].split(": ", 1)[1]
     detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors) if errors else str(exc.detail)
     extra: dict[str, Any] = {"errors": errors}
     if errors and errors[0]["field"]:

@@ -11,7 +11,7 @@ from app.domain.access import NO_NAMESPACE, Scope
 from app.domain.assets import Asset, AssetIn, AssetPage, AssetWrite, asset_from_row, meta_pair
 from app.domain.keys import asset_key
 from app.domain.types import equivalent_types
-from app.errors import Forbidden, InvalidInput, NotFound
+from app.errors import DomainError, Forbidden, InvalidInput, NotFound
 from app.store.base import GraphStore, Tx
 from app.timeutil import now_iso
 
@@ -62,6 +62,60 @@ def get_asset(store: GraphStore, scope: Scope, asset_id: str) -> Asset:
 
 def put_asset(store: GraphStore, scope: Scope, asset_id: str, body: AssetIn) -> tuple[Asset, bool]:
     """Create or replace; returns the asset and whether it was created by this call."""
+    state = _checked(scope, asset_id, body)
+    return store.write(lambda tx: _put_in(tx, scope, asset_id, state))
+
+
+class BatchResult(msgspec.Struct, kw_only=True):
+    """What `PUT /assets` did: every asset of the batch was written, or (on an error) none was."""
+
+    total: int
+    created: int
+    replaced: int
+
+
+def put_assets(store: GraphStore, scope: Scope, items: list[tuple[str, AssetIn]]) -> BatchResult:
+    """Create or replace many assets in one transaction: the bulk path of `lineage import`, all or nothing.
+
+    An error names the item (`[3].namespace`), and the batch writes nothing. An id given twice is refused:
+    which of the two should win is the caller's decision, not an accident of order."""
+    if not 1 <= len(items) <= limits.MAX_BATCH:
+        raise InvalidInput(f"a batch holds 1 to {limits.MAX_BATCH} assets (got {len(items)})", field="body")
+    states: list[tuple[str, AssetWrite]] = []
+    seen: set[str] = set()
+    for n, (asset_id, body) in enumerate(items):
+        if asset_id in seen:
+            raise InvalidInput(f"asset {asset_id!r} appears twice in the batch", field=f"[{n}].id")
+        seen.add(asset_id)
+        with _item(n):
+            states.append((asset_id, _checked(scope, asset_id, body)))
+
+    def work(tx: Tx) -> BatchResult:
+        created = 0
+        for n, (asset_id, state) in enumerate(states):
+            with _item(n):
+                created += _put_in(tx, scope, asset_id, state)[1]
+        return BatchResult(total=len(states), created=created, replaced=len(states) - created)
+
+    return store.write(work)
+
+
+class _item:
+    """Prefixes the field of a domain error raised for one item of a batch with the item's index."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, DomainError):
+            exc.field = f"[{self.n}].{exc.field or 'id'}"
+            exc.detail = f"item {self.n}: {exc.detail}"
+
+
+def _checked(scope: Scope, asset_id: str, body: AssetIn) -> AssetWrite:
     if body.id is not None and body.id != asset_id:
         raise InvalidInput(f"body id {body.id!r} differs from the id in the path {asset_id!r}", field="id")
     if body.tenantId is not None and body.tenantId != scope.tenant:
@@ -72,21 +126,21 @@ def put_asset(store: GraphStore, scope: Scope, asset_id: str, body: AssetIn) -> 
     state = AssetWrite.from_input(body)
     if not scope.can_write(state.namespace):
         raise Forbidden(f"no editor grant on namespace {state.namespace or '(none)'!r}", field="namespace")
+    return state
 
-    def work(tx: Tx) -> tuple[Asset, bool]:
-        key = asset_key(scope.tenant, asset_id)
-        # The existing asset may sit in a namespace the caller cannot write: moving it out is a write there.
-        existing = tx.run("asset_get", key=key, allNamespaces=True, namespaces=[NO_NAMESPACE])
-        if existing:
-            current = asset_from_row(existing[0]["a"])
-            if not scope.can_read(current.namespace):
-                raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
-            if not scope.can_write(current.namespace):
-                raise Forbidden(f"no editor grant on namespace {current.namespace!r}", field="namespace")
-        rows = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=now_iso(), **state.params())
-        return asset_from_row(rows[0]["a"]), not existing
 
-    return store.write(work)
+def _put_in(tx: Tx, scope: Scope, asset_id: str, state: AssetWrite) -> tuple[Asset, bool]:
+    key = asset_key(scope.tenant, asset_id)
+    # The existing asset may sit in a namespace the caller cannot write: moving it out is a write there.
+    existing = tx.run("asset_get", key=key, allNamespaces=True, namespaces=[NO_NAMESPACE])
+    if existing:
+        current = asset_from_row(existing[0]["a"])
+        if not scope.can_read(current.namespace):
+            raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+        if not scope.can_write(current.namespace):
+            raise Forbidden(f"no editor grant on namespace {current.namespace!r}", field="namespace")
+    rows = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=now_iso(), **state.params())
+    return asset_from_row(rows[0]["a"]), not existing
 
 
 def delete_asset(store: GraphStore, scope: Scope, asset_id: str) -> Asset:

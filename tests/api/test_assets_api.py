@@ -134,3 +134,42 @@ def test_asset_types_health_ready_and_schema(client: TestClient, base: str) -> N
     assert client.get("/ready").json()["status"] == "UP"
     schema = client.get("/schema/openapi.json").json()
     assert "/api/v1/{tenant}/assets/{id}" in schema["paths"]
+
+
+def test_batch_put_creates_and_replaces_in_one_go(client: TestClient, base: str) -> None:
+    first = client.put(f"{base}/assets", json=[{"id": "b1", "type": "T"}, {"id": "s3://bucket/k", "type": TABLE}])
+    assert first.status_code == 200, first.text
+    assert first.json() == {"total": 2, "created": 2, "replaced": 0}
+    again = client.put(
+        f"{base}/assets", json=[{"id": "b1", "type": "T", "metadata": {"rows": 3}}, {"id": "b2", "type": "T"}]
+    )
+    assert again.json() == {"total": 2, "created": 1, "replaced": 1}
+    assert client.get(f"{base}/assets/b1").json()["metadata"] == {"rows": 3}
+    assert client.get(f"{base}/assets/{quote('s3://bucket/k', safe='')}").json()["type"] == TABLE
+
+
+@pytest.mark.parametrize(
+    ("items", "status", "field"),
+    [
+        ([{"id": "ok", "type": "T"}, {"id": "", "type": "T"}], 422, "[1].id"),
+        ([{"id": "ok", "type": "T"}, {"type": "T"}], 422, "[1].id"),
+        ([{"id": "ok", "type": "T"}, {"id": "bad", "type": "T", "namespace": "no spaces"}], 400, "[1].namespace"),
+        ([{"id": "ok", "type": "T"}, {"id": "m", "type": "T", "metadata": {"k": [1]}}], 400, "[1].metadata.k"),
+        ([{"id": "ok", "type": "T"}, {"id": "m"}], 400, "[1].type"),
+        ([{"id": "ok", "type": "T"}, {"id": "ok", "type": "U"}], 422, "[1].id"),
+        ([], 422, "body"),
+    ],
+)
+def test_batch_put_refuses_bad_items_and_writes_none(
+    client: TestClient, base: str, items: list[dict], status: int, field: str
+) -> None:
+    problem(client.put(f"{base}/assets", json=items), status, field)
+    assert client.get(f"{base}/assets/ok").status_code == 404  # the good neighbour was not written either
+
+
+def test_batch_put_has_a_size_limit(client: TestClient, base: str) -> None:
+    from app.domain.limits import MAX_BATCH
+
+    items = [{"id": f"a{n}", "type": "T"} for n in range(MAX_BATCH + 1)]
+    problem(client.put(f"{base}/assets", json=items), 422, "body")
+    assert client.get(f"{base}/assets", params={"size": 1}).json()["total"] == 0

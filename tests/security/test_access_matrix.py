@@ -97,6 +97,32 @@ ROWS: list[Row] = [
         ),
         statuses(OK, FORBIDDEN, FORBIDDEN),
     ),
+    (
+        "PUT",
+        "/api/v1/{tenant}/assets",
+        lambda w: (
+            "PUT",
+            f"{B}/assets",
+            {"json": [{"id": f"team.{unique()}", "type": "x", "namespace": "company.team"}]},
+        ),
+        WRITE_TEAM,
+    ),
+    # one item outside the caller's grants refuses the whole batch, and the batch writes nothing
+    (
+        "PUT",
+        "/api/v1/{tenant}/assets",
+        lambda w: (
+            "PUT",
+            f"{B}/assets",
+            {
+                "json": [
+                    {"id": f"team.{unique()}", "type": "x", "namespace": "company.team"},
+                    {"id": f"hr.{unique()}", "type": "x", "namespace": "hr"},
+                ]
+            },
+        ),
+        statuses(OK, FORBIDDEN, FORBIDDEN),
+    ),
     # moving an asset one cannot see into one's own namespace: it does not exist for the caller
     (
         "PUT",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -169,12 +170,19 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _existing_auth_file(args: argparse.Namespace) -> Path | None:
+    path: Path | None = args.auth_file or Settings.from_env().auth_file
+    if path is None or not path.exists():
+        print("lineage: no auth file (give --auth-file or set LINEAGE_AUTH_FILE)", file=sys.stderr)
+        return None
+    return path
+
+
 def cmd_token_list(args: argparse.Namespace) -> int:
     from app.auth import load
 
-    path = args.auth_file or Settings.from_env().auth_file
-    if path is None or not path.exists():
-        print("lineage: no auth file", file=sys.stderr)
+    path = _existing_auth_file(args)
+    if path is None:
         return 2
     for t in load(path).tokens:
         grants = ", ".join(f"{g.namespace}:{g.role}" for g in t.grants) or "-"
@@ -185,9 +193,8 @@ def cmd_token_list(args: argparse.Namespace) -> int:
 def cmd_token_revoke(args: argparse.Namespace) -> int:
     from app.auth import revoke_token
 
-    path = args.auth_file or Settings.from_env().auth_file
-    if path is None or not path.exists():
-        print("lineage: no auth file", file=sys.stderr)
+    path = _existing_auth_file(args)
+    if path is None:
         return 2
     if not revoke_token(path, args.id):
         print(f"lineage: no token {args.id}", file=sys.stderr)
@@ -273,6 +280,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_store_flags(ship)
     ship.set_defaults(func=cmd_ship)
 
+    from app.cli import explore
+
+    explore.add_commands(sub)
+
     token = sub.add_parser("token", help="manage API tokens (the auth file holds only their hashes)")
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     create = token_sub.add_parser(
@@ -311,7 +322,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    return int(args.func(args) or 0)
+    try:
+        if args.func.__module__ == "app.cli.explore":
+            from app.cli import explore
+
+            return explore.run(args)
+        return int(args.func(args) or 0)
+    except BrokenPipeError:
+        # `lineage export | head`: the reader left; say nothing more, and keep Python from complaining at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -1,0 +1,111 @@
+"""How CLI commands reach the service: the HTTP API of a server (`--server URL --token T`), or the same API
+in this process on the local store (the default), so both modes behave exactly alike.
+
+Exit codes scripts can rely on:
+  0  done
+  1  done, but something was not found or some items failed
+  2  bad usage or invalid input (the service answered 4xx)
+  3  authentication or authorization failed (401 / 403)
+  4  the service or its database is unavailable (connection error, 5xx)
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_UNAVAILABLE = 0, 1, 2, 3, 4
+
+
+class CliError(Exception):
+    def __init__(self, code: int, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def add_client_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--server", help="a running service (http://host:8080); default: the local store")
+    p.add_argument("--token", help="API token for --server (env LINEAGE_TOKEN)")
+    p.add_argument("--tenant", default="main", help="tenant (default main)")
+    p.add_argument("--data-dir", type=Path, help="local LadybugDB directory (default ./data; env LINEAGE_DATA_DIR)")
+    p.add_argument("--neo4j-uri", help="local mode on Neo4j instead (env NEO4J_URI)")
+    p.add_argument("--neo4j-user", help=argparse.SUPPRESS)
+    p.add_argument("--neo4j-password", help=argparse.SUPPRESS)
+    p.add_argument("--neo4j-database", help=argparse.SUPPRESS)
+
+
+def _problem(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+        return str(body.get("detail") or body.get("title") or response.text)
+    except ValueError:
+        return response.text[:500]
+
+
+class Api:
+    """`request()` returns the parsed JSON of a success, raises `CliError` with the right exit code otherwise."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.tenant = args.tenant
+        self._client: Any
+        self._app_client: Any = None
+        if args.server:
+            token = args.token or os.environ.get("LINEAGE_TOKEN")
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            self._client = httpx.Client(base_url=args.server.rstrip("/"), headers=headers, timeout=120)
+        else:
+            from litestar.testing import TestClient
+
+            from app.asgi import create_app
+            from app.cli import settings_from
+
+            # In process, the server's start-up banner and per-request logs are noise on a terminal.
+            logging.getLogger("app.asgi").setLevel(logging.ERROR)
+            for name in ("app", "httpx", "litestar"):
+                logging.getLogger(name).setLevel(logging.WARNING)
+            self._app_client = TestClient(create_app(settings_from(args)), raise_server_exceptions=False)
+            try:
+                self._client = self._app_client.__enter__()
+            except Exception as exc:  # the store could not be opened (locked by a running server, ...)
+                raise CliError(EXIT_UNAVAILABLE, f"cannot open the local store: {exc}") from exc
+
+    def url(self, path: str) -> str:
+        return f"/api/v1/{self.tenant}{path}"
+
+    def request(self, method: str, path: str, *, ok: tuple[int, ...] = (200, 201), **kwargs: Any) -> Any:
+        try:
+            response = self._client.request(method, self.url(path) if path.startswith("/") else path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise CliError(EXIT_UNAVAILABLE, f"cannot reach the service: {exc}") from exc
+        if response.status_code in ok:
+            if not response.content:
+                return None
+            if response.headers.get("content-type", "").startswith(("application/json", "application/problem")):
+                return response.json()
+            return response.text
+        message = f"{response.status_code}: {_problem(response)}"
+        if response.status_code in (401, 403):
+            raise CliError(EXIT_AUTH, message)
+        if response.status_code == 404:
+            raise CliError(EXIT_FAILED, message)
+        if response.status_code >= 500:
+            raise CliError(EXIT_UNAVAILABLE, message)
+        raise CliError(EXIT_USAGE, message)
+
+    def close(self) -> None:
+        if self._app_client is not None:
+            self._app_client.__exit__(None, None, None)
+        else:
+            self._client.close()
+
+    def __enter__(self) -> Api:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,486 @@
+"""`lineage assets|flows|impact|upstream|import|export`: the service from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import graphviz
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as _RichTable
+from rich.text import Text
+
+from app.cli.client import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Api, CliError, add_client_flags
+
+# Piped output (`| grep`, `> file`) gets wide tables instead of rich's 80-column default.
+out = Console(width=None if sys.stdout.isatty() else 240)
+err = Console(stderr=True)
+
+EXIT_CODES = """
+exit codes: 0 done; 1 not found or some items failed; 2 bad usage or invalid input;
+            3 authentication/authorization failed; 4 service or database unavailable"""
+
+
+def _pairs(values: list[str], what: str) -> dict[str, Any]:
+    """`k=v` options; a value that parses as JSON is that value (`n=3`, `on=true`, `l=["a"]`), else text.
+    A key given twice collects a list (`--input teams=Data --input teams=Finance`)."""
+    result: dict[str, Any] = {}
+    for item in values:
+        if "=" not in item:
+            raise CliError(EXIT_USAGE, f"{what} {item!r}: expected key=value")
+        key, raw = item.split("=", 1)
+        try:
+            value: Any = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        if key in result:
+            result[key] = (result[key] if isinstance(result[key], list) else [result[key]]) + [value]
+        else:
+            result[key] = value
+    return result
+
+
+def _asset_path(asset_id: str) -> str:
+    return f"/assets/{quote(asset_id, safe='')}"
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    )
+
+
+class Table(_RichTable):
+    """A table of data, never of markup: an id like `[bold]x` or a ForEach value `[a]` prints as written, and cells
+    wrap rather than lose their ends (an id cut to `create_mart_laye…` is useless)."""
+
+    def __init__(self, *columns: str, title: str | None = None) -> None:
+        super().__init__(title=Text(title) if title else None)
+        for column in columns:
+            self.add_column(column, overflow="fold")
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        super().add_row(*(Text(c) if isinstance(c, str) else c for c in cells), **kwargs)
+
+
+# -- assets --------------------------------------------------------------------------------------------------------
+
+
+def assets_list(api: Api, args: argparse.Namespace) -> int:
+    params: dict[str, Any] = {"page": args.page, "size": args.size}
+    for name in ("q", "type", "namespace"):
+        if getattr(args, name):
+            params[name] = getattr(args, name)
+    if args.deleted:
+        params["deleted"] = "true"
+    for key, value in _pairs(args.metadata, "--metadata").items():
+        params[f"metadata.{key}"] = value if isinstance(value, str) else json.dumps(value)
+    page = api.request("GET", "/assets", params=params)
+    if args.format == "json":
+        _print_json(page)
+        return EXIT_OK
+    table = Table("id", "type", "namespace", "updated", title=f"{page['total']} asset(s)")
+    for a in page["results"]:
+        table.add_row(a["id"] + (" (deleted)" if a["deleted"] else ""), a["type"], a["namespace"] or "-", a["updated"])
+    out.print(table)
+    return EXIT_OK
+
+
+def assets_get(api: Api, args: argparse.Namespace) -> int:
+    asset = api.request("GET", _asset_path(args.id))
+    if args.format == "json":
+        _print_json(asset)
+        return EXIT_OK
+    table = Table("field", "value", title=asset["id"])
+    for key in ("tenantId", "namespace", "type", "displayName", "created", "updated", "createdBy", "deleted"):
+        table.add_row(key, str(asset.get(key)))
+    for key, value in asset["metadata"].items():
+        table.add_row(f"metadata.{key}", json.dumps(value))
+    out.print(table)
+    if asset.get("description"):
+        out.print(asset["description"], markup=False, highlight=False)
+    return EXIT_OK
+
+
+def assets_put(api: Api, args: argparse.Namespace) -> int:
+    body: dict[str, Any] = json.loads(args.file.read_text()) if args.file else {}
+    for name, key in (
+        ("type", "type"),
+        ("namespace", "namespace"),
+        ("display_name", "displayName"),
+        ("description", "description"),
+    ):
+        if getattr(args, name) is not None:
+            body[key] = getattr(args, name)
+    if args.metadata:
+        body["metadata"] = {**body.get("metadata", {}), **_pairs(args.metadata, "--metadata")}
+    if "type" not in body:
+        raise CliError(EXIT_USAGE, "an asset needs --type (or a `type` in --file)")
+    asset = api.request("PUT", _asset_path(args.id), json=body)
+    _print_json(asset)
+    return EXIT_OK
+
+
+def assets_delete(api: Api, args: argparse.Namespace) -> int:
+    asset = api.request("DELETE", _asset_path(args.id))
+    err.print(Text(f"soft-deleted {asset['id']} (it stays in lineage; a put revives it)"))
+    return EXIT_OK
+
+
+# -- flows ---------------------------------------------------------------------------------------------------------
+
+
+def flows_record(api: Api, args: argparse.Namespace) -> int:
+    body: dict[str, Any] = {
+        "flow": args.file.read_text(encoding="utf-8"),
+        "inputs": _pairs(args.input, "--input"),
+        "labels": {k: str(v) for k, v in _pairs(args.label, "--label").items()},
+        "state": args.state,
+    }
+    if args.id:
+        body["id"] = args.id
+    record = api.request("POST", "/executions", json=body)
+    if args.format == "json":
+        _print_json(record)
+        return EXIT_OK
+    table = Table(
+        "task", "value", "read", "wrote", title=f"execution {record['id']} of {record['namespace']}.{record['flowId']}"
+    )
+    for t in record["taskRuns"]:
+        table.add_row(t["taskId"], t["value"] or "", ", ".join(t["inputs"]), ", ".join(t["outputs"]))
+    out.print(table)
+    for note in record.get("notes") or []:
+        err.print(Text(f"note: {note}"))
+    return EXIT_OK
+
+
+def flows_put(api: Api, args: argparse.Namespace) -> int:
+    flow = api.request("PUT", "/flows", content=args.file.read_bytes(), headers={"content-type": "application/x-yaml"})
+    err.print(Text(f"{flow['namespace']}.{flow['id']} revision {flow['revision']}"))
+    return EXIT_OK
+
+
+# -- lineage -------------------------------------------------------------------------------------------------------
+
+
+def _lineage(api: Api, args: argparse.Namespace, kind: str) -> int:
+    params: dict[str, Any] = {"size": args.size, "page": args.page}
+    if args.depth:
+        params["depth"] = args.depth
+    if args.history:
+        params["history"] = "true"
+    for name in ("type", "namespace", "after", "before"):
+        if getattr(args, name, None):
+            params[name] = getattr(args, name)
+    if args.format == "dot":
+        graph = api.request(
+            "GET",
+            f"{_asset_path(args.id)}/lineage",
+            params={
+                "direction": "down" if kind == "impact" else "up",
+                "limit": 5000,
+                **{k: v for k, v in params.items() if k in ("depth", "history", "after", "before")},
+            },
+        )
+        print(to_dot(graph))
+        return EXIT_OK
+    page = api.request("GET", f"{_asset_path(args.id)}/{kind}", params=params)
+    if args.format == "json":
+        _print_json(page)
+        return EXIT_OK
+    noun = "downstream" if kind == "impact" else "upstream"
+    table = Table("hops", "asset", "type", "via", title=f"{page['total']} asset(s) {noun} of {args.id}")
+    for r in page["results"]:
+        if r.get("redacted"):
+            table.add_row(str(r["distance"]), "(hidden)", "", "")
+            continue
+        via = " > ".join(
+            f"{h['flowId']}.{h['taskId']}" + (f"[{h['value']}]" if h.get("value") else "")
+            for h in r.get("via") or []
+            if not h.get("redacted")
+        )
+        table.add_row(str(r["distance"]), r["id"] + (" (deleted)" if r.get("deleted") else ""), r["type"], via)
+    out.print(table)
+    if page["total"] > page["page"] * page["size"]:
+        err.print(Text(f"showing {len(page['results'])} of {page['total']}: use --page / --size, or --format json"))
+    return EXIT_OK
+
+
+def impact(api: Api, args: argparse.Namespace) -> int:
+    return _lineage(api, args, "impact")
+
+
+def upstream(api: Api, args: argparse.Namespace) -> int:
+    return _lineage(api, args, "upstream")
+
+
+def to_dot(graph: dict[str, Any]) -> str:
+    """The lineage subgraph as Graphviz DOT: assets as boxes, task runs as small ellipses, left to right.
+
+    Node names are `n0, n1, ...`: DOT reads `asset:trips` in an edge as node `asset`, port `trips`, so the
+    service's keys cannot be used as they are."""
+    dot = graphviz.Digraph(
+        "lineage",
+        graph_attr={"rankdir": "LR", "fontname": "Helvetica"},
+        node_attr={"fontname": "Helvetica", "fontsize": "11"},
+    )
+    colors = {"center": "#c7d2fe", "upstream": "#d1fae5", "downstream": "#ffedd5", "both": "#e5e7eb"}
+    names: dict[str, str] = {}
+    for n in graph["nodes"]:
+        name = names[n["key"]] = f"n{len(names)}"
+        if n["kind"] == "asset":
+            label = "hidden" if n.get("redacted") else graphviz.escape(n["id"])
+            dot.node(
+                name,
+                label=label,
+                tooltip=n.get("type") or "",
+                shape="box",
+                style="rounded,filled",
+                fillcolor=colors.get(n.get("side") or "", "#f3f4f6"),
+            )
+        else:
+            label = (
+                ""
+                if n.get("redacted")
+                else graphviz.escape(f"{n['flowId']}.{n['taskId']}")
+                + (f"\\n[{graphviz.escape(n['value'])}]" if n.get("value") else "")
+            )
+            dot.node(name, label=label, shape="ellipse", fontsize="9", style="filled", fillcolor="#e2e8f0")
+    for e in graph["edges"]:
+        dot.edge(names[e["source"]], names[e["target"]], label=e["type"].lower(), fontsize="8")
+    return dot.source
+
+
+# -- import / export -----------------------------------------------------------------------------------------------
+
+
+IMPORT_BATCH = 500
+_ASSET_FIELDS = ("id", "type", "namespace", "displayName", "description", "metadata")
+
+
+def import_assets(api: Api, args: argparse.Namespace) -> int:
+    """Batches of `PUT /assets` (one transaction each). A batch the service refuses is retried asset by asset,
+    so one bad line costs its own asset, not its 499 neighbours, and the report names every bad line."""
+    lines = args.file.read_text(encoding="utf-8").splitlines()
+    failed: list[str] = []
+    total = sum(1 for line in lines if line.strip())
+    with _progress() as progress:
+        task = progress.add_task(f"import into {api.tenant}", total=total)
+        batch: list[tuple[int, dict[str, Any]]] = []
+        batch_ids: set[str] = set()
+
+        def flush() -> None:
+            if not batch:
+                return
+            try:
+                api.request("PUT", "/assets", json=[body for _, body in batch])
+            except CliError as exc:
+                if exc.code not in (EXIT_USAGE, EXIT_FAILED):
+                    raise
+                for n, body in batch:
+                    try:
+                        api.request("PUT", _asset_path(body["id"]), json=body)
+                    except CliError as one:
+                        if one.code not in (EXIT_USAGE, EXIT_FAILED):
+                            raise
+                        failed.append(f"line {n}: {one.message}")
+            progress.advance(task, len(batch))
+            batch.clear()
+            batch_ids.clear()
+
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                asset = json.loads(line)
+                if not isinstance(asset, dict) or not isinstance(asset.get("id"), str) or not asset["id"]:
+                    raise ValueError("each line must be a JSON object with a non-empty string `id`")
+            except ValueError as exc:  # JSONDecodeError is a ValueError
+                failed.append(f"line {n}: {exc}")
+                progress.advance(task)
+                continue
+            if asset["id"] in batch_ids:
+                flush()  # the same id twice: the later line wins, as it would line by line
+            batch.append((n, {k: asset[k] for k in _ASSET_FIELDS if k in asset}))
+            batch_ids.add(asset["id"])
+            if len(batch) >= IMPORT_BATCH:
+                flush()
+        flush()
+    err.print(Text(f"imported {total - len(failed)} of {total} assets into {api.tenant}"))
+    for line in failed[:20]:
+        err.print(Text(f"  {line}"))
+    if len(failed) > 20:
+        err.print(Text(f"  ... and {len(failed) - 20} more"))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def export_assets(api: Api, args: argparse.Namespace) -> int:
+    params: dict[str, Any] = {"size": 1000}
+    for name in ("type", "namespace"):
+        if getattr(args, name):
+            params[name] = getattr(args, name)
+    if args.deleted:
+        params["deleted"] = "true"
+    first = api.request("GET", "/assets", params={**params, "page": 1})
+    sink = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    try:
+        with _progress() as progress:
+            task = progress.add_task(f"export {api.tenant}", total=first["total"])
+            page, results = 1, first["results"]
+            while results:
+                for asset in results:
+                    sink.write(json.dumps(asset, ensure_ascii=False, separators=(",", ":")) + "\n")
+                progress.advance(task, len(results))
+                if page * 1000 >= first["total"]:
+                    break
+                page += 1
+                results = api.request("GET", "/assets", params={**params, "page": page})["results"]
+    finally:
+        if args.output:
+            sink.close()
+    if args.output:
+        err.print(Text(f"exported {first['total']} assets to {args.output}"))
+    return EXIT_OK
+
+
+# -- parser --------------------------------------------------------------------------------------------------------
+
+
+def _command(parent: Any, name: str, help_: str, func: Any, *examples: str) -> argparse.ArgumentParser:
+    """A subcommand that talks to the service: examples and exit codes in `--help`, client flags added."""
+    epilog = ("examples:\n" + "".join(f"  {e}\n" for e in examples) if examples else "") + EXIT_CODES
+    p: argparse.ArgumentParser = parent.add_parser(
+        name, help=help_, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.set_defaults(func=func)
+    add_client_flags(p)
+    return p
+
+
+def add_commands(sub: Any) -> None:
+    fmt = {"choices": ["table", "json"], "default": "table", "help": "output format (default table)"}
+    pairs = {"action": "append", "default": [], "metavar": "KEY=VALUE"}
+
+    assets = sub.add_parser("assets", help="list, get, register or delete assets")
+    actions = assets.add_subparsers(dest="assets_command", metavar="ACTION", required=True)
+    p = _command(
+        actions,
+        "list",
+        "filtered list",
+        assets_list,
+        "lineage assets list --type io.kestra.plugin.ee.assets.Table",
+        "lineage assets list --metadata model_layer=mart --format json",
+    )
+    p.add_argument("--q", help="id contains (any case)")
+    p.add_argument("--type")
+    p.add_argument("--namespace", help="a namespace and its children")
+    p.add_argument("--metadata", **pairs, help="repeatable; all must match")
+    p.add_argument("--deleted", action="store_true", help="include soft-deleted assets")
+    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--size", type=int, default=100)
+    p.add_argument("--format", **fmt)
+    p = _command(actions, "get", "one asset", assets_get, "lineage assets get trips")
+    p.add_argument("id")
+    p.add_argument("--format", **fmt)
+    p = _command(
+        actions,
+        "put",
+        "create or replace an asset",
+        assets_put,
+        "lineage assets put orders --type io.kestra.plugin.ee.assets.Table --namespace company.sales "
+        "--metadata system=postgres",
+    )
+    p.add_argument("id")
+    p.add_argument("--type")
+    p.add_argument("--namespace")
+    p.add_argument("--display-name")
+    p.add_argument("--description", help="markdown")
+    p.add_argument("--metadata", **pairs)
+    p.add_argument("--file", type=Path, help="a JSON asset body (flags override its fields)")
+    p = _command(actions, "delete", "soft-delete an asset", assets_delete, "lineage assets delete orders")
+    p.add_argument("id")
+
+    flows = sub.add_parser("flows", help="record flow executions, store flows")
+    actions = flows.add_subparsers(dest="flows_command", metavar="ACTION", required=True)
+    p = _command(
+        actions,
+        "record",
+        "record an execution of a flow file",
+        flows_record,
+        "lineage flows record tests/data/flows/data_pipeline_assets.yaml",
+        "lineage flows record tests/data/flows/infra_assets.yaml --input teams=Data --input teams=Finance",
+    )
+    p.add_argument("file", type=Path)
+    p.add_argument("--input", **pairs, help="repeat a key for a list")
+    p.add_argument("--label", **pairs)
+    p.add_argument("--id", help="execution id (default: generated)")
+    p.add_argument("--state", default="SUCCESS")
+    p.add_argument("--format", **fmt)
+    p = _command(
+        actions, "put", "store a flow (new revision when changed)", flows_put, "lineage flows put my_flow.yaml"
+    )
+    p.add_argument("file", type=Path)
+
+    for name, func, noun in (("impact", impact, "downstream"), ("upstream", upstream, "upstream")):
+        p = _command(
+            sub,
+            name,
+            f"every asset {noun} of one, with distance and route",
+            func,
+            f"lineage {name} trips",
+            f"lineage {name} trips --depth 2 --format json",
+            f"lineage {name} trips --format dot | dot -Tsvg > {name}.svg",
+        )
+        p.add_argument("id")
+        p.add_argument("--depth", type=int, help="hops (default all, up to 100)")
+        p.add_argument("--history", action="store_true", help="every recorded execution, not only current lineage")
+        p.add_argument("--after", help="executions started at or after (ISO 8601)")
+        p.add_argument("--before", help="executions started before (ISO 8601)")
+        p.add_argument("--type")
+        p.add_argument("--namespace")
+        p.add_argument("--page", type=int, default=1)
+        p.add_argument("--size", type=int, default=100)
+        p.add_argument(
+            "--format",
+            choices=["table", "json", "dot"],
+            default="table",
+            help="table, json, or Graphviz DOT of the lineage subgraph",
+        )
+
+    p = _command(
+        sub,
+        "import",
+        "register the assets of a JSON Lines file (one asset per line)",
+        import_assets,
+        "lineage import assets.jsonl --tenant staging",
+    )
+    p.add_argument("file", type=Path)
+    p = _command(
+        sub,
+        "export",
+        "write the assets as JSON Lines (stdout or --output)",
+        export_assets,
+        "lineage export --output assets.jsonl",
+    )
+    p.add_argument("--output", type=Path)
+    p.add_argument("--type")
+    p.add_argument("--namespace")
+    p.add_argument("--deleted", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        with Api(args) as api:
+            return int(args.func(api, args))
+    except CliError as exc:
+        err.print(Text("lineage: ", style="red") + Text(exc.message))
+        return exc.code

@@ -1,0 +1,180 @@
+"""`lineage assets|flows|impact|upstream|import|export` as scripts use them: exit codes, output formats, the
+local store and a remote server behaving alike."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli.explore import to_dot
+from tests.e2e.server import Server
+
+ROOT = Path(__file__).resolve().parents[2]
+FLOWS = ROOT / "tests" / "data" / "flows"
+
+
+def lineage(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("LINEAGE_", "NEO4J_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        cwd=cwd,
+        env={**base, "PYTHONPATH": str(ROOT), **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A working directory whose ./data holds the reference pipeline."""
+    cwd = tmp_path_factory.mktemp("cli")
+    done = lineage("flows", "record", str(FLOWS / "data_pipeline_assets.yaml"), "--id", "run-1", cwd=cwd)
+    assert done.returncode == 0, done.stderr
+    assert "create_staging_layer_asset" in done.stdout
+    return cwd
+
+
+def test_exit_codes(recorded: Path) -> None:
+    assert lineage("assets", "get", "trips", cwd=recorded).returncode == 0
+    missing = lineage("assets", "get", "nope", cwd=recorded)
+    assert missing.returncode == 1 and "does not exist" in missing.stderr and missing.stdout == ""
+    bad = lineage("assets", "list", "--size", "0", cwd=recorded)
+    assert bad.returncode == 2 and "size" in bad.stderr
+    no_type = lineage("assets", "put", "x", cwd=recorded)
+    assert no_type.returncode == 2 and "--type" in no_type.stderr
+    assert lineage("assets", "frobnicate", cwd=recorded).returncode == 2  # argparse usage error
+    down = lineage("impact", "trips", "--server", "http://127.0.0.1:9", cwd=recorded)
+    assert down.returncode == 4 and "cannot reach" in down.stderr
+
+
+def test_json_outputs_are_the_api_answers(recorded: Path) -> None:
+    impact = json.loads(lineage("impact", "trips", "--format", "json", cwd=recorded).stdout)
+    assert impact["total"] == 2
+    assert [r["id"] for r in impact["results"]] == ["avg_passenger_count", "avg_trip_distance"]
+    assert impact["results"][0]["via"][0]["executionId"] == "run-1"
+    up = json.loads(lineage("upstream", "avg_trip_distance", "--depth", "1", "--format", "json", cwd=recorded).stdout)
+    assert [(r["id"], r["distance"]) for r in up["results"]] == [("trips", 1)]
+    asset = json.loads(lineage("assets", "get", "trips", "--format", "json", cwd=recorded).stdout)
+    assert asset["createdBy"] == "run-1" and asset["metadata"] == {"model_layer": "staging"}
+
+
+def test_dot_is_the_lineage_subgraph(recorded: Path) -> None:
+    done = lineage("impact", "sample_data.nyc.taxi", "--format", "dot", cwd=recorded)
+    assert done.returncode == 0, done.stderr
+    dot = done.stdout
+    for asset in ("sample_data.nyc.taxi", "trips", "avg_passenger_count", "avg_trip_distance"):
+        assert f'label="{asset}"' in dot or f"label={asset}" in dot
+    assert dot.count("label=read") == 3 and dot.count("label=wrote") == 3  # staging run + two mart runs
+
+
+def test_dot_names_survive_colons_quotes_and_markup() -> None:
+    graph = {
+        "nodes": [
+            {"key": "asset:s3://b/k", "kind": "asset", "id": 's3://b/"k"\\', "side": "center"},
+            {"key": "run:x", "kind": "run", "flowId": "f", "taskId": "t", "value": "[bold]v"},
+        ],
+        "edges": [{"source": "asset:s3://b/k", "target": "run:x", "type": "READ"}],
+    }
+    dot = to_dot(graph)
+    assert "n0 -> n1" in dot  # never `asset:s3` read as node `asset`, port `s3`
+    assert 'label="s3://b/\\"k\\"\\\\"' in dot
+    assert "[bold]v" in dot
+
+
+def test_tables_print_data_not_markup(recorded: Path) -> None:
+    put = lineage("assets", "put", "[red]x", "--type", "T", "--namespace", "n", cwd=recorded)
+    assert put.returncode == 0, put.stderr
+    listing = lineage("assets", "list", "--namespace", "n", cwd=recorded)
+    assert "[red]x" in listing.stdout
+
+
+def test_put_delete_and_revive(recorded: Path) -> None:
+    put = lineage(
+        "assets", "put", "orders", "--type", "io.kestra.core.models.assets.Table",
+        "--metadata", "rows=12", "--metadata", "system=postgres", "--namespace", "sales", cwd=recorded,
+    )  # fmt: skip
+    asset = json.loads(put.stdout)
+    assert asset["type"] == "io.kestra.plugin.ee.assets.Table" and asset["metadata"] == {
+        "rows": 12,
+        "system": "postgres",
+    }
+    assert lineage("assets", "delete", "orders", cwd=recorded).returncode == 0
+    listed = json.loads(lineage("assets", "list", "--namespace", "sales", "--format", "json", cwd=recorded).stdout)
+    assert listed["total"] == 0
+    listed = json.loads(
+        lineage("assets", "list", "--namespace", "sales", "--deleted", "--format", "json", cwd=recorded).stdout
+    )
+    assert [a["deleted"] for a in listed["results"]] == [True]
+    assert lineage("assets", "put", "orders", "--type", "T", "--namespace", "sales", cwd=recorded).returncode == 0
+    assert json.loads(lineage("assets", "get", "orders", "--format", "json", cwd=recorded).stdout)["deleted"] is False
+
+
+def test_record_with_multiselect_inputs(tmp_path: Path) -> None:
+    done = lineage(
+        "flows", "record", str(FLOWS / "infra_assets.yaml"), "--input", "teams=Data", "--input", "teams=Product",
+        "--format", "json", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    runs = json.loads(done.stdout)["taskRuns"]
+    assert [(r["value"], r["outputs"]) for r in runs] == [
+        ("Data", ["kestra-data-bucket"]),
+        ("Product", ["kestra-product-bucket"]),
+    ]
+    bad = lineage("flows", "record", str(FLOWS / "infra_assets.yaml"), "--input", "teams", cwd=tmp_path)
+    assert bad.returncode == 2 and "key=value" in bad.stderr
+
+
+def test_export_import_round_trip_and_partial_failure(recorded: Path, tmp_path: Path) -> None:
+    out = tmp_path / "assets.jsonl"
+    done = lineage("export", "--output", str(out), cwd=recorded)
+    assert done.returncode == 0, done.stderr
+    exported = [json.loads(line) for line in out.read_text().splitlines()]
+    assert {"trips", "sample_data.nyc.taxi"} <= {a["id"] for a in exported}
+    imported = lineage("import", str(out), "--tenant", "copy", cwd=recorded)
+    assert imported.returncode == 0, imported.stderr
+    again = [json.loads(line) for line in lineage("export", "--tenant", "copy", cwd=recorded).stdout.splitlines()]
+    strip = ("tenantId", "created", "updated", "createdBy")
+    assert [{k: v for k, v in a.items() if k not in strip} for a in again] == [
+        {k: v for k, v in a.items() if k not in strip} for a in exported
+    ]
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "ok1", "type": "T"}\nnot json\n{"id": "", "type": "T"}\n{"id": "ok2", "type": "T"}\n')
+    partial = lineage("import", str(broken), "--tenant", "copy2", cwd=recorded)
+    assert partial.returncode == 1
+    assert "imported 2 of 4" in partial.stderr and "line 2" in partial.stderr and "line 3" in partial.stderr
+    ids = {json.loads(line)["id"] for line in lineage("export", "--tenant", "copy2", cwd=recorded).stdout.splitlines()}
+    assert ids == {"ok1", "ok2"}
+
+
+def test_server_mode_with_tokens(tmp_path: Path) -> None:
+    auth = tmp_path / "auth.yaml"
+    made = lineage("token", "create", "--auth-file", str(auth), "--grant", "kestra.company:editor", cwd=tmp_path)
+    viewer = lineage("token", "create", "--auth-file", str(auth), "--grant", "kestra.company:viewer", cwd=tmp_path)
+    editor_token, viewer_token = made.stdout.strip(), viewer.stdout.strip()
+    with Server(tmp_path / "data", "--auth-file", str(auth)) as server:
+        remote = ("--server", server.url)
+        rec = lineage("flows", "record", str(FLOWS / "data_pipeline_assets.yaml"), *remote, "--token", editor_token,
+                      cwd=tmp_path)  # fmt: skip
+        assert rec.returncode == 0, rec.stderr
+        impact = lineage(
+            "impact", "trips", "--format", "json", *remote, cwd=tmp_path, env={"LINEAGE_TOKEN": viewer_token}
+        )
+        assert json.loads(impact.stdout)["total"] == 2
+        assert lineage("impact", "trips", *remote, cwd=tmp_path).returncode == 3  # no token
+        denied = lineage("assets", "delete", "trips", *remote, "--token", viewer_token, cwd=tmp_path)
+        assert denied.returncode == 3 and "403" in denied.stderr
+        # The server holds ./data: a local command says so instead of hanging or corrupting it.
+        locked = lineage("assets", "list", "--data-dir", str(tmp_path / "data"), cwd=tmp_path)
+        assert locked.returncode == 4 and "cannot open the local store" in locked.stderr
+
+
+def test_help_has_examples(tmp_path: Path) -> None:
+    for command in (["impact"], ["assets", "list"], ["flows", "record"], ["import"], ["export"]):
+        done = lineage(*command, "--help", cwd=tmp_path)
+        assert done.returncode == 0 and "example" in done.stdout and "exit codes" in done.stdout
