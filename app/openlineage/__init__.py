@@ -3,4 +3,4 @@
 #: Identifies this service as the producer of every event and facet it writes.
 PRODUCER = "https://github.com/lineage-service/lineage"
 #: Symlink namespace of an asset id, per tenant: `kestra://<tenant>`; ingest follows such symlinks back.
-ASSET_SYMLINK_SCHEME = "kestra://"
+KESTRA_SYMLINK_SCHEME = "kestra://"

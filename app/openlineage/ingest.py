@@ -24,7 +24,7 @@ from jsonschema.exceptions import best_match, relevance
 
 from app.domain import limits
 from app.errors import BadRequest
-from app.openlineage import ASSET_SYMLINK_SCHEME
+from app.openlineage import KESTRA_SYMLINK_SCHEME
 from app.timeutil import normalize_iso
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "OpenLineage.json"
@@ -91,11 +91,11 @@ def asset_id(dataset: dict[str, Any], tenant: str) -> str:
     """The asset a dataset is. A `kestra://<tenant>` symlink names an asset id; ids are relative to a tenant,
     so a symlink written by another tenant (an export, a copy) names the same id here."""
     symlinks = ((dataset.get("facets") or {}).get("symlinks") or {}).get("identifiers") or []
-    own = [i for i in symlinks if i.get("namespace") == f"{ASSET_SYMLINK_SCHEME}{tenant}" and i.get("name")]
-    other = [i for i in symlinks if str(i.get("namespace", "")).startswith(ASSET_SYMLINK_SCHEME) and i.get("name")]
+    own = [i for i in symlinks if i.get("namespace") == f"{KESTRA_SYMLINK_SCHEME}{tenant}" and i.get("name")]
+    other = [i for i in symlinks if str(i.get("namespace", "")).startswith(KESTRA_SYMLINK_SCHEME) and i.get("name")]
     for identifier in own or other:
         return str(identifier["name"])
-    if str(dataset["namespace"]).startswith(ASSET_SYMLINK_SCHEME):
+    if str(dataset["namespace"]).startswith(KESTRA_SYMLINK_SCHEME):
         return str(dataset["name"])
     return f"{dataset['namespace']}/{dataset['name']}"
 
@@ -118,7 +118,7 @@ def asset_declaration(dataset: dict[str, Any], tenant: str, *, output: bool) -> 
         decl["description"] = description
     if isinstance(kestra.get("metadata"), dict):
         decl["metadata"] = kestra["metadata"]
-    elif not str(dataset["namespace"]).startswith(ASSET_SYMLINK_SCHEME):
+    elif not str(dataset["namespace"]).startswith(KESTRA_SYMLINK_SCHEME):
         decl["metadata"] = {
             "openlineage.namespace": str(dataset["namespace"]),
             "openlineage.name": str(dataset["name"]),

@@ -19,7 +19,7 @@ from openlineage.client.naming import dataset as ol_naming
 from app.domain.assets import Asset
 from app.domain.types import DATASET, FILE, TABLE, VM, canonical_type
 from app.errors import InvalidInput
-from app.openlineage import ASSET_SYMLINK_SCHEME
+from app.openlineage import KESTRA_SYMLINK_SCHEME
 
 FIELDS = ("id", "namespace", "type", "displayName", "tenantId")
 
@@ -98,7 +98,7 @@ def default_name(asset: Asset) -> tuple[str, str]:
                 return named
     if kind == VM and md.get("provider"):
         return f"{md['provider']}://{md.get('region', 'global')}", asset.id
-    return f"{ASSET_SYMLINK_SCHEME}{asset.tenantId}", asset.id
+    return f"{KESTRA_SYMLINK_SCHEME}{asset.tenantId}", asset.id
 
 
 def dataset_name(asset: Asset, mappings: Mapping[str, FieldMapping] | None = None) -> tuple[str, str]:
@@ -113,4 +113,4 @@ def dataset_name(asset: Asset, mappings: Mapping[str, FieldMapping] | None = Non
 
 
 def symlink_namespace(tenant: str) -> str:
-    return f"{ASSET_SYMLINK_SCHEME}{tenant}"
+    return f"{KESTRA_SYMLINK_SCHEME}{tenant}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -69,6 +70,7 @@ class LadybugStore:
         pool_size: int = 8,
         query_timeout_ms: int = 60_000,
         buffer_pool_bytes: int = 0,
+        checkpoint_idle_s: float = 2.0,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
@@ -85,6 +87,7 @@ class LadybugStore:
         self._write_lock = threading.Lock()
         self._closed = False
         self._ensure_schema()
+        self._checkpointer = _IdleCheckpointer(self, checkpoint_idle_s) if checkpoint_idle_s > 0 else None
 
     def describe(self) -> str:
         return f"LadybugDB (embedded) file {self.path}"
@@ -138,9 +141,18 @@ class LadybugStore:
                     self._execute(conn, "ROLLBACK", {})
                     raise
                 self._execute(conn, "COMMIT", {})
+                if self._checkpointer is not None:
+                    self._checkpointer.wrote()
                 return result
         finally:
             self._write_lock.release()
+
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database file. Reads that must consult a long WAL are slower
+        (measured at 100K assets: typical impact 10 ms after a checkpoint, 13-21 ms after 100-500
+        uncheckpointed executions); LadybugDB only checkpoints by itself when the WAL passes 16 MiB."""
+        with self._write_lock, self._connection() as conn:
+            self._execute(conn, "CHECKPOINT", {})
 
     def ping(self) -> None:
         with self._connection() as conn:
@@ -204,11 +216,64 @@ class LadybugStore:
 
         with self._write_lock, self._connection() as conn:
             copy_from(lambda text, params: self._execute(conn, text, params), self.queries, assets, runs, progress)
+            if self._checkpointer is not None:
+                self._checkpointer.wrote()
 
     def close(self) -> None:
         if self._closed:
             return
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self._closed = True
         while not self._pool.empty():
             self._pool.get_nowait().close()
         self._db.close()
+
+
+class _IdleCheckpointer:
+    """Checkpoints once writes have paused for `idle_s` seconds.
+
+    Orchestrators write in bursts (a flow run records its task runs together); checkpointing in the pause
+    after a burst keeps reads at their fastest without putting a multi-second checkpoint on a write's path.
+    While a checkpoint runs (about 3 s at 100K assets) new transactions wait for it."""
+
+    def __init__(self, store: LadybugStore, idle_s: float) -> None:
+        self._store = store
+        self._idle_s = idle_s
+        self._last_write: float | None = None
+        self._wake = threading.Event()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="ladybug-checkpoint", daemon=True)
+        self._thread.start()
+
+    def wrote(self) -> None:
+        self._last_write = time.monotonic()
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._wake.set()
+        self._thread.join(timeout=60)
+
+    def _run(self) -> None:
+        while not self._stopped.is_set():
+            self._wake.wait()
+            last = self._last_write
+            if last is None or self._stopped.is_set():
+                self._wake.clear()
+                continue
+            pause = time.monotonic() - last
+            if pause < self._idle_s:
+                self._stopped.wait(self._idle_s - pause)
+                continue
+            self._wake.clear()
+            if self._last_write != last:
+                continue  # written to while this thread waited: wait for the next pause
+            self._last_write = None
+            started = time.monotonic()
+            try:
+                self._store.checkpoint()
+            except Exception:  # the next write retries; the WAL stays correct meanwhile
+                log.exception("LadybugDB checkpoint failed")
+                continue
+            log.info("checkpoint done in %.2f s", time.monotonic() - started)

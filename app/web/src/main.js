@@ -229,10 +229,12 @@ function drawGraph(box, graph) {
       { selector: "node[deleted = 1]", style: { "border-style": "dashed", opacity: 0.7 } },
       { selector: "node[redacted = 1]", style: { "background-color": "#f3f4f6", "border-color": "#9ca3af", color: "#6b7280" } },
       { selector: 'node[kind = "execution"]', style: { shape: "ellipse", width: 14, height: 14, "background-color": "#94a3b8", label: "data(label)",
-        "font-size": 9, "text-valign": "bottom", "text-margin-y": 3, color: "#64748b" } },
+        "font-size": 9, "text-valign": "bottom", "text-margin-y": 3, color: "#64748b",
+        // edges pass under a task run's label: a backing keeps it readable where dagre places them close
+        "text-background-color": "#f8fafc", "text-background-opacity": 0.9, "text-background-padding": 2 } },
       { selector: "edge", style: { width: 1.5, "line-color": "#cbd5e1", "target-arrow-color": "#cbd5e1", "target-arrow-shape": "triangle", "curve-style": "bezier" } },
     ],
-    layout: { name: "dagre", rankDir: "LR", nodeSep: 18, rankSep: 60, fit: true, padding: 20 },
+    layout: { name: "dagre", rankDir: "LR", nodeSep: 34, rankSep: 60, fit: true, padding: 20 },
   });
   cy.on("tap", 'node[kind = "asset"][redacted = 0]', (ev) => {
     const assetId = ev.target.data("assetId");

@@ -1,0 +1,45 @@
+"""LadybugDB's idle checkpoint: after writes pause the store folds its WAL into the file, without losing or
+blocking anything, and never in the middle of a burst."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import pytest
+
+from app.domain.access import open_scope
+from app.domain.assets import AssetIn
+from app.services.assets import get_asset, put_asset
+from app.store.ladybug import LadybugStore
+
+
+def _checkpoints(caplog: pytest.LogCaptureFixture) -> int:
+    return sum("checkpoint done" in r.getMessage() for r in caplog.records)
+
+
+def test_checkpoint_follows_a_pause_not_a_burst(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="app.store.ladybug")
+    store = LadybugStore(tmp_path, checkpoint_idle_s=0.5)
+    scope = open_scope("main")
+    try:
+        for n in range(10):  # a burst: writes 0.1 s apart never leave a 0.5 s pause
+            put_asset(store, scope, f"a{n}", AssetIn(type="T"))
+            time.sleep(0.1)
+        assert _checkpoints(caplog) == 0
+        deadline = time.monotonic() + 10
+        while _checkpoints(caplog) == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _checkpoints(caplog) == 1
+        time.sleep(1)
+        assert _checkpoints(caplog) == 1  # nothing new written, nothing to fold
+        put_asset(store, scope, "after", AssetIn(type="T"))  # the store still writes after a checkpoint
+    finally:
+        store.close()
+    reopened = LadybugStore(tmp_path, checkpoint_idle_s=0)
+    try:
+        assert get_asset(reopened, scope, "a9").type == "T"
+        assert get_asset(reopened, scope, "after").type == "T"
+    finally:
+        reopened.close()
