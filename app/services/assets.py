@@ -91,11 +91,20 @@ def put_assets(store: GraphStore, scope: Scope, items: list[tuple[str, AssetIn]]
             states.append((asset_id, _checked(scope, asset_id, body)))
 
     def work(tx: Tx) -> BatchResult:
-        created = 0
-        for n, (asset_id, state) in enumerate(states):
-            with _item(n):
-                created += _put_in(tx, scope, asset_id, state)[1]
-        return BatchResult(total=len(states), created=created, replaced=len(states) - created)
+        keys = {asset_key(scope.tenant, asset_id): n for n, (asset_id, _) in enumerate(states)}
+        # One lookup for the whole batch: an existing asset may sit in a namespace the caller cannot see or
+        # write, and moving it out is a write there (the same rule as one PUT).
+        for row in tx.run("assets_by_key", keys=list(keys), allNamespaces=True, namespaces=[NO_NAMESPACE]):
+            current = asset_from_row(row["a"])
+            with _item(keys[asset_key(scope.tenant, current.id)]):
+                _check_existing(scope, current)
+        rows = [
+            {"key": asset_key(scope.tenant, asset_id), "tenantId": scope.tenant, "id": asset_id, **state.params()}
+            for asset_id, state in states
+        ]
+        done = tx.run("asset_put_batch", rows=rows, now=now_iso())[0]
+        created = int(done["created"] or 0)
+        return BatchResult(total=int(done["written"]), created=created, replaced=int(done["written"]) - created)
 
     return store.write(work)
 
@@ -129,16 +138,19 @@ def _checked(scope: Scope, asset_id: str, body: AssetIn) -> AssetWrite:
     return state
 
 
+def _check_existing(scope: Scope, current: Asset) -> None:
+    if not scope.can_read(current.namespace):
+        raise NotFound(f"asset {current.id!r} does not exist in tenant {scope.tenant!r}", field="id")
+    if not scope.can_write(current.namespace):
+        raise Forbidden(f"no editor grant on namespace {current.namespace!r}", field="namespace")
+
+
 def _put_in(tx: Tx, scope: Scope, asset_id: str, state: AssetWrite) -> tuple[Asset, bool]:
     key = asset_key(scope.tenant, asset_id)
     # The existing asset may sit in a namespace the caller cannot write: moving it out is a write there.
     existing = tx.run("asset_get", key=key, allNamespaces=True, namespaces=[NO_NAMESPACE])
     if existing:
-        current = asset_from_row(existing[0]["a"])
-        if not scope.can_read(current.namespace):
-            raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
-        if not scope.can_write(current.namespace):
-            raise Forbidden(f"no editor grant on namespace {current.namespace!r}", field="namespace")
+        _check_existing(scope, asset_from_row(existing[0]["a"]))
     rows = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=now_iso(), **state.params())
     return asset_from_row(rows[0]["a"]), not existing
 

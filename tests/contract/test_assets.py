@@ -200,3 +200,61 @@ def test_concurrent_puts_of_one_new_id_leave_one_asset(store: GraphStore, tenant
     assert results.count(True) == 1
     page = svc.list_assets(store, open_scope(tenant), svc.AssetFilter())
     assert page.total == 1 and page.results[0].id == "contested"
+
+
+def test_batch_put_matches_single_puts(store: GraphStore, tenant: str) -> None:
+    scope = open_scope(tenant)
+    put(store, tenant, "kept", type=TABLE, namespace="company.team", metadata={"rows": 1})
+    put(store, tenant, "gone", type="T")
+    svc.delete_asset(store, scope, "gone")
+    before = svc.get_asset(store, scope, "kept")
+    time.sleep(0.01)
+    items = [
+        ("kept", AssetIn(type=TABLE, namespace="company.team", metadata={"rows": 1})),  # unchanged
+        ("gone", AssetIn(type="T")),  # revived
+        ("new", AssetIn(type="io.kestra.core.models.assets.File", displayName="N", metadata={"owner": "data"})),
+        ("s3://b/k", AssetIn(type="T", namespace="company.team.sub", description="*md*")),
+    ]
+    result = svc.put_assets(store, scope, items)
+    assert (result.total, result.created, result.replaced) == (4, 2, 2)
+    kept = svc.get_asset(store, scope, "kept")
+    assert kept.updated == before.updated and kept.created == before.created  # same content: no change
+    assert svc.get_asset(store, scope, "gone").deleted is False
+    new = svc.get_asset(store, scope, "new")
+    assert (new.type, new.displayName, new.metadata, new.createdBy) == (
+        "io.kestra.plugin.ee.assets.File",
+        "N",
+        {"owner": "data"},
+        "manual",
+    )
+    assert svc.get_asset(store, scope, "s3://b/k").description == "*md*"
+    page = svc.list_assets(store, scope, svc.AssetFilter(metadata={"owner": "data"}))
+    assert [a.id for a in page.results] == ["new"]  # metadata filters see batch-written assets
+    again = svc.put_assets(store, scope, items)
+    assert (again.total, again.created, again.replaced) == (4, 0, 4)
+    assert svc.list_assets(store, scope, svc.AssetFilter(), size=100).total == 4
+
+
+def test_batch_put_is_all_or_nothing_under_grants(store: GraphStore, tenant: str) -> None:
+    put(store, tenant, "hr.salaries", type=TABLE, namespace="hr")
+    editor = Scope(tenant=tenant, read=("company.team",), write=("company.team",))
+    with pytest.raises(NotFound) as hidden:  # an existing asset the caller cannot see: it does not exist
+        svc.put_assets(
+            store,
+            editor,
+            [
+                ("fresh", AssetIn(type="T", namespace="company.team")),
+                ("hr.salaries", AssetIn(type="T", namespace="company.team")),
+            ],
+        )
+    assert hidden.value.field == "[1].id"
+    with pytest.raises(Forbidden) as denied:
+        svc.put_assets(
+            store,
+            editor,
+            [("fresh", AssetIn(type="T", namespace="company.team")), ("x", AssetIn(type="T", namespace="hr"))],
+        )
+    assert denied.value.field == "[1].namespace"
+    with pytest.raises(NotFound):
+        svc.get_asset(store, open_scope(tenant), "fresh")  # the good neighbour was not written either time
+    assert svc.get_asset(store, open_scope(tenant), "hr.salaries").namespace == "hr"
