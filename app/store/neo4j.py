@@ -88,22 +88,32 @@ class Neo4jStore:
 
     def _bound(self, tx: neo4j.ManagedTransaction) -> BoundTx:
         def execute(text: str, params: dict[str, Any]) -> list[Row]:
-            result = tx.run(neo4j.Query(text, timeout=self._timeout), params)  # type: ignore[arg-type]
+            result = tx.run(text, params)  # type: ignore[arg-type]  # texts come from cypher/ files only
             return [{k: _plain(v) for k, v in record.items()} for record in result]
 
         return BoundTx(self.queries, execute)
 
+    def _unit(self, work: Callable[[BoundTx], T]) -> Callable[[neo4j.ManagedTransaction], T]:
+        """The transaction function the driver runs (and re-runs on transient errors), with the server-side
+        timeout. A `neo4j.Query` cannot carry it: `ManagedTransaction.run` refuses Query objects."""
+
+        @neo4j.unit_of_work(timeout=self._timeout)
+        def unit(tx: neo4j.ManagedTransaction) -> T:
+            return work(self._bound(tx))
+
+        return unit
+
     def read(self, work: Callable[[BoundTx], T]) -> T:
         try:
             with self._session() as session:
-                return session.execute_read(lambda tx: work(self._bound(tx)))
+                return session.execute_read(self._unit(work))
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise _translate(exc) from exc
 
     def write(self, work: Callable[[BoundTx], T]) -> T:
         try:
             with self._session() as session:
-                return session.execute_write(lambda tx: work(self._bound(tx)))
+                return session.execute_write(self._unit(work))
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise _translate(exc) from exc
 
