@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import msgspec
@@ -63,7 +65,17 @@ def get_asset(store: GraphStore, scope: Scope, asset_id: str) -> Asset:
 def put_asset(store: GraphStore, scope: Scope, asset_id: str, body: AssetIn) -> tuple[Asset, bool]:
     """Create or replace; returns the asset and whether it was created by this call."""
     state = _checked(scope, asset_id, body)
-    return store.write(lambda tx: _put_in(tx, scope, asset_id, state))
+    key = asset_key(scope.tenant, asset_id)
+
+    def work(tx: Tx) -> tuple[Asset, bool]:
+        # The existing asset may sit in a namespace the caller cannot write: moving it out is a write there.
+        existing = tx.run("asset_get", key=key, allNamespaces=True, namespaces=[NO_NAMESPACE])
+        if existing:
+            _check_existing(scope, asset_from_row(existing[0]["a"]))
+        rows = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=now_iso(), **state.params())
+        return asset_from_row(rows[0]["a"]), not existing
+
+    return store.write(work)
 
 
 class BatchResult(msgspec.Struct, kw_only=True):
@@ -109,19 +121,15 @@ def put_assets(store: GraphStore, scope: Scope, items: list[tuple[str, AssetIn]]
     return store.write(work)
 
 
-class _item:
-    """Prefixes the field of a domain error raised for one item of a batch with the item's index."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
-        if isinstance(exc, DomainError):
-            exc.field = f"[{self.n}].{exc.field or 'id'}"
-            exc.detail = f"item {self.n}: {exc.detail}"
+@contextmanager
+def _item(n: int) -> Iterator[None]:
+    """Names the item of a batch in the field and detail of a domain error raised for it."""
+    try:
+        yield
+    except DomainError as exc:
+        exc.field = f"[{n}].{exc.field or 'id'}"
+        exc.detail = f"item {n}: {exc.detail}"
+        raise
 
 
 def _checked(scope: Scope, asset_id: str, body: AssetIn) -> AssetWrite:
@@ -143,16 +151,6 @@ def _check_existing(scope: Scope, current: Asset) -> None:
         raise NotFound(f"asset {current.id!r} does not exist in tenant {scope.tenant!r}", field="id")
     if not scope.can_write(current.namespace):
         raise Forbidden(f"no editor grant on namespace {current.namespace!r}", field="namespace")
-
-
-def _put_in(tx: Tx, scope: Scope, asset_id: str, state: AssetWrite) -> tuple[Asset, bool]:
-    key = asset_key(scope.tenant, asset_id)
-    # The existing asset may sit in a namespace the caller cannot write: moving it out is a write there.
-    existing = tx.run("asset_get", key=key, allNamespaces=True, namespaces=[NO_NAMESPACE])
-    if existing:
-        _check_existing(scope, asset_from_row(existing[0]["a"]))
-    rows = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=now_iso(), **state.params())
-    return asset_from_row(rows[0]["a"]), not existing
 
 
 def delete_asset(store: GraphStore, scope: Scope, asset_id: str) -> Asset:
