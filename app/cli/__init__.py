@@ -19,6 +19,18 @@ examples:
   lineage serve --neo4j-uri neo4j://neo4j:7687 --neo4j-user neo4j --neo4j-password secret
 """
 
+TOP_EXAMPLES = (
+    EXAMPLES
+    + """  lineage flows record tests/data/flows/data_pipeline_assets.yaml
+  lineage impact trips                           # what a change to trips would break
+  lineage upstream avg_trip_distance --format dot | dot -Tsvg > upstream.svg
+  lineage assets list --server http://lineage:8080 --token $LINEAGE_TOKEN
+
+Commands other than serve/bench/token open the local store (./data) in-process, or with --server talk
+to a running service. `lineage COMMAND --help` shows each command's options, examples and exit codes.
+"""
+)
+
 
 def _add_store_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data-dir", type=Path, help="LadybugDB directory (default ./data; env LINEAGE_DATA_DIR)")
@@ -215,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="lineage",
         description="Asset and lineage service.",
-        epilog=EXAMPLES,
+        epilog=TOP_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"lineage {__version__}")

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import msgspec
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_UNAVAILABLE = 0, 1, 2, 3, 4
 
@@ -69,7 +70,9 @@ class Api:
             logging.getLogger("app.asgi").setLevel(logging.ERROR)
             for name in ("app", "httpx", "litestar"):
                 logging.getLogger(name).setLevel(logging.WARNING)
-            self._app_client = TestClient(create_app(settings_from(args)), raise_server_exceptions=False)
+            # Whoever can open the database file needs no token: the auth file guards the network API.
+            settings = msgspec.structs.replace(settings_from(args), auth_file=None, require_auth=False)
+            self._app_client = TestClient(create_app(settings), raise_server_exceptions=False)
             try:
                 self._client = self._app_client.__enter__()
             except Exception as exc:  # the store could not be opened (locked by a running server, ...)

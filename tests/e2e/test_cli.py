@@ -178,3 +178,11 @@ def test_help_has_examples(tmp_path: Path) -> None:
     for command in (["impact"], ["assets", "list"], ["flows", "record"], ["import"], ["export"]):
         done = lineage(*command, "--help", cwd=tmp_path)
         assert done.returncode == 0 and "example" in done.stdout and "exit codes" in done.stdout
+
+
+def test_local_mode_needs_no_token_even_when_the_server_uses_an_auth_file(recorded: Path, tmp_path: Path) -> None:
+    auth = tmp_path / "auth.yaml"
+    assert lineage("token", "create", "--auth-file", str(auth), "--admin", cwd=tmp_path).returncode == 0
+    done = lineage("assets", "get", "trips", "--format", "json", cwd=recorded, env={"LINEAGE_AUTH_FILE": str(auth)})
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["id"] == "trips"
