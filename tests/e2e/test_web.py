@@ -111,3 +111,30 @@ def test_token_is_asked_once_and_kept_for_the_session(tmp_path: Path) -> None:
         page.reload()
         page.wait_for_selector("a.asset-link[data-id='trips']")
         assert not page.is_visible("#token-dialog[open]")
+
+
+def test_a_truncated_graph_says_so(tmp_path: Path) -> None:
+    with Server(tmp_path / "data") as server, chromium() as browser:
+        api = httpx.Client(base_url=f"{server.url}/api/v1/main", timeout=30)
+        fan_out = {
+            "namespace": "company.team",
+            "flowId": "fan",
+            "taskRuns": [
+                {
+                    "taskId": f"t{n}",
+                    "assets": {"inputs": [{"id": "source"}], "outputs": [{"id": f"out{n:03d}", "type": "T"}]},
+                }
+                for n in range(250)
+            ],
+        }
+        assert api.post("/executions", json=fan_out).status_code == 201
+        page = browser.new_page()
+        page.goto(f"{server.url}/#/asset/source")
+        page.wait_for_selector("#graph[data-ready='true']")
+        note = page.locator("#graph-note")
+        assert note.is_visible() and "Showing the 400 nodes nearest to source" in note.inner_text()
+        assert page.inner_text("#impact-count") == "Changing this affects 250 downstream assets."
+        page.goto(f"{server.url}/#/asset/out001")
+        page.wait_for_selector("#graph[data-ready='true']")
+        page.wait_for_function("document.querySelector('#asset-title').innerText.startsWith('out001')")
+        assert not page.locator("#graph-note").is_visible()

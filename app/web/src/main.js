@@ -146,6 +146,7 @@ async function renderAsset(main, id, query) {
   const description = el("div", { class: "markdown", id: "description" });
   description.innerHTML = DOMPurify.sanitize(marked.parse(asset.description || "*No description.*"));
   const usages = el("section", { id: "usages" });
+  const graphNote = el("p", { id: "graph-note", class: "note", hidden: true });
   main.replaceChildren(
     el("p", {}, el("a", { href: "#/" }, "← search")),
     el("h1", { id: "asset-title" }, asset.id, asset.deleted ? el("span", { class: "badge danger" }, "deleted") : null),
@@ -153,6 +154,7 @@ async function renderAsset(main, id, query) {
       asset.displayName ? ` · ${asset.displayName}` : ""),
     impactLine,
     el("section", { class: "card" }, el("div", { class: "card-head" }, el("h2", {}, "Lineage"), controls), graphBox,
+      graphNote,
       el("p", { class: "legend muted" }, "Upstream on the left, downstream on the right; small nodes are task runs. Click an asset to re-centre.")),
     sides,
     el("div", { class: "columns" },
@@ -169,8 +171,13 @@ async function renderAsset(main, id, query) {
 
   const graphDepth = depth === "all" ? undefined : depth;
   Promise.all([
-    api(`${assetPath(id)}/lineage`, { depth: graphDepth, direction, limit: 400 }).then((g) => {
+    api(`${assetPath(id)}/lineage`, { depth: graphDepth, direction, limit: GRAPH_LIMIT }).then((g) => {
       drawGraph(graphBox, g);
+      // a hub's neighbourhood does not fit a drawing: say that this is the nearest part, and how to see more
+      graphNote.hidden = !g.truncated;
+      graphNote.textContent = g.truncated
+        ? `Showing the ${g.nodes.length} nodes nearest to ${id}: the lineage goes further. Lower the depth or pick one side; the tables below list every asset.`
+        : "";
       const n = g.impactCount;
       impactLine.textContent = n === null || n === undefined ? ""
         : `Changing this affects ${n} downstream asset${n === 1 ? "" : "s"}.`;
@@ -205,6 +212,8 @@ async function renderUsages(box, id, pageNo) {
       el("button", { disabled: pageNo >= pages, onclick: () => renderUsages(box, id, pageNo + 1) }, "›")));
   }
 }
+
+const GRAPH_LIMIT = 400;
 
 function drawGraph(box, graph) {
   const elements = [];
