@@ -1,6 +1,6 @@
-// Record the derived lineage edge input -> output made by one task run (what impact and upstream walk).
-// :param sourceKey string
-// :param targetKey string
+// Record the derived lineage edges input -> output made by one task run (what impact and upstream walk):
+// one FEEDS edge per (source, target) pair of `pairs` (maps of `sourceKey` and `targetKey`, distinct).
+// :param pairs list<map>
 // :param executionKey string
 // :param executionId string
 // :param namespace string
@@ -9,7 +9,8 @@
 // :param value string
 // :param date string
 // :param current boolean
-MATCH (s:Asset {key: $sourceKey})
-MATCH (t:Asset {key: $targetKey})
+UNWIND $pairs AS p
+MATCH (s:Asset {key: p.sourceKey})
+MATCH (t:Asset {key: p.targetKey})
 CREATE (s)-[:FEEDS {executionKey: $executionKey, executionId: $executionId, namespace: $namespace, flowId: $flowId,
                     taskId: $taskId, value: $value, date: $date, current: $current}]->(t)

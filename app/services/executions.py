@@ -215,12 +215,20 @@ def _write(tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str) -> tuple
     for asset_id, decls in outputs.items():
         write_output_asset(tx, scope, asset_id, decls, default_namespace=plan.namespace, written_by=plan.id, now=now)
 
-    for asset_id, decl in inputs.items():
-        if asset_id in outputs:
+    read_only = {asset_key(tenant, i): i for i in inputs if i not in outputs}
+    # one lookup for every input: an input that exists keeps its type, metadata and namespace
+    existing = {
+        r["a"]["key"]
+        for r in (
+            tx.run("assets_by_key", keys=list(read_only), allNamespaces=True, namespaces=[NO_NAMESPACE])
+            if read_only
+            else []
+        )
+    }
+    for key, asset_id in read_only.items():
+        if key in existing:
             continue
-        key = asset_key(tenant, asset_id)
-        if tx.run("asset_get", key=key, allNamespaces=True, namespaces=[NO_NAMESPACE]):
-            continue  # an input that exists keeps its type, metadata and namespace
+        decl = inputs[asset_id]
         state = AssetWrite(
             namespace=decl.namespace or plan.namespace,
             type=decl.type or EXTERNAL,
@@ -266,13 +274,15 @@ def _write(tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str) -> tuple
         }
         in_ids = _unique([a.id for a in run.inputs])
         out_ids = _unique([a.id for a in run.outputs])
-        for i in in_ids:
-            tx.run("read_create", assetKey=asset_key(tenant, i), **common)
+        if in_ids:
+            tx.run("reads_create", assetKeys=[asset_key(tenant, i) for i in in_ids], **common)
         for o in out_ids:
             tx.run("wrote_create", assetKey=asset_key(tenant, o), **common)
-        for i in in_ids:
-            for o in out_ids:
-                tx.run("feeds_create", sourceKey=asset_key(tenant, i), targetKey=asset_key(tenant, o), **common)
+        pairs = [
+            {"sourceKey": asset_key(tenant, i), "targetKey": asset_key(tenant, o)} for i in in_ids for o in out_ids
+        ]
+        if pairs:
+            tx.run("feeds_create", pairs=pairs, **common)
     return document, True
 
 
