@@ -138,7 +138,9 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         on_startup=[startup],
         on_shutdown=[shutdown],
         request_max_body_size=settings.max_body_bytes,
-        compression_config=CompressionConfig(backend="gzip", minimum_size=4096),
+        # gzip level 1: lineage JSON is repetitive (65 KB -> 4.5 KB at level 1, 3.2 KB at 9) and level 9 costs
+        # 0.7 ms per typical impact answer against 0.1 ms
+        compression_config=CompressionConfig(backend="gzip", minimum_size=4096, gzip_compress_level=1),
         openapi_config=OpenAPIConfig(
             title="Lineage",
             version=__version__,

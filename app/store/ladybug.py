@@ -45,8 +45,8 @@ def _plain(value: Any) -> Any:
     """Turn LadybugDB node and relationship values into plain property dicts, as the Neo4j backend does."""
     if isinstance(value, dict) and ("_LABEL" in value or "_label" in value):
         return {k: v for k, v in value.items() if not k.startswith("_")}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
+    if isinstance(value, list) and value and isinstance(value[0], dict | list):
+        return [_plain(v) for v in value]  # LadybugDB lists are homogeneous: lists of scalars pass as they are
     return value
 
 
