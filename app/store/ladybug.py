@@ -76,8 +76,22 @@ class LadybugStore:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.data_dir / DB_FILE
         self.queries = QuerySet("ladybug")
+        wal = self.path.with_name(self.path.name + ".wal")
+        if wal.exists() and wal.stat().st_size:
+            log.warning(
+                "%s was not closed cleanly; replaying %d bytes of write-ahead log "
+                "(a torn last record, from a write that was never acknowledged, is discarded)",
+                self.path,
+                wal.stat().st_size,
+            )
         try:
-            self._db = ladybug.Database(str(self.path), buffer_pool_size=buffer_pool_bytes)
+            # A kill or power loss mid-write leaves a torn last WAL record. Refusing to open over it
+            # (LadybugDB's Python default) turns an unacknowledged write into an unopenable database;
+            # LadybugDB itself now defaults to discarding it (LadybugDB/ladybug#714, #716). Replay keeps
+            # every committed transaction before it: tests/reliability/test_crash.py checks that.
+            self._db = ladybug.Database(
+                str(self.path), buffer_pool_size=buffer_pool_bytes, throw_on_wal_replay_failure=False
+            )
         except RuntimeError as exc:
             raise StoreUnavailable(f"cannot open LadybugDB file {self.path}: {exc}") from exc
         self._timeout_ms = query_timeout_ms
