@@ -1,9 +1,11 @@
-// A newer execution of this task slot was recorded: the older one's FEEDS edges (found from the inputs it
-// read) are no longer current.
+// A newer execution of this task slot was recorded: the older one's FEEDS edges are no longer current.
+// They are found from the assets it wrote, not from those it read: a hub table read by thousands of tasks
+// has as many FEEDS edges out of it, growing with every run of every reader, while the edges into a task's
+// own output grow only with that task's runs.
 // :param executionKey string
 // :param taskId string
 // :param value string
-MATCH (e:Execution {key: $executionKey})-[r:READ]->(:Asset)-[f:FEEDS]->(:Asset)
-WHERE r.taskId = $taskId AND r.value = $value
+MATCH (e:Execution {key: $executionKey})-[w:WROTE]->(:Asset)<-[f:FEEDS]-(:Asset)
+WHERE w.taskId = $taskId AND w.value = $value
   AND f.executionKey = $executionKey AND f.taskId = $taskId AND f.value = $value AND f.current
 SET f.current = false

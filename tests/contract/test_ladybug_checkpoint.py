@@ -43,3 +43,27 @@ def test_checkpoint_follows_a_pause_not_a_burst(tmp_path: Path, caplog: pytest.L
         assert get_asset(reopened, scope, "after").type == "T"
     finally:
         reopened.close()
+
+
+def test_continuous_writes_checkpoint_when_the_wal_grows(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="app.store.ladybug")
+    store = LadybugStore(tmp_path, checkpoint_idle_s=60)  # no pause long enough for the idle checkpoint
+    scope = open_scope("main")
+    try:
+        deadline = time.monotonic() + 20
+        n = 0
+        while not any("continuous writes" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "no checkpoint during 20 s of continuous writes"
+            put_asset(store, scope, f"a{n}", AssetIn(type="T", description="x" * 60_000))
+            n += 1
+            time.sleep(0.02)
+        assert n > 10  # it waited for the WAL to pass 1 MiB
+        put_asset(store, scope, "after", AssetIn(type="T"))
+    finally:
+        store.close()
+    reopened = LadybugStore(tmp_path, checkpoint_idle_s=0)
+    try:
+        assert get_asset(reopened, scope, "a0").description == "x" * 60_000
+        assert get_asset(reopened, scope, "after").type == "T"
+    finally:
+        reopened.close()
