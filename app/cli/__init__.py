@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from app import __version__
 from app.settings import Settings
@@ -111,57 +112,67 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_ship(args: argparse.Namespace) -> int:
-    """Run an AssetShipper task: on the local store with a progress bar, or on a server (`--server`)."""
+    """Run an AssetShipper task: on the local store with a progress bar, or on a server (`--server`).
+    Exit codes as the other client commands: 1 when an exporter failed for some assets."""
     import json as _json
 
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.text import Text
+
+    from app.cli.client import EXIT_FAILED, EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE, Api, CliError
+    from app.errors import DomainError, SchemaVersionError, StoreUnavailable
 
     console = Console(stderr=True)
-    text = args.file.read_text(encoding="utf-8")
-    if args.server:
-        import httpx
-
-        headers = {"Authorization": f"Bearer {args.token}"} if args.token else {}
-        with console.status("shipping on the server..."):
-            r = httpx.post(
-                f"{args.server.rstrip('/')}/api/v1/{args.tenant}/ship",
-                content=text.encode(),
-                headers={**headers, "content-type": "application/x-yaml"},
-                timeout=600,
-            )
-        if r.status_code != 200:
-            console.print(f"[red]{r.status_code}[/red] {r.text}")
-            return 1
-        result = r.json()
-    else:
-        from app.domain.access import open_scope
-        from app.services.shipping import ship
-        from app.store import open_store
-
-        settings = settings_from(args)
-        store = open_store(settings)
-        try:
-            with Progress(
-                TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
-            ) as progress:
-                tasks: dict[str, int] = {}
-
-                def on_progress(exporter: str, done: int, total: int) -> None:
-                    if exporter not in tasks:
-                        tasks[exporter] = progress.add_task(f"ship {exporter}", total=total)
-                    progress.update(tasks[exporter], completed=done)
-
-                result = _json.loads(
-                    __import__("msgspec").json.encode(
-                        ship(store, open_scope(args.tenant), text, settings.exports_path, on_progress)
-                    )
+    try:
+        text = args.file.read_text(encoding="utf-8")
+        if args.server:
+            with Api(args, timeout=600) as api, console.status("shipping on the server..."):
+                result = api.request(
+                    "POST", "/ship", content=text.encode(), headers={"content-type": "application/x-yaml"}
                 )
-        finally:
-            store.close()
+        else:
+            result = _ship_locally(args, text, console)
+    except OSError as exc:
+        console.print(Text(f"lineage: {exc}", style="red"))
+        return EXIT_USAGE
+    except CliError as exc:
+        console.print(Text("lineage: ", style="red") + Text(exc.message))
+        return exc.code
+    except DomainError as exc:  # local mode: the error the API would have answered
+        console.print(Text("lineage: ", style="red") + Text(f"{exc.status}: {exc.detail}"))
+        return EXIT_UNAVAILABLE if isinstance(exc, StoreUnavailable) else EXIT_USAGE
+    except SchemaVersionError as exc:
+        console.print(Text(f"lineage: {exc}", style="red"))
+        return EXIT_UNAVAILABLE
     print(_json.dumps(result, indent=2))
-    failed = sum(e.get("failed", 0) for e in result["exporters"])
-    return 1 if failed else 0
+    return EXIT_FAILED if any(e.get("failed") for e in result["exporters"]) else EXIT_OK
+
+
+def _ship_locally(args: argparse.Namespace, text: str, console: Any) -> dict[str, Any]:
+    import msgspec
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from app.domain.access import open_scope
+    from app.services.shipping import ship
+    from app.store import open_store
+
+    settings = settings_from(args)
+    store = open_store(settings)
+    try:
+        with Progress(
+            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+        ) as progress:
+            tasks: dict[str, int] = {}
+
+            def on_progress(exporter: str, done: int, total: int) -> None:
+                if exporter not in tasks:
+                    tasks[exporter] = progress.add_task(f"ship {exporter}", total=total)
+                progress.update(tasks[exporter], completed=done)
+
+            shipped = ship(store, open_scope(args.tenant), text, settings.exports_path, on_progress)
+            return msgspec.to_builtins(shipped)  # type: ignore[no-any-return]
+    finally:
+        store.close()
 
 
 def cmd_token_create(args: argparse.Namespace) -> int:
@@ -286,13 +297,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ship.add_argument("file", type=Path, help="the AssetShipper task (or a flow holding one), YAML or JSON")
-    ship.add_argument("--tenant", default="main")
-    ship.add_argument("--server", help="ship on this running server instead of the local store")
-    ship.add_argument("--token", help="API token for --server (env LINEAGE_TOKEN)")
-    _add_store_flags(ship)
-    ship.set_defaults(func=cmd_ship)
-
     from app.cli import explore
+    from app.cli.client import add_client_flags
+
+    add_client_flags(ship)
+    ship.set_defaults(func=cmd_ship)
 
     explore.add_commands(sub)
 

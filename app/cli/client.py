@@ -52,14 +52,14 @@ def _problem(response: httpx.Response) -> str:
 class Api:
     """`request()` returns the parsed JSON of a success, raises `CliError` with the right exit code otherwise."""
 
-    def __init__(self, args: argparse.Namespace) -> None:
+    def __init__(self, args: argparse.Namespace, *, timeout: float = 120) -> None:
         self.tenant = args.tenant
         self._client: Any
         self._app_client: Any = None
         if args.server:
             token = args.token or os.environ.get("LINEAGE_TOKEN")
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            self._client = httpx.Client(base_url=args.server.rstrip("/"), headers=headers, timeout=120)
+            self._client = httpx.Client(base_url=args.server.rstrip("/"), headers=headers, timeout=timeout)
         else:
             from litestar.testing import TestClient
 

@@ -186,3 +186,23 @@ def test_local_mode_needs_no_token_even_when_the_server_uses_an_auth_file(record
     done = lineage("assets", "get", "trips", "--format", "json", cwd=recorded, env={"LINEAGE_AUTH_FILE": str(auth)})
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["id"] == "trips"
+
+
+def test_ship_locally_and_on_a_server(recorded: Path, tmp_path: Path) -> None:
+    spec = FLOWS / "ship_asset_to_file.yaml"
+    done = lineage("ship", str(spec), cwd=recorded)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    [exporter] = result["exporters"]
+    assert exporter["shipped"] >= 4 and not exporter.get("failed")  # the reference pipeline's assets
+    bad = lineage("ship", str(FLOWS / "data_pipeline_assets.yaml"), cwd=recorded)  # a flow with no shipper
+    assert bad.returncode == 2 and "assetExporters" in bad.stderr
+    assert lineage("ship", str(tmp_path / "missing.yaml"), cwd=recorded).returncode == 2
+    with Server(tmp_path / "data") as server:
+        assert (
+            lineage("flows", "record", str(FLOWS / "upload_file.yaml"), "--server", server.url, cwd=tmp_path).returncode
+            == 0
+        )
+        remote = lineage("ship", str(spec), "--server", server.url, cwd=tmp_path)
+        assert remote.returncode == 0, remote.stderr
+        assert json.loads(remote.stdout)["exporters"][0]["shipped"] == 2  # kestra-data-bucket, raw_customer
