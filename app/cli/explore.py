@@ -484,3 +484,6 @@ def run(args: argparse.Namespace) -> int:
     except CliError as exc:
         err.print(Text("lineage: ", style="red") + Text(exc.message))
         return exc.code
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:  # a file named on the command line
+        err.print(Text("lineage: ", style="red") + Text(str(exc)))
+        return EXIT_USAGE

@@ -49,6 +49,17 @@ def test_exit_codes(recorded: Path) -> None:
     no_type = lineage("assets", "put", "x", cwd=recorded)
     assert no_type.returncode == 2 and "--type" in no_type.stderr
     assert lineage("assets", "frobnicate", cwd=recorded).returncode == 2  # argparse usage error
+    for args in (
+        ["flows", "record", "missing.yaml"],
+        ["import", "missing.jsonl"],
+        ["assets", "put", "x", "--file", "/"],
+    ):
+        unreadable = lineage(*args, cwd=recorded)  # a file named on the command line: a message, not a traceback
+        assert (
+            unreadable.returncode == 2
+            and unreadable.stderr.startswith("lineage: ")
+            and "Traceback" not in unreadable.stderr
+        )
     down = lineage("impact", "trips", "--server", "http://127.0.0.1:9", cwd=recorded)
     assert down.returncode == 4 and "cannot reach" in down.stderr
 
