@@ -64,18 +64,31 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from app.asgi import create_app
+    from app.errors import SchemaVersionError, StoreUnavailable
+    from app.store import open_store
 
     settings = settings_from(args)
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level.lower(),
-        workers=1,
-        access_log=args.access_log,
-    )
+    app = create_app(settings)  # checks the auth settings first: --require-auth without a file stops here
+    # The store is opened before the server starts so that a locked, newer or unreachable database is one
+    # line and exit code 4, not a lifespan traceback.
+    try:
+        store = open_store(settings)
+    except (StoreUnavailable, SchemaVersionError) as exc:
+        print(f"lineage: {exc}", file=sys.stderr)
+        return 4
+    app.state.store = store
+    try:
+        uvicorn.run(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level.lower(),
+            workers=1,
+            access_log=args.access_log,
+        )
+    finally:
+        store.close()
     return 0
 
 

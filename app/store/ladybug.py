@@ -77,13 +77,7 @@ class LadybugStore:
         self.path = self.data_dir / DB_FILE
         self.queries = QuerySet("ladybug")
         wal = self.path.with_name(self.path.name + ".wal")
-        if wal.exists() and wal.stat().st_size:
-            log.warning(
-                "%s was not closed cleanly; replaying %d bytes of write-ahead log "
-                "(a torn last record, from a write that was never acknowledged, is discarded)",
-                self.path,
-                wal.stat().st_size,
-            )
+        unclean = wal.stat().st_size if wal.exists() else 0  # a clean close leaves no write-ahead log
         try:
             # A kill or power loss mid-write leaves a torn last WAL record. Refusing to open over it
             # (LadybugDB's Python default) turns an unacknowledged write into an unopenable database;
@@ -94,6 +88,13 @@ class LadybugStore:
             )
         except RuntimeError as exc:
             raise StoreUnavailable(f"cannot open LadybugDB file {self.path}: {exc}") from exc
+        if unclean:
+            log.warning(
+                "%s was not closed cleanly; replayed %d bytes of write-ahead log "
+                "(a torn last record, from a write that was never acknowledged, is discarded)",
+                self.path,
+                unclean,
+            )
         self._timeout_ms = query_timeout_ms
         self._pool: queue.LifoQueue[ladybug.Connection] = queue.LifoQueue()
         for _ in range(pool_size):

@@ -62,3 +62,31 @@ def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
         raise AssertionError("the server started on a database from the future")
     except RuntimeError as exc:
         assert "schema v99" in str(exc) and "newer than this service" in str(exc)
+
+
+def test_a_second_server_on_the_same_directory_says_why_it_cannot_start(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tests.e2e.server import free_port
+
+    with Server(tmp_path / "data") as server:
+        second = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app.cli",
+                "serve",
+                "--port",
+                str(free_port()),
+                "--data-dir",
+                str(tmp_path / "data"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 4
+        assert "lineage: cannot open LadybugDB file" in second.stderr and "Traceback" not in second.stderr
+        assert "not closed cleanly" not in second.stderr  # the first server's live WAL is not a crash
+        assert httpx.get(f"{server.url}/ready").status_code == 200  # and the first one is unharmed

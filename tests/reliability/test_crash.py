@@ -66,4 +66,4 @@ def test_kill_9_loses_nothing_acknowledged(tmp_path: Path, request: pytest.Fixtu
     assert not missing
     assert stats["duplicateEdges"] == 0 and stats["executions"] >= len(acknowledged)
     # the kills really left a write-ahead log to replay (a torn tail is discarded, committed work is not)
-    assert "was not closed cleanly; replaying" in server.output()
+    assert "was not closed cleanly; replayed" in server.output()
