@@ -49,6 +49,29 @@ def test_search_asset_page_graph_and_recentre(tmp_path: Path) -> None:
         assert page.inner_text("#result-count") == "1 asset"
         save(page, "search.png")
 
+        # the other filters: type (either spelling), namespace and metadata, combined
+        page.fill("#search-q", "")
+        page.fill("input[name=type]", "io.kestra.core.models.assets.Table")
+        page.fill("input[name=namespace]", "kestra.company")
+        page.fill("input[name=metadata]", "model_layer=mart")
+        page.click("#search-button")
+        page.wait_for_selector("a.asset-link[data-id='avg_trip_distance']")
+        assert page.inner_text("#result-count") == "2 assets"
+        ids = page.eval_on_selector_all("a.asset-link", "links => links.map(a => a.dataset.id)")
+        assert ids == ["avg_passenger_count", "avg_trip_distance"]
+        page.fill("input[name=metadata]", "provider=s3")
+        page.fill("input[name=type]", "")
+        page.click("#search-button")
+        page.wait_for_selector("a.asset-link[data-id='kestra-data-bucket']")  # the count alone was 2 before too
+        assert page.inner_text("#result-count") == "2 assets"
+        ids = page.eval_on_selector_all("a.asset-link", "links => links.map(a => a.dataset.id)")
+        assert ids == ["kestra-data-bucket", "kestra-finance-bucket"]
+        page.fill("#search-q", "trips")
+        page.fill("input[name=namespace]", "")
+        page.fill("input[name=metadata]", "")
+        page.click("#search-button")
+        page.wait_for_selector("a.asset-link[data-id='trips']")
+
         page.click("a.asset-link[data-id='trips']")
         page.wait_for_selector("#graph[data-ready='true']")
         page.wait_for_selector("#downstream-table")
