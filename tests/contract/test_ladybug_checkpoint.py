@@ -21,18 +21,18 @@ def _checkpoints(caplog: pytest.LogCaptureFixture) -> int:
 
 def test_checkpoint_follows_a_pause_not_a_burst(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO, logger="app.store.ladybug")
-    store = LadybugStore(tmp_path, checkpoint_idle_s=0.5)
+    store = LadybugStore(tmp_path, checkpoint_idle_s=1.5)
     scope = open_scope("main")
     try:
-        for n in range(10):  # a burst: writes 0.1 s apart never leave a 0.5 s pause
+        for n in range(10):  # a burst: writes 0.05 s apart leave no 1.5 s pause, even on a loaded CI machine
             put_asset(store, scope, f"a{n}", AssetIn(type="T"))
-            time.sleep(0.1)
+            time.sleep(0.05)
         assert _checkpoints(caplog) == 0
         deadline = time.monotonic() + 10
         while _checkpoints(caplog) == 0 and time.monotonic() < deadline:
             time.sleep(0.1)
         assert _checkpoints(caplog) == 1
-        time.sleep(1)
+        time.sleep(2)
         assert _checkpoints(caplog) == 1  # nothing new written, nothing to fold
         put_asset(store, scope, "after", AssetIn(type="T"))  # the store still writes after a checkpoint
     finally:
