@@ -68,8 +68,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from app.store import open_store
 
     settings = settings_from(args)
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    app = create_app(settings)  # checks the auth settings first: --require-auth without a file stops here
+    configure_logging(settings.log_level)
     # The store is opened before the server starts so that a locked, newer or unreachable database is one
     # line and exit code 4, not a lifespan traceback.
     try:
@@ -77,10 +76,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (StoreUnavailable, SchemaVersionError) as exc:
         print(f"lineage: {exc}", file=sys.stderr)
         return 4
-    app.state.store = store
     try:
         uvicorn.run(
-            app,
+            create_app(settings, store=store),  # refuses --require-auth without an auth file
             host=settings.host,
             port=settings.port,
             log_level=settings.log_level.lower(),
@@ -129,51 +127,49 @@ def cmd_ship(args: argparse.Namespace) -> int:
     Exit codes as the other client commands: 1 when an exporter failed for some assets."""
     import json as _json
 
-    from rich.console import Console
-    from rich.text import Text
+    from app.cli.client import EXIT_FAILED, EXIT_OK, Api, report
 
-    from app.cli.client import EXIT_FAILED, EXIT_OK, EXIT_UNAVAILABLE, EXIT_USAGE, Api, CliError
-    from app.errors import DomainError, SchemaVersionError, StoreUnavailable
-
-    console = Console(stderr=True)
-    try:
+    def command() -> int:
         text = args.file.read_text(encoding="utf-8")
         if args.server:
-            with Api(args, timeout=600) as api, console.status("shipping on the server..."):
+            from rich.console import Console
+
+            with Api(args, timeout=600) as api, Console(stderr=True).status("shipping on the server..."):
                 result = api.request(
                     "POST", "/ship", content=text.encode(), headers={"content-type": "application/x-yaml"}
                 )
         else:
-            result = _ship_locally(args, text, console)
-    except OSError as exc:
-        console.print(Text(f"lineage: {exc}", style="red"))
-        return EXIT_USAGE
-    except CliError as exc:
-        console.print(Text("lineage: ", style="red") + Text(exc.message))
-        return exc.code
-    except DomainError as exc:  # local mode: the error the API would have answered
-        console.print(Text("lineage: ", style="red") + Text(f"{exc.status}: {exc.detail}"))
-        return EXIT_UNAVAILABLE if isinstance(exc, StoreUnavailable) else EXIT_USAGE
-    except SchemaVersionError as exc:
-        console.print(Text(f"lineage: {exc}", style="red"))
-        return EXIT_UNAVAILABLE
-    print(_json.dumps(result, indent=2))
-    return EXIT_FAILED if any(e.get("failed") for e in result["exporters"]) else EXIT_OK
+            result = _ship_locally(args, text)
+        print(_json.dumps(result, indent=2))
+        return EXIT_FAILED if any(e.get("failed") for e in result["exporters"]) else EXIT_OK
+
+    return report(command)
 
 
-def _ship_locally(args: argparse.Namespace, text: str, console: Any) -> dict[str, Any]:
+def _ship_locally(args: argparse.Namespace, text: str) -> dict[str, Any]:
+    """The service called directly, for its progress callback; its errors become the exit codes the API's
+    answers would have given."""
     import msgspec
+    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+    from app.cli.client import EXIT_UNAVAILABLE, EXIT_USAGE, CliError
     from app.domain.access import open_scope
+    from app.errors import DomainError, SchemaVersionError, StoreUnavailable
     from app.services.shipping import ship
     from app.store import open_store
 
     settings = settings_from(args)
-    store = open_store(settings)
+    try:
+        store = open_store(settings)
+    except (StoreUnavailable, SchemaVersionError) as exc:
+        raise CliError(EXIT_UNAVAILABLE, str(exc)) from exc
     try:
         with Progress(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=Console(stderr=True),
         ) as progress:
             tasks: dict[str, int] = {}
 
@@ -184,6 +180,9 @@ def _ship_locally(args: argparse.Namespace, text: str, console: Any) -> dict[str
 
             shipped = ship(store, open_scope(args.tenant), text, settings.exports_path, on_progress)
             return msgspec.to_builtins(shipped)  # type: ignore[no-any-return]
+    except DomainError as exc:
+        code = EXIT_UNAVAILABLE if isinstance(exc, StoreUnavailable) else EXIT_USAGE
+        raise CliError(code, f"{exc.status}: {exc.detail}") from exc
     finally:
         store.close()
 

@@ -12,13 +12,17 @@ Exit codes scripts can rely on:
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import msgspec
+from rich.console import Console
+from rich.text import Text
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_UNAVAILABLE = 0, 1, 2, 3, 4
 
@@ -28,6 +32,18 @@ class CliError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+def report(command: Callable[[], int]) -> int:
+    """Runs a command: a failure is one line on stderr and its exit code, never a traceback."""
+    try:
+        return command()
+    except CliError as exc:
+        message, code = exc.message, exc.code
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:  # a file named on the command line
+        message, code = str(exc), EXIT_USAGE
+    Console(stderr=True).print(Text("lineage: ", style="red") + Text(message))
+    return code
 
 
 def add_client_flags(p: argparse.ArgumentParser) -> None:

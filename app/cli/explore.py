@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table as _RichTable
 from rich.text import Text
 
-from app.cli.client import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Api, CliError, add_client_flags
+from app.cli.client import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Api, CliError, add_client_flags, report
 
 # Piped output (`| grep`, `> file`) gets wide tables instead of rich's 80-column default.
 out = Console(width=None if sys.stdout.isatty() else 240)
@@ -478,12 +478,8 @@ def add_commands(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
+    def command() -> int:
         with Api(args) as api:
             return int(args.func(api, args))
-    except CliError as exc:
-        err.print(Text("lineage: ", style="red") + Text(exc.message))
-        return exc.code
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as exc:  # a file named on the command line
-        err.print(Text("lineage: ", style="red") + Text(str(exc)))
-        return EXIT_USAGE
+
+    return report(command)

@@ -102,18 +102,18 @@ def put_assets(store: GraphStore, scope: Scope, items: list[tuple[str, AssetIn]]
         with _item(n):
             states.append((asset_id, _checked(scope, asset_id, body)))
 
+    rows = [
+        {"key": asset_key(scope.tenant, asset_id), "tenantId": scope.tenant, "id": asset_id, **state.params()}
+        for asset_id, state in states
+    ]
+    item_of = {row["key"]: n for n, row in enumerate(rows)}
+
     def work(tx: Tx) -> BatchResult:
-        keys = {asset_key(scope.tenant, asset_id): n for n, (asset_id, _) in enumerate(states)}
         # One lookup for the whole batch: an existing asset may sit in a namespace the caller cannot see or
         # write, and moving it out is a write there (the same rule as one PUT).
-        for row in tx.run("assets_by_key", keys=list(keys), allNamespaces=True, namespaces=[NO_NAMESPACE]):
-            current = asset_from_row(row["a"])
-            with _item(keys[asset_key(scope.tenant, current.id)]):
-                _check_existing(scope, current)
-        rows = [
-            {"key": asset_key(scope.tenant, asset_id), "tenantId": scope.tenant, "id": asset_id, **state.params()}
-            for asset_id, state in states
-        ]
+        for found in tx.run("assets_by_key", keys=list(item_of), allNamespaces=True, namespaces=[NO_NAMESPACE]):
+            with _item(item_of[found["a"]["key"]]):
+                _check_existing(scope, asset_from_row(found["a"]))
         done = tx.run("asset_put_batch", rows=rows, now=now_iso())[0]
         created = int(done["created"] or 0)
         return BatchResult(total=int(done["written"]), created=created, replaced=int(done["written"]) - created)

@@ -76,8 +76,9 @@ class LadybugStore:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.data_dir / DB_FILE
         self.queries = QuerySet("ladybug")
-        wal = self.path.with_name(self.path.name + ".wal")
-        unclean = wal.stat().st_size if wal.exists() else 0  # a clean close leaves no write-ahead log
+        self.wal_path = self.path.with_name(self.path.name + ".wal")
+        # a clean close leaves no write-ahead log
+        unclean = self.wal_path.stat().st_size if self.wal_path.exists() else 0
         try:
             # A kill or power loss mid-write leaves a torn last WAL record. Refusing to open over it
             # (LadybugDB's Python default) turns an unacknowledged write into an unopenable database;
@@ -102,7 +103,7 @@ class LadybugStore:
         self._write_lock = threading.Lock()
         self._closed = False
         self._ensure_schema()
-        self._checkpointer = _IdleCheckpointer(self, checkpoint_idle_s) if checkpoint_idle_s > 0 else None
+        self._checkpointer = _Checkpointer(self, checkpoint_idle_s) if checkpoint_idle_s > 0 else None
 
     def describe(self) -> str:
         return f"LadybugDB (embedded) file {self.path}"
@@ -245,7 +246,7 @@ class LadybugStore:
         self._db.close()
 
 
-class _IdleCheckpointer:
+class _Checkpointer:
     """Checkpoints once writes have paused for `idle_s` seconds, or during continuous writes once the WAL has
     grown and a checkpoint would cost under 5% of the time since the last one.
 
@@ -265,7 +266,6 @@ class _IdleCheckpointer:
         self._last_write: float | None = None
         self._last_done = time.monotonic()
         self._last_cost: float | None = None
-        self._wal = store.path.with_name(store.path.name + ".wal")
         self._wake = threading.Event()
         self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="ladybug-checkpoint", daemon=True)
@@ -282,7 +282,7 @@ class _IdleCheckpointer:
 
     def _busy_due(self, now: float) -> bool:
         try:
-            if self._wal.stat().st_size < self.BUSY_WAL_BYTES:
+            if self._store.wal_path.stat().st_size < self.BUSY_WAL_BYTES:
                 return False
             cost = self._last_cost
             if cost is None:
