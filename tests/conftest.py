@@ -1,8 +1,7 @@
 """Shared fixtures: one `store` fixture parametrised over every backend available here.
 
-LadybugDB always runs (a fresh database file per test). Neo4j runs when `NEO4J_URI` is set (with
-`NEO4J_USER` / `NEO4J_PASSWORD`) or when a Docker engine answers, through testcontainers; otherwise its
-cases are skipped with that reason. Tests isolate themselves by tenant, so a shared Neo4j is fine.
+LadybugDB always runs (a fresh database file per test). Neo4j runs on one server for the whole session (see
+`neo4j_server`); tests isolate themselves by tenant, so sharing it is fine.
 """
 
 from __future__ import annotations
@@ -19,33 +18,54 @@ from app.asgi import create_app
 from app.settings import Settings
 from app.store.base import GraphStore
 from app.store.ladybug import LadybugStore
+from tests import neo4j_server as test_neo4j
+from tests.neo4j_server import Neo4jServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LINEAGE_SHARED_DIR", ROOT / ".." / "shared")).resolve()
 DATA = Path(__file__).resolve().parent / "data"
-NEO4J_IMAGE = "neo4j:5.26.12-community"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--long", action="store_true", help="run reliability tests at full length")
 
 
-@pytest.fixture(scope="session")
-def neo4j_server() -> Iterator[tuple[str, str, str]]:
-    uri = os.environ.get("NEO4J_URI")
-    if uri:
-        yield uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", "")
-        return
+def _docker_answers() -> bool:
     try:
         import docker
 
         docker.from_env(timeout=3).ping()
-    except Exception as exc:  # any failure means: no engine to run a container on
-        pytest.skip(f"Neo4j backend skipped: NEO4J_URI is unset and no Docker engine answers ({type(exc).__name__})")
-    from testcontainers.neo4j import Neo4jContainer
+        return True
+    except Exception:  # any failure means: no engine to run a container on
+        return False
 
-    with Neo4jContainer(NEO4J_IMAGE, password="lineage-test") as container:
-        yield container.get_connection_url(), "neo4j", "lineage-test"
+
+@pytest.fixture(scope="session")
+def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    """One Neo4j for the whole run: `NEO4J_URI` when set, else the test Neo4j from Maven Central (Java and
+    Maven), else a testcontainers Neo4j where a Docker engine answers. With none of them the Neo4j cases skip
+    with the reason, unless `LINEAGE_REQUIRE_NEO4J=1` (CI sets it), where that is a failure."""
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        yield Neo4jServer(uri, os.environ.get("NEO4J_USER", "neo4j"), os.environ.get("NEO4J_PASSWORD", ""))
+        return
+    try:
+        log = tmp_path_factory.mktemp("neo4j") / "neo4j.log"
+        with test_neo4j.running(log_path=log) as server:
+            yield server
+        return
+    except test_neo4j.Unavailable as exc:
+        reason = f"the test Neo4j cannot start here ({exc})"
+    if _docker_answers():
+        from testcontainers.neo4j import Neo4jContainer
+
+        with Neo4jContainer(f"neo4j:{test_neo4j.pinned_version()}-community", password="lineage-test") as container:
+            yield Neo4jServer(container.get_connection_url(), "neo4j", "lineage-test")
+        return
+    message = f"Neo4j backend skipped: NEO4J_URI is unset, {reason} and no Docker engine answers"
+    if os.environ.get("LINEAGE_REQUIRE_NEO4J") == "1":
+        pytest.fail(message + " (LINEAGE_REQUIRE_NEO4J=1: Neo4j must run)", pytrace=False)
+    pytest.skip(message)
 
 
 def open_backend(request: pytest.FixtureRequest, backend: str, path: Path) -> GraphStore:
@@ -53,8 +73,8 @@ def open_backend(request: pytest.FixtureRequest, backend: str, path: Path) -> Gr
         return LadybugStore(path)
     from app.store.neo4j import Neo4jStore
 
-    uri, user, password = request.getfixturevalue("neo4j_server")
-    return Neo4jStore(uri, user=user, password=password)
+    server: Neo4jServer = request.getfixturevalue("neo4j_server")
+    return Neo4jStore(server.uri, user=server.user, password=server.password)
 
 
 @pytest.fixture(params=["ladybug", "neo4j"])

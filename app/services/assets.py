@@ -68,12 +68,12 @@ def put_asset(store: GraphStore, scope: Scope, asset_id: str, body: AssetIn) -> 
     key = asset_key(scope.tenant, asset_id)
 
     def work(tx: Tx) -> tuple[Asset, bool]:
-        # The existing asset may sit in a namespace the caller cannot write: moving it out is a write there.
-        existing = tx.run("asset_get", key=key, allNamespaces=True, namespaces=[NO_NAMESPACE])
-        if existing:
-            _check_existing(scope, asset_from_row(existing[0]["a"]))
-        rows = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=now_iso(), **state.params())
-        return asset_from_row(rows[0]["a"]), not existing
+        row = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=now_iso(), **state.params())[0]
+        if not row["fresh"]:
+            # It may sit in a namespace the caller cannot write: moving it out is a write there. Raising here
+            # rolls the statement back.
+            _check_existing(scope, asset_id, row["namespaceBefore"])
+        return asset_from_row(row["a"]), bool(row["fresh"])
 
     return store.write(work)
 
@@ -109,14 +109,14 @@ def put_assets(store: GraphStore, scope: Scope, items: list[tuple[str, AssetIn]]
     item_of = {row["key"]: n for n, row in enumerate(rows)}
 
     def work(tx: Tx) -> BatchResult:
-        # One lookup for the whole batch: an existing asset may sit in a namespace the caller cannot see or
-        # write, and moving it out is a write there (the same rule as one PUT).
-        for found in tx.run("assets_by_key", keys=list(item_of), allNamespaces=True, namespaces=[NO_NAMESPACE]):
-            with _item(item_of[found["a"]["key"]]):
-                _check_existing(scope, asset_from_row(found["a"]))
-        done = tx.run("asset_put_batch", rows=rows, now=now_iso())[0]
-        created = int(done["created"] or 0)
-        return BatchResult(total=int(done["written"]), created=created, replaced=int(done["written"]) - created)
+        created = 0
+        for row in tx.run("asset_put_batch", rows=rows, now=now_iso()):
+            if row["fresh"]:
+                created += 1
+            else:  # the same rule as one PUT; raising rolls the whole batch back
+                with _item(item_of[asset_key(scope.tenant, row["id"])]):
+                    _check_existing(scope, row["id"], row["namespaceBefore"])
+        return BatchResult(total=len(rows), created=created, replaced=len(rows) - created)
 
     return store.write(work)
 
@@ -146,11 +146,12 @@ def _checked(scope: Scope, asset_id: str, body: AssetIn) -> AssetWrite:
     return state
 
 
-def _check_existing(scope: Scope, current: Asset) -> None:
-    if not scope.can_read(current.namespace):
-        raise NotFound(f"asset {current.id!r} does not exist in tenant {scope.tenant!r}", field="id")
-    if not scope.can_write(current.namespace):
-        raise Forbidden(f"no editor grant on namespace {current.namespace!r}", field="namespace")
+def _check_existing(scope: Scope, asset_id: str, namespace: str) -> None:
+    """May the caller replace an asset that exists in `namespace`?"""
+    if not scope.can_read(namespace):
+        raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+    if not scope.can_write(namespace):
+        raise Forbidden(f"no editor grant on namespace {namespace!r}", field="namespace")
 
 
 def delete_asset(store: GraphStore, scope: Scope, asset_id: str) -> Asset:

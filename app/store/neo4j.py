@@ -72,7 +72,8 @@ class Neo4jStore:
         self.queries = QuerySet("neo4j")
         self._timeout = query_timeout_s
         auth = (user, password) if password else None
-        self._driver = GraphDatabase.driver(uri, auth=auth)
+        # Schema statements run at every start and answer "already exists" notes; only warnings are news.
+        self._driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="WARNING")
         try:
             self._driver.verify_connectivity()
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:

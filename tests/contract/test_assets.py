@@ -123,10 +123,10 @@ def test_list_pages_in_id_order(store: GraphStore, tenant: str) -> None:
 
 def test_soft_delete_hides_from_lists_and_put_revives(store: GraphStore, tenant: str) -> None:
     scope = open_scope(tenant)
-    put(store, tenant, "a", type="x")
+    first, _ = put(store, tenant, "a", type="x")
     put(store, tenant, "b", type="x")
     deleted = svc.delete_asset(store, scope, "a")
-    assert deleted.deleted is True and deleted.updated >= deleted.created
+    assert deleted.deleted is True and deleted.updated > first.updated  # deleting is a change
     assert svc.get_asset(store, scope, "a").deleted is True  # still there, flagged
     assert [a.id for a in svc.list_assets(store, scope, svc.AssetFilter()).results] == ["b"]
     assert [a.id for a in svc.list_assets(store, scope, svc.AssetFilter(include_deleted=True)).results] == [
