@@ -77,7 +77,34 @@ def open_backend(request: pytest.FixtureRequest, backend: str, path: Path) -> Gr
     return Neo4jStore(server.uri, user=server.user, password=server.password)
 
 
-@pytest.fixture(params=["ladybug", "neo4j"])
+@pytest.fixture
+def fresh_neo4j(neo4j_server: Neo4jServer) -> Iterator[Neo4jServer]:
+    """The session's Neo4j, emptied before and after the test: for tests that use fixed tenants (`main`) or
+    write what other tests must not see (a schema version from the future)."""
+    test_neo4j.wipe(neo4j_server)
+    yield neo4j_server
+    test_neo4j.wipe(neo4j_server)
+
+
+def neo4j_flags(server: Neo4jServer) -> list[str]:
+    """`lineage` command-line flags that point a command at this Neo4j."""
+    flags = ["--neo4j-uri", server.uri, "--neo4j-user", server.user]
+    return flags + (["--neo4j-password", server.password] if server.password else [])
+
+
+@pytest.fixture
+def serve_flags(request: pytest.FixtureRequest, backend: str) -> list[str]:
+    """Flags for `lineage serve` and local CLI commands on this test's backend: none for LadybugDB (the test
+    passes its own --data-dir), the session's Neo4j (emptied for this test) otherwise."""
+    if backend == "ladybug":
+        return []
+    return neo4j_flags(request.getfixturevalue("fresh_neo4j"))
+
+
+BACKENDS = ["ladybug", "neo4j"]
+
+
+@pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 

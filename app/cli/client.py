@@ -47,7 +47,11 @@ def report(command: Callable[[], int]) -> int:
 
 
 def add_client_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--server", help="a running service (http://host:8080); default: the local store")
+    p.add_argument(
+        "--server",
+        default=os.environ.get("LINEAGE_SERVER") or None,
+        help="a running service (http://host:8080; env LINEAGE_SERVER); default: the local store",
+    )
     p.add_argument("--token", help="API token for --server (env LINEAGE_TOKEN)")
     p.add_argument("--tenant", default="main", help="tenant (default main)")
     p.add_argument("--data-dir", type=Path, help="local LadybugDB directory (default ./data; env LINEAGE_DATA_DIR)")

@@ -7,19 +7,33 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from app.cli.explore import to_dot
+from tests import neo4j_server as test_neo4j
+from tests.conftest import BACKENDS
 from tests.e2e.server import Server
 
 ROOT = Path(__file__).resolve().parents[2]
 FLOWS = ROOT / "tests" / "data" / "flows"
 
 
-def lineage(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+@dataclass(frozen=True)
+class Workdir:
+    """Where local commands run, and the environment that picks their store (./data, or NEO4J_URI)."""
+
+    path: Path
+    env: dict[str, str]
+
+
+def lineage(*args: str, cwd: Path | Workdir, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("LINEAGE_", "NEO4J_"))}
+    if isinstance(cwd, Workdir):
+        env, cwd = {**cwd.env, **(env or {})}, cwd.path
     return subprocess.run(
         [sys.executable, "-m", "app.cli", *args],
         cwd=cwd,
@@ -30,17 +44,24 @@ def lineage(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subproc
     )
 
 
-@pytest.fixture(scope="module")
-def recorded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A working directory whose ./data holds the reference pipeline."""
-    cwd = tmp_path_factory.mktemp("cli")
+@pytest.fixture(scope="module", params=BACKENDS)
+def recorded(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workdir]:
+    """A working directory whose local store holds the reference pipeline: ./data, or the session's Neo4j
+    (emptied first; local commands reach it through NEO4J_URI as a user's shell would)."""
+    cwd = Workdir(tmp_path_factory.mktemp("cli"), {})
+    if request.param == "neo4j":
+        server = request.getfixturevalue("neo4j_server")
+        test_neo4j.wipe(server)
+        cwd = Workdir(cwd.path, {"NEO4J_URI": server.uri, "NEO4J_USER": server.user, "NEO4J_PASSWORD": server.password})
     done = lineage("flows", "record", str(FLOWS / "data_pipeline_assets.yaml"), "--id", "run-1", cwd=cwd)
     assert done.returncode == 0, done.stderr
     assert "create_staging_layer_asset" in done.stdout
-    return cwd
+    yield cwd
+    if request.param == "neo4j":
+        test_neo4j.wipe(request.getfixturevalue("neo4j_server"))
 
 
-def test_exit_codes(recorded: Path) -> None:
+def test_exit_codes(recorded: Workdir) -> None:
     assert lineage("assets", "get", "trips", cwd=recorded).returncode == 0
     missing = lineage("assets", "get", "nope", cwd=recorded)
     assert missing.returncode == 1 and "does not exist" in missing.stderr and missing.stdout == ""
@@ -64,7 +85,7 @@ def test_exit_codes(recorded: Path) -> None:
     assert down.returncode == 4 and "cannot reach" in down.stderr
 
 
-def test_json_outputs_are_the_api_answers(recorded: Path) -> None:
+def test_json_outputs_are_the_api_answers(recorded: Workdir) -> None:
     impact = json.loads(lineage("impact", "trips", "--format", "json", cwd=recorded).stdout)
     assert impact["total"] == 2
     assert [r["id"] for r in impact["results"]] == ["avg_passenger_count", "avg_trip_distance"]
@@ -75,7 +96,7 @@ def test_json_outputs_are_the_api_answers(recorded: Path) -> None:
     assert asset["createdBy"] == "run-1" and asset["metadata"] == {"model_layer": "staging"}
 
 
-def test_dot_is_the_lineage_subgraph(recorded: Path) -> None:
+def test_dot_is_the_lineage_subgraph(recorded: Workdir) -> None:
     done = lineage("impact", "sample_data.nyc.taxi", "--format", "dot", cwd=recorded)
     assert done.returncode == 0, done.stderr
     dot = done.stdout
@@ -98,14 +119,14 @@ def test_dot_names_survive_colons_quotes_and_markup() -> None:
     assert "[bold]v" in dot
 
 
-def test_tables_print_data_not_markup(recorded: Path) -> None:
+def test_tables_print_data_not_markup(recorded: Workdir) -> None:
     put = lineage("assets", "put", "[red]x", "--type", "T", "--namespace", "n", cwd=recorded)
     assert put.returncode == 0, put.stderr
     listing = lineage("assets", "list", "--namespace", "n", cwd=recorded)
     assert "[red]x" in listing.stdout
 
 
-def test_put_delete_and_revive(recorded: Path) -> None:
+def test_put_delete_and_revive(recorded: Workdir) -> None:
     put = lineage(
         "assets", "put", "orders", "--type", "io.kestra.core.models.assets.Table",
         "--metadata", "rows=12", "--metadata", "system=postgres", "--namespace", "sales", cwd=recorded,
@@ -141,7 +162,7 @@ def test_record_with_multiselect_inputs(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "key=value" in bad.stderr
 
 
-def test_export_import_round_trip_and_partial_failure(recorded: Path, tmp_path: Path) -> None:
+def test_export_import_round_trip_and_partial_failure(recorded: Workdir, tmp_path: Path) -> None:
     out = tmp_path / "assets.jsonl"
     done = lineage("export", "--output", str(out), cwd=recorded)
     assert done.returncode == 0, done.stderr
@@ -191,7 +212,7 @@ def test_help_has_examples(tmp_path: Path) -> None:
         assert done.returncode == 0 and "example" in done.stdout and "exit codes" in done.stdout
 
 
-def test_local_mode_needs_no_token_even_when_the_server_uses_an_auth_file(recorded: Path, tmp_path: Path) -> None:
+def test_local_mode_needs_no_token_even_when_the_server_uses_an_auth_file(recorded: Workdir, tmp_path: Path) -> None:
     auth = tmp_path / "auth.yaml"
     assert lineage("token", "create", "--auth-file", str(auth), "--admin", cwd=tmp_path).returncode == 0
     done = lineage("assets", "get", "trips", "--format", "json", cwd=recorded, env={"LINEAGE_AUTH_FILE": str(auth)})
@@ -199,7 +220,7 @@ def test_local_mode_needs_no_token_even_when_the_server_uses_an_auth_file(record
     assert json.loads(done.stdout)["id"] == "trips"
 
 
-def test_ship_locally_and_on_a_server(recorded: Path, tmp_path: Path) -> None:
+def test_ship_locally_and_on_a_server(recorded: Workdir, tmp_path: Path) -> None:
     spec = FLOWS / "ship_asset_to_file.yaml"
     done = lineage("ship", str(spec), cwd=recorded)
     assert done.returncode == 0, done.stderr

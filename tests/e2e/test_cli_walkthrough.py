@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.e2e.server import Server
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -20,7 +22,19 @@ def walkthrough() -> str:
     return match.group(1)
 
 
-def test_readme_walkthrough_runs_as_written(tmp_path: Path) -> None:
+def test_readme_walkthrough_runs_as_written(tmp_path: Path, backend: str, serve_flags: list[str]) -> None:
+    """On LadybugDB as written (local mode, ./data); on Neo4j every command goes to a `lineage serve
+    --neo4j-uri ...` through LINEAGE_SERVER, as a team sharing one Neo4j-backed service would run it."""
+    if backend == "neo4j":
+        with Server(tmp_path / "unused", *serve_flags) as server:
+            check_walkthrough(tmp_path, {"LINEAGE_SERVER": server.url})
+        assert not (tmp_path / "data").exists()  # nothing went to a local store
+    else:
+        check_walkthrough(tmp_path, {})
+        assert (tmp_path / "data" / "lineage.lbdb").exists()
+
+
+def check_walkthrough(tmp_path: Path, extra_env: dict[str, str]) -> None:
     # The reader runs it from the repository root with `lineage` on PATH: here a copy of the root's `tests/`
     # (the flows) beside a fresh ./data, and a `lineage` that is this interpreter's.
     (tmp_path / "tests").symlink_to(ROOT / "tests")
@@ -30,7 +44,7 @@ def test_readme_walkthrough_runs_as_written(tmp_path: Path) -> None:
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m app.cli "$@"\n')
     shim.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LINEAGE_", "NEO4J_"))}
-    env |= {"PATH": f"{bin_dir}:{env['PATH']}", "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
+    env |= {"PATH": f"{bin_dir}:{env['PATH']}", "PYTHONPATH": str(ROOT), "COLUMNS": "200", **extra_env}
     script = tmp_path / "walkthrough.sh"
     script.write_text(walkthrough())
     done = subprocess.run(
@@ -51,4 +65,3 @@ def test_readme_walkthrough_runs_as_written(tmp_path: Path) -> None:
     assert {"trips", "avg_passenger_count", "kestra-data-bucket", "raw_customer"} <= ids
     assert "orders" not in ids  # soft-deleted, and export leaves deleted assets out unless --deleted
     assert f"imported {len(exported)} of {len(exported)} assets into staging" in err
-    assert (tmp_path / "data" / "lineage.lbdb").exists()

@@ -45,8 +45,8 @@ def answers(api: httpx.Client, assets: list[str]) -> dict[tuple[str, str], list[
     return out
 
 
-def test_pull_then_ingest_reproduces_impact(tmp_path: Path) -> None:
-    with Server(tmp_path / "data") as server:
+def test_pull_then_ingest_reproduces_impact(tmp_path: Path, serve_flags: list[str]) -> None:
+    with Server(tmp_path / "data", *serve_flags) as server:
         source = httpx.Client(base_url=f"{server.url}/api/v1/source", timeout=30)
         for name in ("data_pipeline_assets", "upload_file", "pipeline_with_assets"):
             assert source.post("/executions", json={"flow": flow_yaml(name)}).status_code == 201

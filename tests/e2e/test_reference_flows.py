@@ -10,8 +10,8 @@ from tests.contract.helpers import flow_yaml
 from tests.e2e.server import Server
 
 
-def test_reference_flows_through_a_running_server(tmp_path: Path) -> None:
-    with Server(tmp_path / "data") as server:
+def test_reference_flows_through_a_running_server(tmp_path: Path, serve_flags: list[str]) -> None:
+    with Server(tmp_path / "data", *serve_flags) as server:
         api = httpx.Client(base_url=f"{server.url}/api/v1/main", timeout=10)
         assert (
             api.post(

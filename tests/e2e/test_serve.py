@@ -1,16 +1,21 @@
-"""`lineage serve` as a user runs it: a real process on a real port, on the embedded default."""
+"""`lineage serve` as a user runs it: a real process on a real port, on the embedded default and on Neo4j."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
-from tests.e2e.server import Server
+from tests.conftest import neo4j_flags, open_backend
+from tests.e2e.server import Server, free_port
+from tests.neo4j_server import Neo4jServer
 
 
-def test_serve_logs_backend_and_keeps_data_across_restart(tmp_path: Path) -> None:
+def test_serve_logs_backend_and_keeps_data_across_restart(tmp_path: Path, backend: str, serve_flags: list[str]) -> None:
     data = tmp_path / "data"
     asset = {
         "type": "io.kestra.plugin.ee.assets.Table",
@@ -19,18 +24,21 @@ def test_serve_logs_backend_and_keeps_data_across_restart(tmp_path: Path) -> Non
         "description": "All trips",
         "metadata": {"database": "sqlite"},
     }
-    with Server(data) as server:
+    with Server(data, *serve_flags) as server:
         put = httpx.put(f"{server.url}/api/v1/main/assets/trips", json=asset)
         assert put.status_code == 201
         created = put.json()
-        assert httpx.get(f"{server.url}/ready").json() == {"status": "UP", "backend": "ladybug"}
-    assert "LadybugDB" in server.output() and str(data) in server.output()
-    with Server(data) as server:
+        assert httpx.get(f"{server.url}/ready").json() == {"status": "UP", "backend": backend}
+    if backend == "ladybug":
+        assert "storage backend: LadybugDB" in server.output() and str(data) in server.output()
+    else:
+        assert f"storage backend: Neo4j at {serve_flags[1]}" in server.output()
+    with Server(data, *serve_flags) as server:
         assert httpx.get(f"{server.url}/api/v1/main/assets/trips").json() == created
 
 
-def test_two_concurrent_puts_of_a_new_id_leave_one_asset(tmp_path: Path) -> None:
-    with Server(tmp_path / "data") as server:
+def test_two_concurrent_puts_of_a_new_id_leave_one_asset(tmp_path: Path, serve_flags: list[str]) -> None:
+    with Server(tmp_path / "data", *serve_flags) as server:
         statuses: list[int] = []
         barrier = threading.Barrier(2)
 
@@ -49,27 +57,29 @@ def test_two_concurrent_puts_of_a_new_id_leave_one_asset(tmp_path: Path) -> None
         assert listing["total"] == 1
 
 
-def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    from app.store.ladybug import LadybugStore
-
+def test_a_newer_schema_is_refused_with_a_clear_message(
+    tmp_path: Path, request: pytest.FixtureRequest, backend: str, serve_flags: list[str]
+) -> None:
     data = tmp_path / "data"
-    store = LadybugStore(data)
+    store = open_backend(request, backend, data)
     store.write(lambda tx: tx.run("schema_version_set", key="schema", version=99, now="x"))
     store.close()
-    server = Server(data)
-    try:
-        server.start(timeout=15)
-        raise AssertionError("the server started on a database from the future")
-    except RuntimeError as exc:
-        assert "schema v99" in str(exc) and "newer than this service" in str(exc)
+    server = Server(data, *serve_flags)
+    with pytest.raises(RuntimeError, match="exited with 4") as refused:
+        server.start(timeout=30)
+    assert "schema v99" in str(refused.value) and "newer than this service" in str(refused.value)
+    assert "Traceback" not in str(refused.value)
+
+
+def test_an_unreachable_neo4j_is_one_line_and_exit_4(tmp_path: Path) -> None:
+    server = Server(tmp_path / "data", "--neo4j-uri", f"bolt://127.0.0.1:{free_port()}")
+    with pytest.raises(RuntimeError, match="exited with 4") as refused:
+        server.start(timeout=60)
+    assert "lineage: Neo4j is unreachable" in str(refused.value) and "Traceback" not in str(refused.value)
 
 
 def test_a_second_server_on_the_same_directory_says_why_it_cannot_start(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    from tests.e2e.server import free_port
-
+    """LadybugDB only: one process owns the file (Neo4j serves any number of stateless API processes)."""
     with Server(tmp_path / "data") as server:
         second = subprocess.run(
             [
@@ -90,3 +100,20 @@ def test_a_second_server_on_the_same_directory_says_why_it_cannot_start(tmp_path
         assert "lineage: cannot open LadybugDB file" in second.stderr and "Traceback" not in second.stderr
         assert "not closed cleanly" not in second.stderr  # the first server's live WAL is not a crash
         assert httpx.get(f"{server.url}/ready").status_code == 200  # and the first one is unharmed
+
+
+def test_two_servers_on_one_neo4j_share_everything(tmp_path: Path, fresh_neo4j: Neo4jServer) -> None:
+    """The scale-out claim: API processes hold no state, so replicas behind a load balancer agree."""
+    flags = neo4j_flags(fresh_neo4j)
+    with Server(tmp_path / "a", *flags) as one, Server(tmp_path / "b", *flags) as two:
+        run = {
+            "id": "e1",
+            "namespace": "company.team",
+            "flowId": "f",
+            "taskRuns": [{"taskId": "t", "assets": {"inputs": [{"id": "src"}], "outputs": [{"id": "dst"}]}}],
+        }
+        assert httpx.post(f"{one.url}/api/v1/main/executions", json=run).status_code == 201
+        assert httpx.post(f"{two.url}/api/v1/main/executions", json=run).status_code == 200  # a replay, not a copy
+        impact = httpx.get(f"{two.url}/api/v1/main/assets/src/impact").json()
+        assert [(r["id"], r["distance"]) for r in impact["results"]] == [("dst", 1)]
+        assert httpx.get(f"{one.url}/api/v1/main/stats").json()["executions"] == 1

@@ -36,8 +36,8 @@ def save(page, name: str) -> Path:  # type: ignore[no-untyped-def]
     return path
 
 
-def test_search_asset_page_graph_and_recentre(tmp_path: Path) -> None:
-    with Server(tmp_path / "data") as server, chromium() as browser:
+def test_search_asset_page_graph_and_recentre(tmp_path: Path, serve_flags: list[str]) -> None:
+    with Server(tmp_path / "data", *serve_flags) as server, chromium() as browser:
         record_reference_flows(server.url)
         page = browser.new_page(viewport={"width": 1280, "height": 1100}, bypass_csp=True)  # for wait_for_function
         errors: list[str] = []
@@ -136,8 +136,8 @@ def test_token_is_asked_once_and_kept_for_the_session(tmp_path: Path) -> None:
         assert not page.is_visible("#token-dialog[open]")
 
 
-def test_a_truncated_graph_says_so(tmp_path: Path) -> None:
-    with Server(tmp_path / "data") as server, chromium() as browser:
+def test_a_truncated_graph_says_so(tmp_path: Path, serve_flags: list[str]) -> None:
+    with Server(tmp_path / "data", *serve_flags) as server, chromium() as browser:
         api = httpx.Client(base_url=f"{server.url}/api/v1/main", timeout=30)
         fan_out = {
             "namespace": "company.team",

@@ -125,6 +125,16 @@ def _wait_until_connected(uri: str, timeout_s: float) -> None:
                 time.sleep(0.2)  # polling a server that is starting, not waiting for time to pass
 
 
+def wipe(server: Neo4jServer) -> None:
+    """Delete every node and relationship (constraints and indexes stay): a fresh database for tests that use
+    fixed tenants such as `main`. Community Neo4j has one user database, so this is how a test gets its own."""
+    import neo4j
+
+    auth = (server.user, server.password) if server.password else None
+    with neo4j.GraphDatabase.driver(server.uri, auth=auth) as driver, driver.session() as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+
+
 def main() -> None:
     heap = int(os.environ.get("TEST_NEO4J_HEAP_MB", "2048"))
     pagecache = int(os.environ.get("TEST_NEO4J_PAGECACHE_MB", "2048"))

@@ -38,12 +38,14 @@ def body(rng: random.Random, execution_id: str) -> dict:
     }
 
 
-def test_concurrent_overlapping_executions(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_concurrent_overlapping_executions(
+    tmp_path: Path, request: pytest.FixtureRequest, serve_flags: list[str]
+) -> None:
     duration = 30.0 if request.config.getoption("--long") else 5.0
     acknowledged: dict[str, dict] = {}
     errors: list[str] = []
     lock = threading.Lock()
-    with Server(tmp_path / "data") as server:
+    with Server(tmp_path / "data", *serve_flags) as server:
         base = f"{server.url}/api/v1/main"
         stop = time.monotonic() + duration
 

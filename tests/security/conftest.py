@@ -12,7 +12,8 @@ from litestar.testing import TestClient
 from app.asgi import create_app
 from app.auth import check_grant, create_token
 from app.settings import Settings
-from app.store.ladybug import LadybugStore
+from tests import neo4j_server as test_neo4j
+from tests.conftest import BACKENDS, open_backend
 from tests.contract.helpers import flow_yaml
 
 TENANT = "main"
@@ -102,12 +103,15 @@ def seed(client: TestClient, admin: dict[str, str], editor: dict[str, str]) -> d
     return {"admin_file": admin_file.rsplit("/", 1)[-1], "team_file": team_file.rsplit("/", 1)[-1]}
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+@pytest.fixture(scope="module", params=BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     root = tmp_path_factory.mktemp("secured")
     auth_file = root / "auth.yaml"
     tokens = make_tokens(auth_file)
-    store = LadybugStore(root / "db")
+    if request.param == "neo4j":  # tenants `main` and `other` are fixed here: start from an empty database
+        server = request.getfixturevalue("neo4j_server")
+        test_neo4j.wipe(server)
+    store = open_backend(request, request.param, root / "db")
     app = create_app(Settings(data_dir=root, auth_file=auth_file), store=store)
     with TestClient(app, raise_server_exceptions=False) as client:
         w = World(client=client, tokens=tokens)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-import tempfile
 import uuid
-from pathlib import Path
+from collections.abc import Iterator
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +17,8 @@ from app.domain.flows import parse_flow
 from app.domain.lineage import Traversal
 from app.domain.templating import Renderer
 from app.services import lineage
-from app.store.ladybug import LadybugStore
+from app.store.base import GraphStore
+from tests.conftest import BACKENDS, open_backend
 from tests.contract.helpers import record
 from tests.contract.test_lineage import bfs
 
@@ -67,25 +68,31 @@ def test_foreach_gives_one_task_run_per_value(items: list[str]) -> None:
     assert all(r.outputs[0].id.endswith(f"-{len(v)}") for r, v in zip(runs, items, strict=True))
 
 
-_STORE_DIR = Path(tempfile.mkdtemp(prefix="lineage-properties-"))
-_STORE = LadybugStore(_STORE_DIR / "db")
+@pytest.fixture(scope="module", params=BACKENDS)
+def graph_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """One store per backend for every example (each example records under a tenant of its own)."""
+    store = open_backend(request, request.param, tmp_path_factory.mktemp("properties") / "db")
+    yield store
+    store.close()
+
+
 graphs = st.lists(st.tuples(st.integers(0, 9), st.integers(0, 9)), min_size=1, max_size=30, unique=True)
 
 
 @given(graphs, st.integers(1, 6))
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-def test_impact_and_upstream_equal_a_bfs(edges: list[tuple[int, int]], depth: int) -> None:
+def test_impact_and_upstream_equal_a_bfs(graph_store: GraphStore, edges: list[tuple[int, int]], depth: int) -> None:
     tenant = "p" + uuid.uuid4().hex[:12]
     named = [(f"n{a}", f"n{b}") for a, b in edges]
     runs = [
         {"taskId": f"t{i}", "assets": {"inputs": [{"id": a}], "outputs": [{"id": b}]}} for i, (a, b) in enumerate(named)
     ]
-    record(_STORE, tenant, {"namespace": "prop", "flowId": "g", "taskRuns": runs})
+    record(graph_store, tenant, {"namespace": "prop", "flowId": "g", "taskRuns": runs})
     for node in sorted({x for e in named for x in e}):
         for upstream in (False, True):
             for limit in (None, depth):
                 page = lineage.impact(
-                    _STORE,
+                    graph_store,
                     open_scope(tenant),
                     node,
                     "upstream" if upstream else "downstream",

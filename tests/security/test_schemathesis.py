@@ -4,8 +4,11 @@ schema (status codes, content types, bodies). The number of cases run is printed
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, cast
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -19,7 +22,8 @@ from schemathesis.specs.openapi.checks import (
 
 from app.asgi import create_app
 from app.settings import Settings
-from app.store.ladybug import LadybugStore
+from app.store.base import GraphStore
+from tests.conftest import BACKENDS, open_backend
 
 CASES: dict[str, int] = {}
 CHECKS = [
@@ -32,16 +36,39 @@ CHECKS = [
 ]
 
 
-# schemathesis collects operations at import; the app (and its LadybugDB file) is made here, once
+class _Switch:
+    """The store the app runs on, chosen per backend by the `on_backend` fixture: schemathesis loads the schema
+    (and so needs the app) at import, before any fixture can start the test Neo4j. Every call goes to a real
+    store; this only decides which one."""
+
+    target: GraphStore | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.target is None:
+            raise RuntimeError("no backend chosen")
+        return getattr(self.target, name)
+
+
+_SWITCH = _Switch()
 _ROOT = Path(tempfile.mkdtemp(prefix="lineage-schemathesis-"))
-_STORE = LadybugStore(_ROOT / "db")
-schema = schemathesis.openapi.from_asgi("/schema/openapi.json", create_app(Settings(data_dir=_ROOT), store=_STORE))
+schema = schemathesis.openapi.from_asgi(
+    "/schema/openapi.json", create_app(Settings(data_dir=_ROOT), store=cast(GraphStore, _SWITCH))
+)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def on_backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = open_backend(request, request.param, tmp_path_factory.mktemp("schemathesis") / "db")
+    _SWITCH.target = store
+    yield request.param
+    _SWITCH.target = None
+    store.close()
 
 
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
-def test_api(case) -> None:  # type: ignore[no-untyped-def]
-    key = case.operation.label
+def test_api(case, on_backend: str) -> None:  # type: ignore[no-untyped-def]
+    key = f"{on_backend} {case.operation.label}"
     CASES[key] = CASES.get(key, 0) + 1
     # What the issue asks of every endpoint: no server errors, and responses that match the schema. (Whether
     # every schema-valid request is *accepted* is not checked: the schema cannot say that a flow must be

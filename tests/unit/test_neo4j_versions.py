@@ -1,0 +1,20 @@
+"""The test Neo4j (Maven Central) and compose.yaml's image are the same Neo4j: what CI tests is what
+`docker compose up` runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from tests.neo4j_server import pinned_version
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_compose_image_is_the_tested_neo4j() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    image = compose["services"]["neo4j"]["image"]
+    version = pinned_version()
+    assert version.startswith("5.26."), f"the test Neo4j must be the 5.26 LTS line, not {version}"
+    assert image == f"neo4j:{version}-community", f"compose.yaml runs {image}, the tests run Neo4j {version}"
