@@ -15,10 +15,22 @@ the declared range (anything else raises), and is written into the query text. T
 `flag` (a bool written as `true`/`false`, so `{{allNamespaces}} OR <per-row test>` folds away when true;
 LadybugDB evaluates a parameter's OR branches per row) and `file` (an absolute path of plain characters,
 for LadybugDB's COPY). Nothing else is ever interpolated; user input reaches the database only as parameters.
+
+Composition, expanded once at load (the text a database runs is static, and checked as above):
+
+- ``// :repeat N`` ... ``// :end`` repeats the lines between N times (Neo4j's breadth-first searches unroll one
+  `CALL` per level, up to the depth cap).
+- ``{{name(arg, ...)}}`` inserts the fragment `name` from `cypher/<dialect>/fragments.cypher`, its formal
+  arguments replaced by the actual ones. A fragment is declared as ``// :fragment name(a, b)`` followed by its
+  body, optionally ``when key=value ...``: then it applies only to variants with those bindings.
+- ``// :variant query_name key=value ...`` in a header makes the file yield one query per such line, named
+  `query_name`, its fragments chosen by the bindings (e.g. `direction=down` or `up`). A header line ending in
+  ``when key=value`` (a `:param` or `:literal` used by one variant only) applies to the variants it matches.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,6 +48,15 @@ _LITERAL_DECL = re.compile(r"^//\s*:literal\s+([A-Za-z_][A-Za-z0-9_]*)\s+(?:(\d+
 _SAFE_PATH = re.compile(r"^/[A-Za-z0-9_./-]+$")
 _LITERAL_USE = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
 _TYPES = {"string", "integer", "float", "boolean", "list<string>", "map", "list<map>"}
+_WHEN = re.compile(r"\s+when((?:\s+[A-Za-z_]\w*=[A-Za-z0-9_]+)+)\s*$")
+_VARIANT_DECL = re.compile(r"^//\s*:variant\s+([A-Za-z_]\w*)((?:\s+[A-Za-z_]\w*=[A-Za-z0-9_]+)*)\s*$")
+_FRAGMENT_DECL = re.compile(r"^//\s*:fragment\s+([A-Za-z_]\w*)\(([^()]*)\)\s*$")
+_FRAGMENT_USE = re.compile(r"\{\{([A-Za-z_]\w*)\((.*?)\)\}\}")
+_REPEAT = re.compile(r"^//\s*:repeat\s+(\d+)\s*$")
+_END = re.compile(r"^//\s*:end\s*$")
+#: Fragments may use fragments; deeper nesting than this is a mistake (or a cycle).
+_MAX_FRAGMENT_NESTING = 4
+FRAGMENTS_FILE = "fragments"
 
 # LadybugDB binds a parameter's type from its value; a null or an empty list has none. Parameters declared
 # nullable (`?`, which for a list also means "may be empty") are therefore cast where they are used, in the
@@ -95,7 +116,7 @@ class Query:
     name: str
     dialect: str
     path: Path
-    source: str  # the file as written, what the Neo4j check lints
+    source: str  # the file as composed, repeated blocks LINT_REPEATS times: what the Neo4j check lints
     text: str  # what the backend runs (for LadybugDB, with casts applied)
     params: dict[str, Param] = field(default_factory=dict)
     summary: str = ""
@@ -145,8 +166,175 @@ def _strip_comments(text: str) -> str:
     return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
 
 
-def parse_file(path: Path, dialect: str) -> Query:
+@dataclass(frozen=True)
+class Fragment:
+    name: str
+    args: tuple[str, ...]
+    body: str
+    when: tuple[tuple[str, str], ...] = ()
+
+    def applies(self, bindings: dict[str, str]) -> bool:
+        return all(bindings.get(k) == v for k, v in self.when)
+
+
+Fragments = dict[str, list[Fragment]]
+
+
+def _pairs(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(pair.split("=", 1)) for pair in text.split())  # type: ignore[misc]
+
+
+def _split_when(line: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """A header or fragment line without its `when k=v ...` suffix, and the bindings it requires."""
+    m = _WHEN.search(line)
+    return (line[: m.start()], _pairs(m.group(1))) if m else (line, ())
+
+
+def load_fragments(root: Path, dialect: str) -> Fragments:
+    """The fragments a dialect's files may use: `cypher/fragments.cypher`, then `cypher/<dialect>/fragments.cypher`
+    (whose fragments of the same name replace the shared ones)."""
+    out: Fragments = {}
+    for path in (root / f"{FRAGMENTS_FILE}.cypher", root / dialect / f"{FRAGMENTS_FILE}.cypher"):
+        if path.exists():
+            out.update(_fragments_of(path))
+    return out
+
+
+def _fragments_of(path: Path) -> Fragments:
+    """Each `// :fragment` line starts a fragment; its body is every non-comment line up to the next one."""
+    own: Fragments = {}
+    pieces: list[tuple[str, list[str]]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if stripped.startswith("//") and ":fragment" in stripped:
+            pieces.append((stripped, []))
+        elif not stripped.startswith("//") and pieces:
+            pieces[-1][1].append(line)
+    for decl_line, body in pieces:
+        decl, when = _split_when(decl_line)
+        m = _FRAGMENT_DECL.match(decl)
+        if not m:
+            raise CypherFileError(f"{path}: malformed fragment declaration {decl_line!r}")
+        text = "\n".join(body).strip()
+        if not text:
+            raise CypherFileError(f"{path}: fragment {m.group(1)} has no body")
+        args = tuple(a.strip() for a in m.group(2).split(",") if a.strip())
+        own.setdefault(m.group(1), []).append(Fragment(m.group(1), args, text, when))
+    return own
+
+
+def _split_args(text: str) -> list[str]:
+    """Actual arguments of a fragment use: commas inside parentheses or brackets do not split."""
+    args, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            args.append(text[start:i].strip())
+            start = i + 1
+    last = text[start:].strip()
+    return [*args, last] if last or args else []
+
+
+def _expand(text: str, fragments: Fragments, bindings: dict[str, str], where: Path) -> str:
+    def use(m: re.Match[str]) -> str:
+        name, actual = m.group(1), _split_args(m.group(2))
+        candidates = [f for f in fragments.get(name, []) if f.applies(bindings)]
+        if len(candidates) != 1:
+            raise CypherFileError(
+                f"{where}: {len(candidates)} fragments {name}() apply to bindings {bindings or '(none)'}; need one"
+            )
+        fragment = candidates[0]
+        if len(actual) != len(fragment.args):
+            raise CypherFileError(f"{where}: {name}() takes {len(fragment.args)} arguments, got {len(actual)}")
+        if not fragment.args:
+            return fragment.body
+        formal = dict(zip(fragment.args, actual, strict=True))
+        pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in formal) + r")\b")
+        return pattern.sub(lambda a: formal[a.group(1)], fragment.body)
+
+    for _ in range(_MAX_FRAGMENT_NESTING + 1):
+        expanded = _FRAGMENT_USE.sub(use, text)
+        if expanded == text:
+            return text
+        text = expanded
+    raise CypherFileError(f"{where}: fragments nest deeper than {_MAX_FRAGMENT_NESTING} (a cycle?)")
+
+
+def _repeat(raw: str, where: Path, cap: int | None = None) -> str:
+    """Expand `// :repeat N` ... `// :end` blocks (not nested), at most `cap` times when given."""
+    out: list[str] = []
+    block: list[str] | None = None
+    times = 0
+    for line in raw.splitlines():
+        stripped = line.strip()
+        if m := _REPEAT.match(stripped):
+            if block is not None:
+                raise CypherFileError(f"{where}: nested :repeat")
+            block, times = [], min(int(m.group(1)), cap or int(m.group(1)))
+        elif _END.match(stripped):
+            if block is None:
+                raise CypherFileError(f"{where}: :end without :repeat")
+            out.extend(block * times)
+            block = None
+        elif block is not None:
+            block.append(line)
+        else:
+            out.append(line)
+    if block is not None:
+        raise CypherFileError(f"{where}: :repeat without :end")
+    return "\n".join(out)
+
+
+def _variant_text(raw: str, bindings: dict[str, str]) -> str:
+    """The file as one variant sees it: header lines for other variants dropped, `when` suffixes removed."""
+    lines = []
+    for line in raw.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("//") and _VARIANT_DECL.match(stripped):
+            continue
+        if stripped.startswith("//"):
+            line, when = _split_when(line)
+            if when and not all(bindings.get(k) == v for k, v in when):
+                continue
+        lines.append(line)
+    return "\n".join(lines)
+
+
+#: A repeated block is linted twice, not a hundred times: the copies are identical, and Neo4j's front end
+#: in JavaScript takes minutes over the full text. The full text is planned by the real server in the tests.
+LINT_REPEATS = 2
+
+
+def load_file(path: Path, dialect: str, fragments: Fragments | None = None) -> list[Query]:
+    """Every query a file yields: one, or one per `:variant` line, composed and checked."""
     raw = path.read_text(encoding="utf-8")
+    full, short = _repeat(raw, path), _repeat(raw, path, cap=LINT_REPEATS)
+    variants = [
+        (m.group(1), dict(_pairs(m.group(2)))) for line in raw.splitlines() if (m := _VARIANT_DECL.match(line.strip()))
+    ]
+    if not variants:
+        variants = [(path.stem, {})]
+    fragments = fragments or {}
+    queries = []
+    for name, bindings in variants:
+        query = _parse_text(_expand(_variant_text(full, bindings), fragments, bindings, path), path, dialect, name)
+        lint = _expand(_variant_text(short, bindings), fragments, bindings, path)
+        queries.append(dataclasses.replace(query, source=lint))
+    return queries
+
+
+def parse_file(path: Path, dialect: str, fragments: Fragments | None = None) -> Query:
+    """The one query of a file without variants."""
+    queries = load_file(path, dialect, fragments)
+    if len(queries) != 1:
+        raise CypherFileError(f"{path}: declares {len(queries)} variants; load it with load_file")
+    return queries[0]
+
+
+def _parse_text(raw: str, path: Path, dialect: str, name: str) -> Query:
     params: dict[str, Param] = {}
     literals: dict[str, Literal] = {}
     summary_lines: list[str] = []
@@ -168,12 +356,12 @@ def parse_file(path: Path, dialect: str) -> Query:
             m = _PARAM_DECL.match(stripped)
             if not m:
                 raise CypherFileError(f"{path}: malformed parameter declaration {stripped!r}")
-            name, type_, optional = m.group(1), m.group(2), bool(m.group(3))
+            pname, type_, optional = m.group(1), m.group(2), bool(m.group(3))
             if type_ not in _TYPES:
-                raise CypherFileError(f"{path}: parameter ${name} has unknown type {type_!r}")
-            if name in params:
-                raise CypherFileError(f"{path}: parameter ${name} declared twice")
-            params[name] = Param(name, type_, optional)
+                raise CypherFileError(f"{path}: parameter ${pname} has unknown type {type_!r}")
+            if pname in params:
+                raise CypherFileError(f"{path}: parameter ${pname} declared twice")
+            params[pname] = Param(pname, type_, optional)
         elif not params and not literals:
             summary_lines.append(stripped.lstrip("/ ").strip())
     body = _strip_comments(raw).strip()
@@ -191,7 +379,7 @@ def parse_file(path: Path, dialect: str) -> Query:
         )
     text = body.rstrip().rstrip(";")
     summary = " ".join(s for s in summary_lines if s).strip()
-    return Query(path.stem, dialect, path, raw, text, params, summary, literals)
+    return Query(name, dialect, path, raw, text, params, summary, literals)
 
 
 @lru_cache(maxsize=4096)
@@ -222,12 +410,16 @@ class QuerySet:
         self.dialect = dialect
         self.root = root
         self._queries: dict[str, Query] = {}
-        for path in sorted(root.glob("*.cypher")):
-            self._queries[path.stem] = parse_file(path, dialect)
-        for path in sorted((root / dialect).glob("*.cypher")):
+        fragments = load_fragments(root, dialect)
+        # A dialect's own file replaces the shared file of the same name, and its variants replace theirs.
+        for path in dialect_files(dialect, root):
             if is_ddl(path):
                 continue
-            self._queries[path.stem] = parse_file(path, dialect)
+            for query in load_file(path, dialect, fragments):
+                if query.name in self._queries:
+                    other = self._queries[query.name].path
+                    raise CypherFileError(f"{path}: query {query.name} is also defined by {other}")
+                self._queries[query.name] = query
 
     def __getitem__(self, name: str) -> Query:
         try:
@@ -253,8 +445,9 @@ class QuerySet:
 
 
 def is_ddl(path: Path) -> bool:
-    """Schema files hold several DDL statements and no parameters; they are not named queries."""
-    return path.stem == "schema" or path.stem.startswith("schema_migrate_")
+    """Schema files hold several DDL statements and no parameters, fragment files hold pieces of queries: neither
+    is a named query."""
+    return path.stem in ("schema", FRAGMENTS_FILE) or path.stem.startswith("schema_migrate_")
 
 
 def dialect_files(dialect: str, root: Path = CYPHER_DIR) -> list[Path]:

@@ -1,22 +1,22 @@
 // How many assets of a tenant match these filters? (The filters of asset_list.cypher.)
 // :param tenantId string
-// :literal anyId flag
+// :param anyId boolean
 // :param q string
-// :literal allTypes flag
+// :param allTypes boolean
 // :param types list<string>
-// :literal anyNamespace flag
+// :param anyNamespace boolean
 // :param namespace string
-// :literal anyMetadata flag
+// :param anyMetadata boolean
 // :param metaPairs list<string>
-// :literal includeDeleted flag
-// :literal allNamespaces flag
+// :param includeDeleted boolean
+// :param allNamespaces boolean
 // :param namespaces list<string>
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId
-  AND ({{anyId}} OR toLower(a.id) CONTAINS $q)
-  AND ({{allTypes}} OR a.type IN $types)
-  AND ({{anyNamespace}} OR a.namespace = $namespace OR a.namespace STARTS WITH ($namespace + '.'))
-  AND ({{anyMetadata}} OR all(p IN $metaPairs WHERE p IN a.metaPairs))
-  AND ({{includeDeleted}} OR a.deleted = false)
-  AND ({{allNamespaces}} OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.')))
+  AND ($anyId OR toLower(a.id) CONTAINS $q)
+  AND ($allTypes OR a.type IN $types)
+  AND ($anyNamespace OR a.namespace = $namespace OR a.namespace STARTS WITH ($namespace + '.'))
+  AND ($anyMetadata OR all(p IN $metaPairs WHERE p IN a.metaPairs))
+  AND ($includeDeleted OR a.deleted = false)
+  AND ($allNamespaces OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.')))
 RETURN count(a) AS total

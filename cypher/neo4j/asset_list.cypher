@@ -3,27 +3,27 @@
 // `namespace` (itself and its children), `metaPairs` (every pair present; see app/domain/assets.py:
 // meta_pair). Lists are never empty (unused ones hold a sentinel).
 // :param tenantId string
-// :literal anyId flag
+// :param anyId boolean
 // :param q string
-// :literal allTypes flag
+// :param allTypes boolean
 // :param types list<string>
-// :literal anyNamespace flag
+// :param anyNamespace boolean
 // :param namespace string
-// :literal anyMetadata flag
+// :param anyMetadata boolean
 // :param metaPairs list<string>
-// :literal includeDeleted flag
-// :literal allNamespaces flag
+// :param includeDeleted boolean
+// :param allNamespaces boolean
 // :param namespaces list<string>
-// :literal skip 0..100000000
-// :literal limit 1..100000
+// :param skip integer
+// :param limit integer
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId
-  AND ({{anyId}} OR toLower(a.id) CONTAINS $q)
-  AND ({{allTypes}} OR a.type IN $types)
-  AND ({{anyNamespace}} OR a.namespace = $namespace OR a.namespace STARTS WITH ($namespace + '.'))
-  AND ({{anyMetadata}} OR all(p IN $metaPairs WHERE p IN a.metaPairs))
-  AND ({{includeDeleted}} OR a.deleted = false)
-  AND ({{allNamespaces}} OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.')))
+  AND ($anyId OR toLower(a.id) CONTAINS $q)
+  AND ($allTypes OR a.type IN $types)
+  AND ($anyNamespace OR a.namespace = $namespace OR a.namespace STARTS WITH ($namespace + '.'))
+  AND ($anyMetadata OR all(p IN $metaPairs WHERE p IN a.metaPairs))
+  AND ($includeDeleted OR a.deleted = false)
+  AND ($allNamespaces OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.')))
 RETURN a
 ORDER BY a.id
-SKIP {{skip}} LIMIT {{limit}}
+SKIP $skip LIMIT $limit

@@ -2,13 +2,13 @@
 // flows in namespaces the caller cannot see are left out.
 // Neo4j names a relationship's type with type(r); LadybugDB with label(r).
 // :param key string
-// :literal allNamespaces flag
+// :param allNamespaces boolean
 // :param namespaces list<string>
-// :literal skip 0..100000000
-// :literal limit 1..100000
+// :param skip integer
+// :param limit integer
 MATCH (e:Execution)-[r:READ|WROTE]->(a:Asset {key: $key})
-WHERE {{allNamespaces}} OR any(g IN $namespaces WHERE e.namespace = g OR e.namespace STARTS WITH (g + '.'))
+WHERE $allNamespaces OR any(g IN $namespaces WHERE e.namespace = g OR e.namespace STARTS WITH (g + '.'))
 RETURN e.id AS executionId, e.namespace AS namespace, e.flowId AS flowId, r.taskId AS taskId,
        r.value AS value, type(r) AS relation, r.date AS date, r.current AS current
 ORDER BY date DESC, executionId DESC, taskId, value, relation
-SKIP {{skip}} LIMIT {{limit}}
+SKIP $skip LIMIT $limit

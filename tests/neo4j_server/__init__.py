@@ -4,6 +4,8 @@ Used by the tests' `neo4j_server` fixture and by hand for benchmarks:
 
     .venv/bin/python -m tests.neo4j_server          # prints the Bolt URI, serves until Ctrl-C
 
+(`TEST_NEO4J_HEAP_MB`, `TEST_NEO4J_PAGECACHE_MB` size it; `TEST_NEO4J_LOG` keeps its log.)
+
 The classpath is resolved by Maven once into `target/classpath.txt` (ignored by git) and reused while the pom
 is unchanged. Needs `java` (17+) and `mvn` on PATH; `Unavailable` says which is missing.
 """

@@ -1,0 +1,38 @@
+// How many assets are downstream (upstream) of this asset at each distance (fewest hops), and how many of those
+// the caller may see? A breadth-first search over FEEDS edges, one level per CALL, up to `maxDepth` hops.
+// `types` / `namespace` restrict what is counted unless `allTypes` / `anyNamespace`.
+//
+// Why a level-by-level frontier and not ANY SHORTEST to every reachable asset: measured on Neo4j 5.26.12
+// Community (2 cores, 100K assets, 301,604 FEEDS edges), counting the 52,258 assets below the worst hub took
+// 18.8 s with `MATCH p = ANY SHORTEST (s)-[f:FEEDS WHERE f.current]->{1,100}(t)` (StatefulShortestPath(All),
+// 2.8M db hits at depth 10 alone) and 225-260 ms with this frontier; a typical asset (2,801 reached) 55-68 ms
+// against 13-20 ms. Variants measured, same answers: the edge test inlined in the pattern, or DISTINCT before
+// the visited test, 268-279 ms; node ids instead of nodes in `visited`, 269 ms; the compiled expression engine
+// or the interpreted runtime, 238-261 ms. Counting with list comprehensions over each level rather than one
+// row per asset: 259 against 271 ms. A query text is planned once (about 0.5 s for the 100 levels) and cached
+// by the server.
+// :variant impact_distances direction=down edges=current
+// :variant impact_distances_window direction=down edges=window
+// :variant upstream_distances direction=up edges=current
+// :variant upstream_distances_window direction=up edges=window
+// :param key string
+// :param history boolean when edges=current
+// :param after string when edges=window
+// :param before string when edges=window
+// :param maxDepth integer
+// :param allTypes boolean
+// :param types list<string>
+// :param anyNamespace boolean
+// :param namespace string
+// :param allNamespaces boolean
+// :param namespaces list<string>
+MATCH (s:Asset {key: $key})
+WITH [s] AS frontier, [s] AS visited, [] AS levels
+// :repeat 100
+{{next_level(size(levels) < $maxDepth)}}
+// :end
+UNWIND range(1, size(levels)) AS distance
+WITH distance, [t IN levels[distance - 1] WHERE {{listed(t)}}] AS listed
+WHERE listed <> []
+RETURN distance, size(listed) AS reached, size([t IN listed WHERE {{visible(t)}}]) AS visibleCount
+ORDER BY distance
