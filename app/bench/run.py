@@ -12,7 +12,6 @@ import json
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import httpx
 import numpy as np
@@ -46,7 +46,8 @@ class BenchConfig:
     hub_requests: int = 30
     typical_requests: int = 100
     seed: int = 42
-    backend: str = "ladybug"
+    #: measured one after the other on the same generated graph, reported side by side
+    backends: tuple[str, ...] = ("ladybug",)
     data_dir: Path | None = None
     keep: bool = False
     verify: bool = False
@@ -87,81 +88,38 @@ def _progress(console: Console) -> Progress:
 
 
 class Bench:
+    """One run: the graph, its baselines (computed once), then each backend in turn on the same graph."""
+
     def __init__(self, cfg: BenchConfig, console: Console) -> None:
         self.cfg = cfg
         self.console = console
-        self.tenant = "bench" if cfg.backend == "ladybug" else f"bench-{uuid.uuid4().hex[:8]}"
         self.workdir = Path(tempfile.mkdtemp(prefix="lineage-bench-"))
-        self.data_dir = cfg.data_dir or self.workdir / "data"
         self.results: dict[str, Any] = {
             "config": {
                 "assets": cfg.assets,
                 "executions": cfg.executions,
                 "clients": cfg.clients,
-                "backend": cfg.backend,
+                "backends": list(cfg.backends),
                 "seed": cfg.seed,
                 "cte_depth": cfg.cte_depth,
             },
             "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+            "backends": {},
         }
 
-    # -- store ----------------------------------------------------------------------------------------------
-
-    def open_store(self) -> GraphStore:
-        if self.cfg.backend == "neo4j":
-            from app.store.neo4j import Neo4jStore
-
-            if not self.cfg.neo4j_uri:
-                raise SystemExit("--backend neo4j needs --neo4j-uri (or NEO4J_URI)")
-            return Neo4jStore(
-                self.cfg.neo4j_uri,
-                user=self.cfg.neo4j_user,
-                password=self.cfg.neo4j_password,
-                database=self.cfg.neo4j_database,
-            )
-        from app.store.ladybug import LadybugStore
-
-        if self.data_dir.exists() and any(self.data_dir.iterdir()):
-            raise SystemExit(f"{self.data_dir} is not empty: the bench loads a fresh database")
-        return LadybugStore(self.data_dir)
-
-    # -- phases ---------------------------------------------------------------------------------------------
-
-    def generate_and_load(self) -> tuple[SyntheticGraph, GraphStore]:
-        cfg = self.cfg
-        with _progress(self.console) as progress:
-            t0 = time.perf_counter()
-            task = progress.add_task("generate graph", total=1)
-            graph = generate(cfg.assets, tenant=self.tenant, seed=cfg.seed)
-            progress.update(task, completed=1)
-            generate_s = time.perf_counter() - t0
-            runs = sum(1 for _ in np.unique(graph.targets))
-            totals = {
-                "assets": graph.n,
-                "executions": runs,
-                "task slots": runs,
-                "READ edges": graph.edges,
-                "WROTE edges": runs,
-                "FEEDS edges": graph.edges,
-            }
-            tasks = {label: progress.add_task(f"load {label}", total=total) for label, total in totals.items()}
-            store = self.open_store()
-            t1 = time.perf_counter()
-            store.bulk_load(graph.assets(), graph.runs(), lambda label, n: progress.advance(tasks[label], n))
-            load_s = time.perf_counter() - t1
-        self.results["graph"] = {
-            "assets": graph.n,
-            "edges": graph.edges,
-            "executions": runs,
-            "layers": {name: hi - lo for name, lo, hi in graph.bounds},
-            "hub_candidates": len(graph.hubs),
-        }
-        self.results["load"] = {
-            "generate_s": round(generate_s, 2),
-            "bulk_load_s": round(load_s, 2),
-            "edges_per_s": round((graph.edges * 2 + runs * 3 + graph.n) / load_s),
-        }
-        return graph, store
+    def run(self) -> dict[str, Any]:
+        try:
+            graph = generate(self.cfg.assets, tenant="bench", seed=self.cfg.seed)
+            csr = CsrBaseline(graph)
+            picks = self.pick_assets(graph, csr)
+            self.baselines(graph, csr, picks)
+            for backend in self.cfg.backends:
+                self.console.rule(f"[bold]{backend}")
+                self.results["backends"][backend] = BackendRun(self, backend, csr, picks).run()
+            return self.results
+        finally:
+            if not self.cfg.keep:
+                shutil.rmtree(self.workdir, ignore_errors=True)
 
     def pick_assets(self, graph: SyntheticGraph, csr: CsrBaseline) -> dict[str, Any]:
         rng = np.random.default_rng(self.cfg.seed + 1)
@@ -170,17 +128,22 @@ class Bench:
         hub = max(candidates, key=lambda i: len(csr.reached(int(i))))
         indeg = np.diff(csr.up.indptr)
         up_candidates = set(np.argsort(indeg)[-20:].tolist()) | set(
-            rng.choice(np.arange(graph.bounds[-1][1], graph.n), size=200, replace=False).tolist()
+            rng.choice(
+                np.arange(graph.bounds[-1][1], graph.n), size=min(200, graph.n - graph.bounds[-1][1]), replace=False
+            ).tolist()
         )
         up_hub = max(up_candidates, key=lambda i: len(csr.reached(int(i), upstream=True)))
         typical = [int(i) for i in rng.choice(graph.n, size=min(200, graph.n), replace=False)]
         reach = [len(csr.reached(i)) for i in typical]
+        self.results["graph"] = {
+            "assets": graph.n,
+            "edges": graph.edges,
+            "executions": len(np.unique(graph.targets)),
+            "layers": {name: hi - lo for name, lo, hi in graph.bounds},
+            "hub_candidates": len(graph.hubs),
+        }
         self.results["assets"] = {
-            "hub": {
-                "id": graph.asset_id(int(hub)),
-                "readers": int(outdeg[hub]),
-                "reached": len(csr.reached(int(hub))),
-            },
+            "hub": {"id": graph.asset_id(int(hub)), "readers": int(outdeg[hub]), "reached": len(csr.reached(int(hub)))},
             "upstream_hub": {
                 "id": graph.asset_id(int(up_hub)),
                 "reached": len(csr.reached(int(up_hub), upstream=True)),
@@ -189,18 +152,9 @@ class Bench:
         }
         return {"hub": int(hub), "up_hub": int(up_hub), "typical": typical}
 
-    def baselines(self, graph: SyntheticGraph, store: GraphStore, csr: CsrBaseline, picks: dict[str, Any]) -> None:
-        """The store's count-plus-first-page, the CSR floor and the recursive CTE, on the hub, in this run."""
+    def baselines(self, graph: SyntheticGraph, csr: CsrBaseline, picks: dict[str, Any]) -> None:
+        """The CSR floor and the recursive CTE on the hub: once per run, whatever the backends."""
         hub = picks["hub"]
-        scope = open_scope(self.tenant)
-        traversal = Traversal()
-        store_t: list[float] = []
-        total = 0
-        for _ in range(15):
-            t = time.perf_counter()
-            page = lineage.impact(store, scope, graph.asset_id(hub), "downstream", traversal, size=100, with_via=False)
-            store_t.append(time.perf_counter() - t)
-            total = page.total
         floor_t: list[float] = []
         for _ in range(50):
             t = time.perf_counter()
@@ -215,26 +169,112 @@ class Bench:
                 cte_total, _page = cte.impact(hub, depth=self.cfg.cte_depth)
                 cte_t.append(time.perf_counter() - t)
             cte.close()
-        store_p50, floor_p50, cte_p50 = (statistics.median(x) for x in (store_t, floor_t, cte_t))
         self.results["baselines"] = {
-            "hub_reached": {"store": total, "csr": len(reached), "cte": int(cte_total)},
-            "store_count_first_page": _ms(store_t),
+            "hub_reached": {"csr": len(reached), "cte": int(cte_total)},
             "csr_floor_bfs": _ms(floor_t),
             "sqlite_recursive_cte": _ms(cte_t),
-            "cte_over_store": round(cte_p50 / store_p50, 1),
-            "store_over_floor": round(store_p50 / floor_p50, 1),
         }
 
-    def verify(self, graph: SyntheticGraph, store: GraphStore, csr: CsrBaseline, picks: dict[str, Any]) -> None:
+
+class BackendRun:
+    """Everything measured on one backend: bulk load, the store's own hub timing, `--verify`, then HTTP."""
+
+    def __init__(self, bench: Bench, backend: str, csr: CsrBaseline, picks: dict[str, Any]) -> None:
+        self.bench = bench
+        self.cfg = bench.cfg
+        self.console = bench.console
+        self.backend = backend
+        self.csr = csr
+        self.picks = picks
+        # A LadybugDB file is fresh for this run; a Neo4j server may hold other data, so its tenant is new.
+        self.tenant = "bench" if backend == "ladybug" else f"bench-{uuid.uuid4().hex[:8]}"
+        self.workdir = bench.workdir / backend
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.data_dir = self.cfg.data_dir or self.workdir / "data"
+        self.results: dict[str, Any] = {"tenant": self.tenant}
+
+    def run(self) -> dict[str, Any]:
+        graph = generate(self.cfg.assets, tenant=self.tenant, seed=self.cfg.seed)  # the same graph, its tenant
+        store = self.open_store()
+        try:
+            self.load(graph, store)
+            self.store_timing(graph, store)
+            if self.cfg.verify:
+                self.verify(graph, store)
+        finally:
+            store.close()
+        self.http_phase(graph)
+        if self.backend == "neo4j":
+            self.results["neo4j"] = {"peak_rss_mb": _neo4j_peak_rss_mb(self.cfg.neo4j_uri or "")}
+        floor = self.bench.results["baselines"]["csr_floor_bfs"]["p50_ms"]
+        cte = self.bench.results["baselines"]["sqlite_recursive_cte"]["p50_ms"]
+        store_p50 = self.results["store_count_first_page"]["p50_ms"]
+        self.results["store_over_floor"] = round(store_p50 / floor, 1)
+        self.results["cte_over_store"] = round(cte / store_p50, 1)
+        return self.results
+
+    def open_store(self) -> GraphStore:
+        if self.backend == "neo4j":
+            from app.store.neo4j import Neo4jStore
+
+            if not self.cfg.neo4j_uri:
+                raise SystemExit("the neo4j backend needs --neo4j-uri (or NEO4J_URI)")
+            return Neo4jStore(
+                self.cfg.neo4j_uri,
+                user=self.cfg.neo4j_user,
+                password=self.cfg.neo4j_password,
+                database=self.cfg.neo4j_database,
+            )
+        from app.store.ladybug import LadybugStore
+
+        if self.data_dir.exists() and any(self.data_dir.iterdir()):
+            raise SystemExit(f"{self.data_dir} is not empty: the bench loads a fresh database")
+        return LadybugStore(self.data_dir)
+
+    def load(self, graph: SyntheticGraph, store: GraphStore) -> None:
+        runs = self.bench.results["graph"]["executions"]
+        totals = {
+            "assets": graph.n,
+            "executions": runs,
+            "task slots": runs,
+            "READ edges": graph.edges,
+            "WROTE edges": runs,
+            "FEEDS edges": graph.edges,
+        }
+        with _progress(self.console) as progress:
+            tasks = {label: progress.add_task(f"load {label}", total=total) for label, total in totals.items()}
+            t = time.perf_counter()
+            store.bulk_load(graph.assets(), graph.runs(), lambda label, n: progress.advance(tasks[label], n))
+            load_s = time.perf_counter() - t
+        self.results["load"] = {
+            "bulk_load_s": round(load_s, 2),
+            "edges_per_s": round((graph.edges * 2 + runs * 3 + graph.n) / load_s),
+        }
+
+    def store_timing(self, graph: SyntheticGraph, store: GraphStore) -> None:
+        """The store's count plus first page on the hub, in this process: what the baselines are compared with."""
+        scope = open_scope(self.tenant)
+        samples: list[float] = []
+        total = 0
+        for _ in range(15):
+            t = time.perf_counter()
+            page = lineage.impact(
+                store, scope, graph.asset_id(self.picks["hub"]), "downstream", Traversal(), size=100, with_via=False
+            )
+            samples.append(time.perf_counter() - t)
+            total = page.total
+        self.results["store_count_first_page"] = {**_ms(samples), "reached": total}
+
+    def verify(self, graph: SyntheticGraph, store: GraphStore) -> None:
         """Every reached set and distance equals the CSR baseline's, both directions."""
         checked = 0
         mismatches: list[str] = []
-        sample = [picks["hub"], picks["up_hub"], *picks["typical"][:40]]
+        sample = [self.picks["hub"], self.picks["up_hub"], *self.picks["typical"][:40]]
         with _progress(self.console) as progress:
             task = progress.add_task("verify against CSR", total=len(sample) * 2)
             for node in sample:
                 for direction, upstream in (("downstream", False), ("upstream", True)):
-                    expected = {graph.asset_id(i): d for i, d in csr.distances(node, upstream=upstream).items()}
+                    expected = {graph.asset_id(i): d for i, d in self.csr.distances(node, upstream=upstream).items()}
                     got = all_distances(store, self.tenant, graph.asset_id(node), direction)
                     if got != expected:
                         missing = len(set(expected) - set(got))
@@ -246,11 +286,11 @@ class Bench:
 
     # -- HTTP -----------------------------------------------------------------------------------------------
 
-    def http_phase(self, graph: SyntheticGraph, picks: dict[str, Any]) -> None:
+    def http_phase(self, graph: SyntheticGraph) -> None:
         port = _free_port()
         env = {**os.environ}
         cmd = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level", "INFO"]
-        if self.cfg.backend == "neo4j":
+        if self.backend == "neo4j":
             env.update(
                 {
                     "NEO4J_URI": self.cfg.neo4j_uri or "",
@@ -263,7 +303,8 @@ class Bench:
         else:
             env.pop("NEO4J_URI", None)
             cmd += ["--data-dir", str(self.data_dir)]
-        log = (self.workdir / "server.log").open("wb")
+        log_path = self.workdir / "server.log"
+        log = log_path.open("wb")
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
         url = f"http://127.0.0.1:{port}"
         try:
@@ -271,9 +312,9 @@ class Bench:
             base = f"{url}/api/v1/{self.tenant}"
             with httpx.Client(base_url=base, timeout=60) as client:
                 self._record_executions(base, graph)
-                if self.cfg.backend == "ladybug":
-                    self._wait_for_checkpoint(self.workdir / "server.log")
-                self._impact_timings(client, graph, picks)
+                if self.backend == "ladybug":
+                    self._wait_for_checkpoint(log_path)
+                self._impact_timings(client, graph)
                 self._list_timings(client)
             self.results["server"] = {"peak_rss_mb": _peak_rss_mb(proc.pid)}
         finally:
@@ -364,7 +405,8 @@ class Bench:
             "first_error": errors[0] if errors else None,
         }
 
-    def _impact_timings(self, client: httpx.Client, graph: SyntheticGraph, picks: dict[str, Any]) -> None:
+    def _impact_timings(self, client: httpx.Client, graph: SyntheticGraph) -> None:
+        picks = self.picks
         cfg = self.cfg
 
         def timed(path: str, repeat: int) -> tuple[list[float], int]:
@@ -431,25 +473,6 @@ class Bench:
             matched = r.json()["total"]
         self.results["list_filter_http"] = {**_ms(samples), "matched": matched}
 
-    # -- all ------------------------------------------------------------------------------------------------
-
-    def run(self) -> dict[str, Any]:
-        try:
-            graph, store = self.generate_and_load()
-            csr = CsrBaseline(graph)
-            try:
-                picks = self.pick_assets(graph, csr)
-                self.baselines(graph, store, csr, picks)
-                if self.cfg.verify:
-                    self.verify(graph, store, csr, picks)
-            finally:
-                store.close()
-            self.http_phase(graph, picks)
-            return self.results
-        finally:
-            if not self.cfg.keep:
-                shutil.rmtree(self.workdir, ignore_errors=True)
-
 
 def _free_port() -> int:
     import socket
@@ -483,67 +506,70 @@ def _peak_rss_mb(pid: int) -> float | None:
     return None
 
 
+def _neo4j_peak_rss_mb(uri: str) -> float | None:
+    """Peak RSS of the Neo4j process serving `uri`, when it runs on this machine (found by its listening port)."""
+    import psutil
+
+    parsed = urlparse(uri)
+    if parsed.hostname not in ("127.0.0.1", "localhost", "::1") or parsed.port is None:
+        return None
+    for conn in psutil.net_connections(kind="tcp"):
+        if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == parsed.port and conn.pid:
+            return _peak_rss_mb(conn.pid)
+    return None
+
+
 def render(results: dict[str, Any], console: Console) -> None:
-    table = Table(
-        title=f"lineage bench ({results['config']['backend']}, {results['graph']['assets']:,} assets, "
-        f"{results['graph']['edges']:,} lineage edges)"
-    )
+    """One table, a column per backend; the baselines are the same graph's, computed once."""
+    backends = results["backends"]
+    graph = results["graph"]
+    table = Table(title=f"lineage bench ({graph['assets']:,} assets, {graph['edges']:,} lineage edges)")
     table.add_column("measure")
-    table.add_column("value", justify="right")
-    table.add_column("detail")
+    for name in backends:
+        table.add_column(name, justify="right")
 
-    def row(name: str, value: str, detail: str = "") -> None:
-        table.add_row(name, value, detail)
+    def row(label: str, cell: Any) -> None:
+        table.add_row(label, *(cell(r) if r else "" for r in backends.values()))
 
-    load = results["load"]
-    row("bulk load", f"{load['bulk_load_s']} s", f"generate {load['generate_s']} s")
-    rec = results.get("record_executions", {})
-    if rec:
-        row(
-            "record executions (HTTP)",
-            f"{rec['per_s']} /s",
-            f"p50 {rec['p50_ms']} ms, p95 {rec['p95_ms']} ms, {rec['clients']} clients, {rec['errors']} errors"
-            + (f"; idle checkpoint after {rec['settle_s']} s" if "settle_s" in rec else ""),
-        )
+    def ms(r: dict[str, Any] | None, *keys: str) -> str:
+        return " / ".join(f"{r[k]} ms" for k in keys) if r else ""
+
+    row("bulk load", lambda r: f"{r['load']['bulk_load_s']} s")
+    row(
+        "record executions (HTTP), /s (p50 / p95)",
+        lambda r: (
+            f"{r['record_executions']['per_s']} /s ({ms(r['record_executions'], 'p50_ms', 'p95_ms')})"
+            if "record_executions" in r
+            else ""
+        ),
+    )
     for key, label in (("impact_http", "impact"), ("upstream_http", "upstream")):
-        if key in results:
-            hub, typ = results[key]["hub"], results[key]["typical"]
-            row(
-                f"{label}, worst hub (HTTP)",
-                f"p95 {hub['p95_ms']} ms",
-                f"p50 {hub['p50_ms']} ms, {hub['reached']:,} reached",
-            )
-            row(
-                f"{label}, typical (HTTP)",
-                f"p50 {typ['p50_ms']} ms",
-                f"p95 {typ['p95_ms']} ms, first touch p50 {typ['first_touch_p50_ms']} ms, "
-                f"median reach {typ['reached_p50']:,}",
-            )
-    if "list_filter_http" in results:
-        lf = results["list_filter_http"]
-        row("list filter by metadata (HTTP)", f"p50 {lf['p50_ms']} ms", f"{lf['matched']:,} matched")
+        row(f"{label}, worst hub (HTTP) p50 / p95", lambda r, k=key: ms(r.get(k, {}).get("hub"), "p50_ms", "p95_ms"))
+        row(f"{label}, typical (HTTP) p50 / p95", lambda r, k=key: ms(r.get(k, {}).get("typical"), "p50_ms", "p95_ms"))
+    row("list filter by 2 metadata keys (HTTP) p50", lambda r: ms(r.get("list_filter_http"), "p50_ms"))
+    row("store: count + first page (hub) p50", lambda r: ms(r["store_count_first_page"], "p50_ms"))
     base = results["baselines"]
+    row(f"  / CSR BFS floor ({base['csr_floor_bfs']['p50_ms']} ms)", lambda r: f"{r['store_over_floor']}x")
     row(
-        "store: count + first page (hub)",
-        f"p50 {base['store_count_first_page']['p50_ms']} ms",
-        f"{base['hub_reached']['store']:,} reached",
+        f"  recursive CTE ({base['sqlite_recursive_cte']['p50_ms']:,.0f} ms) /",
+        lambda r: f"{r['cte_over_store']}x",
     )
+    row("service peak RSS", lambda r: f"{r['server']['peak_rss_mb']} MB" if "server" in r else "")
+    row("Neo4j peak RSS", lambda r: f"{r['neo4j']['peak_rss_mb']} MB" if r.get("neo4j", {}).get("peak_rss_mb") else "")
     row(
-        "floor: CSR BFS (scipy)",
-        f"p50 {base['csr_floor_bfs']['p50_ms']} ms",
-        f"store / floor = {base['store_over_floor']}x",
+        "verify: answers equal to CSR",
+        lambda r: (
+            (f"{r['verify']['answers_checked'] - len(r['verify']['mismatches'])} of {r['verify']['answers_checked']}")
+            if "verify" in r
+            else "not run"
+        ),
     )
-    row(
-        "relational: recursive CTE (SQLite)",
-        f"p50 {base['sqlite_recursive_cte']['p50_ms']} ms",
-        f"CTE / store = {base['cte_over_store']}x",
-    )
-    if "server" in results:
-        row("server peak RSS", f"{results['server']['peak_rss_mb']} MB")
-    if "verify" in results:
-        v = results["verify"]
-        row("verify vs CSR", "ok" if v["ok"] else "MISMATCH", f"{v['answers_checked']} answers compared")
     console.print(table)
+    hub = results["assets"]["hub"]
+    console.print(
+        f"hub {hub['id']}: read by {hub['readers']:,} tasks, {hub['reached']:,} assets downstream; "
+        f"typical assets reach {results['assets']['typical']['reached_p50']:,} (median)"
+    )
 
 
 def main(cfg: BenchConfig, console: Console | None = None) -> dict[str, Any]:

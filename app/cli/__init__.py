@@ -90,6 +90,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backends(text: str) -> tuple[str, ...]:
+    names = ("ladybug", "neo4j") if text == "both" else tuple(n.strip() for n in text.split(",") if n.strip())
+    unknown = [n for n in names if n not in ("ladybug", "neo4j")]
+    if not names or unknown:
+        raise argparse.ArgumentTypeError(f"backends are ladybug, neo4j or both, not {text!r}")
+    return tuple(dict.fromkeys(names))
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from app.bench.run import BenchConfig
     from app.bench.run import main as bench_main
@@ -107,7 +115,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         hub_requests=args.hub_requests,
         typical_requests=args.typical_requests,
         seed=args.seed,
-        backend=args.backend,
+        backends=args.backends,
         data_dir=args.data_dir,
         keep=args.keep,
         verify=args.verify,
@@ -119,7 +127,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
         cte_depth=args.cte_depth,
     )
     results = bench_main(cfg)
-    return 1 if results.get("verify", {}).get("ok") is False else 0
+    failed = [name for name, r in results["backends"].items() if r.get("verify", {}).get("ok") is False]
+    return 1 if failed else 0
 
 
 def cmd_ship(args: argparse.Namespace) -> int:
@@ -243,6 +252,7 @@ examples:
   lineage bench                                  # 100,000 assets on LadybugDB, results in bench-results.json
   lineage bench --assets 20000 --verify          # smaller, and check every answer against the CSR baseline
   lineage bench --backend neo4j --neo4j-uri bolt://localhost:7687 --neo4j-password secret
+  lineage bench --backend both --verify --neo4j-uri bolt://localhost:7687   # side by side, one graph
 """
 
 
@@ -283,7 +293,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--hub-requests", type=int, default=30, help="impact/upstream requests on the worst hub")
     bench.add_argument("--typical-requests", type=int, default=100, help="requests on typical assets")
     bench.add_argument("--seed", type=int, default=42)
-    bench.add_argument("--backend", choices=["ladybug", "neo4j"], default="ladybug")
+    bench.add_argument(
+        "--backend",
+        dest="backends",
+        type=_backends,
+        default=("ladybug",),
+        help="ladybug (default), neo4j, or both (ladybug,neo4j): measured in one run on the same graph",
+    )
     bench.add_argument("--data-dir", type=Path, help="LadybugDB directory to create (default: a temporary one)")
     bench.add_argument("--keep", action="store_true", help="keep the temporary database and files")
     bench.add_argument("--verify", action="store_true", help="compare every sampled answer with the CSR baseline")

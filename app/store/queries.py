@@ -409,17 +409,22 @@ class QuerySet:
             raise ValueError(f"unknown dialect {dialect!r}")
         self.dialect = dialect
         self.root = root
-        self._queries: dict[str, Query] = {}
         fragments = load_fragments(root, dialect)
-        # A dialect's own file replaces the shared file of the same name, and its variants replace theirs.
-        for path in dialect_files(dialect, root):
+        shared = self._load(sorted(root.glob("*.cypher")), fragments)
+        own = self._load(sorted((root / dialect).glob("*.cypher")), fragments)
+        # A dialect's query replaces the shared query of the same name (from a file of that name, or a variant).
+        self._queries: dict[str, Query] = {**shared, **own}
+
+    def _load(self, paths: list[Path], fragments: Fragments) -> dict[str, Query]:
+        out: dict[str, Query] = {}
+        for path in paths:
             if is_ddl(path):
                 continue
-            for query in load_file(path, dialect, fragments):
-                if query.name in self._queries:
-                    other = self._queries[query.name].path
-                    raise CypherFileError(f"{path}: query {query.name} is also defined by {other}")
-                self._queries[query.name] = query
+            for query in load_file(path, self.dialect, fragments):
+                if query.name in out:
+                    raise CypherFileError(f"{path}: query {query.name} is also defined by {out[query.name].path}")
+                out[query.name] = query
+        return out
 
     def __getitem__(self, name: str) -> Query:
         try:
@@ -450,8 +455,4 @@ def is_ddl(path: Path) -> bool:
     return path.stem in ("schema", FRAGMENTS_FILE) or path.stem.startswith("schema_migrate_")
 
 
-def dialect_files(dialect: str, root: Path = CYPHER_DIR) -> list[Path]:
-    """Every file a backend of this dialect runs: shared files without an override, its own folder."""
-    own = {p.stem: p for p in (root / dialect).glob("*.cypher")}
-    shared = [p for p in root.glob("*.cypher") if p.stem not in own]
-    return sorted(shared + list(own.values()))
+

@@ -21,11 +21,11 @@
 // :fragment hop(a, f, b) when direction=up
 (a)<-[f:FEEDS]-(b)
 
-// 1 to `maxDepth` hops, for ANY SHORTEST between two bound ends.
+// 1 to 100 hops (the depth cap), for ANY SHORTEST between two bound ends.
 // :fragment hops(f) when direction=down
--[f:FEEDS WHERE {{walks(f)}}]->{1,{{maxDepth}}}
+-[f:FEEDS WHERE {{walks(f)}}]->{1,100}
 // :fragment hops(f) when direction=up
-<-[f:FEEDS WHERE {{walks(f)}}]-{1,{{maxDepth}}}
+<-[f:FEEDS WHERE {{walks(f)}}]-{1,100}
 
 // One level of a breadth-first search, while `more` holds: the assets one hop from `frontier` that are not in
 // `visited`, appended to `levels` (levels[d - 1] holds the assets at distance d). Repeated once per level up to

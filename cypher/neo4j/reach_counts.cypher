@@ -32,7 +32,9 @@ WITH [s] AS frontier, [s] AS visited, [] AS levels
 {{next_level(size(levels) < $maxDepth)}}
 // :end
 UNWIND range(1, size(levels)) AS distance
-WITH distance, [t IN levels[distance - 1] WHERE {{listed(t)}}] AS listed
+WITH distance, levels[distance - 1] AS level
+WITH distance, CASE WHEN $allTypes AND $anyNamespace THEN level ELSE [t IN level WHERE {{listed(t)}}] END AS listed
 WHERE listed <> []
-RETURN distance, size(listed) AS reached, size([t IN listed WHERE {{visible(t)}}]) AS visibleCount
+RETURN distance, size(listed) AS reached,
+       CASE WHEN $allNamespaces THEN size(listed) ELSE size([t IN listed WHERE {{visible(t)}}]) END AS visibleCount
 ORDER BY distance

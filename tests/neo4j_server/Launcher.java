@@ -2,6 +2,7 @@
 //
 // Run as a single-file source program on the classpath Maven resolves from pom.xml:
 //   java -Xmx1g -cp "$(cat target/classpath.txt)" Launcher.java [--port N] [--pagecache-mb N] [--store DIR]
+//        [--conf neo4j.conf]   (settings in neo4j.conf syntax, applied before the ones below)
 // Port 0 (the default) takes a free port; the chosen one is in the ready line, the only line on stdout:
 //   neo4j-launcher ready bolt://127.0.0.1:PORT
 // Without --store the store is a temporary directory, deleted at shutdown. The DBMS shuts down cleanly on
@@ -30,18 +31,24 @@ public final class Launcher {
         int port = 0;
         long pagecacheMb = 512;
         Path store = null;
+        Path conf = null;
         for (int i = 0; i < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--pagecache-mb" -> pagecacheMb = Long.parseLong(args[i + 1]);
                 case "--store" -> store = Path.of(args[i + 1]);
+                case "--conf" -> conf = Path.of(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         boolean temporary = store == null;
         Path home = temporary ? Files.createTempDirectory("test-neo4j-") : store;
 
-        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
+        var builder = new DatabaseManagementServiceBuilder(home);
+        if (conf != null) {
+            builder.loadPropertiesFromFile(conf);
+        }
+        DatabaseManagementService dbms = builder
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pagecacheMb))

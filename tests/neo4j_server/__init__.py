@@ -4,7 +4,8 @@ Used by the tests' `neo4j_server` fixture and by hand for benchmarks:
 
     .venv/bin/python -m tests.neo4j_server          # prints the Bolt URI, serves until Ctrl-C
 
-(`TEST_NEO4J_HEAP_MB`, `TEST_NEO4J_PAGECACHE_MB` size it; `TEST_NEO4J_LOG` keeps its log.)
+(`TEST_NEO4J_HEAP_MB`, `TEST_NEO4J_PAGECACHE_MB` size it; `TEST_NEO4J_LOG` keeps its log; `TEST_NEO4J_CONF` names a
+file of extra settings in neo4j.conf syntax; `TEST_NEO4J_JVM_OPTIONS` adds JVM options.)
 
 The classpath is resolved by Maven once into `target/classpath.txt` (ignored by git) and reused while the pom
 is unchanged. Needs `java` (17+) and `mvn` on PATH; `Unavailable` says which is missing.
@@ -81,15 +82,25 @@ def _read_ready_line(proc: subprocess.Popen[str], timeout_s: float) -> str:
 
 
 @contextmanager
-def running(heap_mb: int = 1024, pagecache_mb: int = 512, log_path: Path | None = None) -> Iterator[Neo4jServer]:
-    """A test Neo4j on a free loopback port with a temporary store, stopped (SIGTERM) on exit."""
+def running(
+    heap_mb: int = 1024,
+    pagecache_mb: int = 512,
+    log_path: Path | None = None,
+    conf: Path | None = None,
+    jvm_options: tuple[str, ...] = (),
+) -> Iterator[Neo4jServer]:
+    """A test Neo4j on a free loopback port with a temporary store, stopped (SIGTERM) on exit. `conf` is a file
+    of extra settings in neo4j.conf syntax; `jvm_options` go to the JVM."""
     java = shutil.which("java")
     if not java:
         raise Unavailable("Java (java) is not on PATH")
     cp = classpath()
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
-    cmd = [java, f"-Xms{heap_mb}m", f"-Xmx{heap_mb}m", "-XX:+UseG1GC", "-cp", cp, str(HERE / "Launcher.java")]
-    cmd += ["--pagecache-mb", str(pagecache_mb)]
+    gc = [] if any(o.startswith("-XX:+Use") and o.endswith("GC") for o in jvm_options) else ["-XX:+UseG1GC"]
+    cmd = [java, f"-Xms{heap_mb}m", f"-Xmx{heap_mb}m", *gc, *jvm_options]
+    cmd += ["-cp", cp, str(HERE / "Launcher.java"), "--pagecache-mb", str(pagecache_mb)]
+    if conf is not None:
+        cmd += ["--conf", str(conf)]
     # stdin stays open for the server's life: the launcher exits when it closes, even if we are killed.
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, text=True)
     try:
@@ -141,8 +152,10 @@ def main() -> None:
     heap = int(os.environ.get("TEST_NEO4J_HEAP_MB", "2048"))
     pagecache = int(os.environ.get("TEST_NEO4J_PAGECACHE_MB", "2048"))
     log = Path(os.environ.get("TEST_NEO4J_LOG", os.devnull))
+    conf = Path(os.environ["TEST_NEO4J_CONF"]) if os.environ.get("TEST_NEO4J_CONF") else None
+    jvm = tuple(os.environ.get("TEST_NEO4J_JVM_OPTIONS", "").split())
     try:
-        with running(heap_mb=heap, pagecache_mb=pagecache, log_path=log) as server:
+        with running(heap_mb=heap, pagecache_mb=pagecache, log_path=log, conf=conf, jvm_options=jvm) as server:
             print(server.uri, flush=True)
             with suppress(KeyboardInterrupt):
                 threading.Event().wait()

@@ -1,0 +1,38 @@
+"""`lineage bench` as a user runs it, small: both backends in one run on one graph, every sampled answer equal to
+the CSR baseline's, one table with a column per backend."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.neo4j_server import Neo4jServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_bench_runs_both_backends_side_by_side(tmp_path: Path, neo4j_server: Neo4jServer) -> None:
+    out = tmp_path / "bench.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINEAGE_", "NEO4J_"))}
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "app.cli", "bench", "--assets", "2000", "--executions", "40",
+            "--hub-requests", "3", "--typical-requests", "5", "--backend", "both", "--verify",
+            "--neo4j-uri", neo4j_server.uri, "--json", str(out),
+        ],
+        cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads(out.read_text())
+    assert list(results["backends"]) == ["ladybug", "neo4j"]
+    hub = results["assets"]["hub"]["reached"]
+    for name, run in results["backends"].items():
+        assert run["verify"]["ok"] and run["verify"]["answers_checked"] == 84, (name, run["verify"])
+        assert run["store_count_first_page"]["reached"] == hub == results["baselines"]["hub_reached"]["csr"]
+        assert run["record_executions"]["errors"] == 0 and run["impact_http"]["hub"]["n"] == 3
+    assert results["backends"]["neo4j"]["neo4j"]["peak_rss_mb"] > 100  # found the server by its port
+    assert "┃ measure" in done.stderr and "ladybug" in done.stderr and "neo4j" in done.stderr
