@@ -21,9 +21,10 @@ from typing import Any, TypeVar
 import ladybug
 
 from app.errors import Conflict, SchemaVersionError, StoreUnavailable
+from app.store import model
 from app.store.base import BoundTx, BulkAsset, BulkRun, Row
-from app.store.model import SCHEMA_VERSION
 from app.store.queries import QuerySet
+from app.store.schema import migrate
 from app.timeutil import now_iso
 
 log = logging.getLogger(__name__)
@@ -71,11 +72,12 @@ class LadybugStore:
         query_timeout_ms: int = 60_000,
         buffer_pool_bytes: int = 0,
         checkpoint_idle_s: float = 2.0,
+        queries: QuerySet | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.path = self.data_dir / DB_FILE
-        self.queries = QuerySet("ladybug")
+        self.queries = queries or QuerySet("ladybug")
         self.wal_path = self.path.with_name(self.path.name + ".wal")
         # a clean close leaves no write-ahead log
         unclean = self.wal_path.stat().st_size if self.wal_path.exists() else 0
@@ -190,26 +192,16 @@ class LadybugStore:
                     )
                 for statement in self.queries.schema_statements():
                     self._execute(conn, statement, {})
-                self._set_version(conn, SCHEMA_VERSION)
-                log.info("created LadybugDB schema v%s in %s", SCHEMA_VERSION, self.path)
+                self._set_version(conn, model.SCHEMA_VERSION)
+                log.info("created LadybugDB schema v%s in %s", model.SCHEMA_VERSION, self.path)
                 return
-            version = self._version(conn)
-            if version > SCHEMA_VERSION:
-                raise SchemaVersionError(
-                    f"{self.path} has schema v{version}, newer than this service (v{SCHEMA_VERSION}); "
-                    "upgrade the service or use another --data-dir"
-                )
-            while version < SCHEMA_VERSION:
-                statements = self.queries.migration_statements(version)
-                if not statements:
-                    raise SchemaVersionError(
-                        f"{self.path} has schema v{version} and there is no migration to v{version + 1}"
-                    )
-                for statement in statements:
-                    self._execute(conn, statement, {})
-                version += 1
-                self._set_version(conn, version)
-                log.info("migrated %s to schema v%s", self.path, version)
+            migrate(
+                str(self.path),
+                self._version(conn),
+                self.queries,
+                run=lambda statement: self._execute(conn, statement, {}),
+                record=lambda version: self._set_version(conn, version),
+            )
 
     def _version(self, conn: ladybug.Connection) -> int:
         q = self.queries["schema_version_get"]

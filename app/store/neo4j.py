@@ -16,11 +16,12 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j import exceptions as neo4j_errors
 
-from app.errors import Conflict, SchemaVersionError, StoreUnavailable
+from app.errors import Conflict, StoreUnavailable
+from app.store import model
 from app.store.base import BoundTx, BulkAsset, BulkRun, Row
 from app.store.bulk import RunRows, asset_rows
-from app.store.model import SCHEMA_VERSION
 from app.store.queries import QuerySet
+from app.store.schema import migrate
 from app.timeutil import now_iso
 
 log = logging.getLogger(__name__)
@@ -66,10 +67,11 @@ class Neo4jStore:
         password: str = "",
         database: str | None = None,
         query_timeout_s: float = 60.0,
+        queries: QuerySet | None = None,
     ) -> None:
         self.uri = uri
         self.database = database or None
-        self.queries = QuerySet("neo4j")
+        self.queries = queries or QuerySet("neo4j")
         self._timeout = query_timeout_s
         auth = (user, password) if password else None
         # Schema statements run at every start and answer "already exists" notes; only warnings are news.
@@ -126,26 +128,29 @@ class Neo4jStore:
             raise _translate(exc) from exc
 
     def _ensure_schema(self) -> None:
+        """Refuse a newer database, run the migration steps of an older one, then the schema statements (every
+        one `IF NOT EXISTS`, so each start also adds what a new version declares)."""
+        where = f"the Neo4j database {self.database or '(default)'} at {self.uri}"
+
+        def version_of(tx: BoundTx) -> int | None:
+            rows = tx.run("schema_version_get", key="schema")
+            return int(rows[0]["version"]) if rows else None
+
+        def record(version: int) -> None:
+            self.write(lambda tx: tx.run("schema_version_set", key="schema", version=version, now=now_iso()))
+
+        version = self.read(version_of)
         try:
             with self._session() as session:
+                if version is not None:
+                    run = lambda statement: session.run(statement).consume()  # type: ignore[arg-type]  # noqa: E731
+                    migrate(where, version, self.queries, run, record)
                 for statement in self.queries.schema_statements():
                     session.run(statement).consume()  # type: ignore[arg-type]
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise _translate(exc) from exc
-
-        def check(tx: BoundTx) -> None:
-            rows = tx.run("schema_version_get", key="schema")
-            version = int(rows[0]["version"]) if rows else None
-            if version is not None and version > SCHEMA_VERSION:
-                raise SchemaVersionError(
-                    f"the Neo4j database has schema v{version}, newer than this service (v{SCHEMA_VERSION})"
-                )
-            # Neo4j migrations are additive and idempotent (constraints IF NOT EXISTS), so recording the
-            # version after the schema statements ran is the whole migration.
-            if version != SCHEMA_VERSION:
-                tx.run("schema_version_set", key="schema", version=SCHEMA_VERSION, now=now_iso())
-
-        self.write(check)
+        if version is None:  # a new database: the schema statements made it current
+            record(model.SCHEMA_VERSION)
 
     def bulk_load(
         self,

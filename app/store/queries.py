@@ -19,7 +19,8 @@ for LadybugDB's COPY). Nothing else is ever interpolated; user input reaches the
 Composition, expanded once at load (the text a database runs is static, and checked as above):
 
 - ``// :repeat N`` ... ``// :end`` repeats the lines between N times (Neo4j's breadth-first searches unroll one
-  `CALL` per level, up to the depth cap).
+  `CALL` per level, up to the depth cap); ``// :repeat {{name}}`` repeats them as many times as the value of
+  the literal `name` (a declared integer range), when the query is bound.
 - ``{{name(arg, ...)}}`` inserts the fragment `name` from `cypher/<dialect>/fragments.cypher`, its formal
   arguments replaced by the actual ones. A fragment is declared as ``// :fragment name(a, b)`` followed by its
   body, optionally ``when key=value ...``: then it applies only to variants with those bindings.
@@ -52,7 +53,10 @@ _WHEN = re.compile(r"\s+when((?:\s+[A-Za-z_]\w*=[A-Za-z0-9_]+)+)\s*$")
 _VARIANT_DECL = re.compile(r"^//\s*:variant\s+([A-Za-z_]\w*)((?:\s+[A-Za-z_]\w*=[A-Za-z0-9_]+)*)\s*$")
 _FRAGMENT_DECL = re.compile(r"^//\s*:fragment\s+([A-Za-z_]\w*)\(([^()]*)\)\s*$")
 _FRAGMENT_USE = re.compile(r"\{\{([A-Za-z_]\w*)\((.*?)\)\}\}")
-_REPEAT = re.compile(r"^//\s*:repeat\s+(\d+)\s*$")
+_REPEAT = re.compile(r"^//\s*:repeat\s+(?:(\d+)|\{\{([A-Za-z_]\w*)\}\})\s*$")
+#: A block repeated as many times as a literal's value, kept once in the text between these marker lines and
+#: expanded when the query is bound (one text per value).
+_BOUND_REPEAT = re.compile(r"^\x01repeat (\w+)\n(.*?)^\x01end\n", re.S | re.M)
 _END = re.compile(r"^//\s*:end\s*$")
 #: Fragments may use fragments; deeper nesting than this is a mistake (or a cycle).
 _MAX_FRAGMENT_NESTING = 4
@@ -154,12 +158,22 @@ class Query:
         if not self.literals:
             return text, args
         values = {name: lit.render(args[name], self.path.name) for name, lit in self.literals.items()}
-        text = _LITERAL_USE.sub(lambda m: values[m.group(1)], text)
+        text = _LITERAL_USE.sub(lambda m: values[m.group(1)], _repeat_bound(text, tuple(sorted(values.items()))))
         return text, {k: v for k, v in args.items() if k not in self.literals}
 
     def lint_text(self) -> str:
         """The source with every literal at its largest value (what the Neo4j check parses)."""
-        return _LITERAL_USE.sub(lambda m: self.literals[m.group(1)].sample(), self.source)
+        counts = tuple((name, str(LINT_REPEATS)) for name in self.literals)
+        return _LITERAL_USE.sub(lambda m: self.literals[m.group(1)].sample(), _repeat_bound(self.source, counts))
+
+
+@lru_cache(maxsize=1024)
+def _repeat_bound(text: str, values: tuple[tuple[str, str], ...]) -> str:
+    """Blocks repeated by a literal's value (`// :repeat {{name}}`), written out that many times."""
+    if "\x01repeat" not in text:
+        return text
+    counts = dict(values)
+    return _BOUND_REPEAT.sub(lambda m: m.group(2) * int(counts[m.group(1)]), text)
 
 
 def _strip_comments(text: str) -> str:
@@ -267,17 +281,18 @@ def _repeat(raw: str, where: Path, cap: int | None = None) -> str:
     """Expand `// :repeat N` ... `// :end` blocks (not nested), at most `cap` times when given."""
     out: list[str] = []
     block: list[str] | None = None
-    times = 0
+    times, bound = 0, None
     for line in raw.splitlines():
         stripped = line.strip()
         if m := _REPEAT.match(stripped):
             if block is not None:
                 raise CypherFileError(f"{where}: nested :repeat")
-            block, times = [], min(int(m.group(1)), cap or int(m.group(1)))
+            block, bound = [], m.group(2)
+            times = 0 if bound else min(int(m.group(1)), cap or int(m.group(1)))
         elif _END.match(stripped):
             if block is None:
                 raise CypherFileError(f"{where}: :end without :repeat")
-            out.extend(block * times)
+            out.extend([f"\x01repeat {bound}", *block, "\x01end"] if bound else block * times)
             block = None
         elif block is not None:
             block.append(line)
@@ -372,7 +387,10 @@ def _parse_text(raw: str, path: Path, dialect: str, name: str) -> Query:
         raise CypherFileError(f"{path}: uses undeclared parameters {sorted(used - set(params))}")
     if set(params) - used:
         raise CypherFileError(f"{path}: declares unused parameters {sorted(set(params) - used)}")
-    used_literals = set(_LITERAL_USE.findall(body))
+    repeated_by = set(re.findall(r"^\x01repeat (\w+)$", body, re.M))
+    if any(name not in literals or literals[name].flag or literals[name].file for name in repeated_by):
+        raise CypherFileError(f"{path}: a block is repeated by {sorted(repeated_by)}, which must be integer literals")
+    used_literals = set(_LITERAL_USE.findall(body)) | repeated_by
     if used_literals != set(literals):
         raise CypherFileError(
             f"{path}: literals used {sorted(used_literals)} differ from those declared {sorted(literals)}"
@@ -453,6 +471,3 @@ def is_ddl(path: Path) -> bool:
     """Schema files hold several DDL statements and no parameters, fragment files hold pieces of queries: neither
     is a named query."""
     return path.stem in ("schema", FRAGMENTS_FILE) or path.stem.startswith("schema_migrate_")
-
-
-

@@ -21,13 +21,7 @@
 // :fragment hop(a, f, b) when direction=up
 (a)<-[f:FEEDS]-(b)
 
-// 1 to 100 hops (the depth cap), for ANY SHORTEST between two bound ends.
-// :fragment hops(f) when direction=down
--[f:FEEDS WHERE {{walks(f)}}]->{1,100}
-// :fragment hops(f) when direction=up
-<-[f:FEEDS WHERE {{walks(f)}}]-{1,100}
-
-// One level of a breadth-first search, while `more` holds: the assets one hop from `frontier` that are not in
+// One level of a breadth-first search from `s`, while `more` holds: the assets one hop from `frontier` not in
 // `visited`, appended to `levels` (levels[d - 1] holds the assets at distance d). Repeated once per level up to
 // the depth cap (`// :repeat 100`); once a level is empty the rest do nothing. `NOT y IN visited` costs O(1):
 // Neo4j builds a hash set of a list it tests membership in repeatedly.
@@ -38,7 +32,22 @@ CALL (frontier, visited, levels) {
   WHERE {{walks(f)}} AND NOT y IN visited
   RETURN collect(DISTINCT y) AS next
 }
-WITH next AS frontier, visited + next AS visited, CASE WHEN next = [] THEN levels ELSE levels + [next] END AS levels
+WITH s, next AS frontier, visited + next AS visited, CASE WHEN next = [] THEN levels ELSE levels + [next] END AS levels
+
+// One step back along a route found by the search: `route` starts at an asset `distance - size(steps)` hops from
+// `s`; an edge into it from an asset one hop nearer (levels[k - 2], or `s` itself) extends the route. Once the
+// route reaches `s` the step does nothing (OPTIONAL CALL keeps the row).
+// :fragment step_back()
+OPTIONAL CALL (s, levels, distance, route, steps) {
+  WITH head(route) AS here, distance - size(steps) AS k
+  WHERE k > 0
+  MATCH {{hop(p, f, here)}}
+  WHERE {{walks(f)}} AND CASE WHEN k = 1 THEN p = s ELSE p IN levels[k - 2] END
+  RETURN p, f
+  LIMIT 1
+}
+WITH s, levels, t, distance, CASE WHEN p IS NULL THEN route ELSE [p] + route END AS route,
+     CASE WHEN f IS NULL THEN steps ELSE [f] + steps END AS steps
 
 // The asset's fields as a lineage answer shows them: null but for the distance when the caller cannot see it.
 // :fragment shown(t)

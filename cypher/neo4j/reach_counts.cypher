@@ -27,7 +27,7 @@
 // :param allNamespaces boolean
 // :param namespaces list<string>
 MATCH (s:Asset {key: $key})
-WITH [s] AS frontier, [s] AS visited, [] AS levels
+WITH s, [s] AS frontier, [s] AS visited, [] AS levels
 // :repeat 100
 {{next_level(size(levels) < $maxDepth)}}
 // :end

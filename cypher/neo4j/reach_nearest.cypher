@@ -18,7 +18,7 @@
 // :param namespaces list<string>
 // :param limit integer
 MATCH (s:Asset {key: $key})
-WITH [s] AS frontier, [s] AS visited, [] AS levels
+WITH s, [s] AS frontier, [s] AS visited, [] AS levels
 // :repeat 100
 {{next_level(size(levels) < $maxDepth AND size(visited) <= $limit)}}
 // :end

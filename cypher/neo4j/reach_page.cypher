@@ -24,7 +24,7 @@
 // :param skip integer
 // :param limit integer
 MATCH (s:Asset {key: $key})
-WITH [s] AS frontier, [s] AS visited, [] AS levels
+WITH s, [s] AS frontier, [s] AS visited, [] AS levels
 // :repeat 100
 {{next_level(size(levels) < $maxDepth)}}
 // :end
