@@ -62,7 +62,7 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
         with Neo4jContainer(f"neo4j:{test_neo4j.pinned_version()}-community", password="lineage-test") as container:
             yield Neo4jServer(container.get_connection_url(), "neo4j", "lineage-test")
         return
-    message = f"Neo4j backend skipped: NEO4J_URI is unset, {reason} and no Docker engine answers"
+    message = f"no Neo4j for the Neo4j backend: NEO4J_URI is unset, {reason} and no Docker engine answers"
     if os.environ.get("LINEAGE_REQUIRE_NEO4J") == "1":
         pytest.fail(message + " (LINEAGE_REQUIRE_NEO4J=1: Neo4j must run)", pytrace=False)
     pytest.skip(message)

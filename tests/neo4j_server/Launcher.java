@@ -53,6 +53,9 @@ public final class Launcher {
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pagecacheMb))
                 .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                // What compose.yaml sets for production: an asset's FEEDS edges kept apart from its READ/WROTE edges
+                // (relationship groups), so a search reads only what it follows (worst hub at 100K: 263 -> 198 ms).
+                .setConfig(GraphDatabaseSettings.dense_node_threshold, 5)
                 // A runaway test query fails instead of holding the suite; the service sets its own timeout too.
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(5))
                 .build();

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -18,3 +19,12 @@ def test_compose_image_is_the_tested_neo4j() -> None:
     version = pinned_version()
     assert version.startswith("5.26."), f"the test Neo4j must be the 5.26 LTS line, not {version}"
     assert image == f"neo4j:{version}-community", f"compose.yaml runs {image}, the tests run Neo4j {version}"
+
+
+def test_compose_tunes_neo4j_as_the_tests_do() -> None:
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    launcher = (ROOT / "tests" / "neo4j_server" / "Launcher.java").read_text(encoding="utf-8")
+    threshold = re.search(r"dense_node_threshold, (\d+)\)", launcher)
+    assert threshold, "Launcher.java no longer sets the relationship grouping threshold"
+    env = compose["services"]["neo4j"]["environment"]
+    assert env["NEO4J_db_relationship__grouping__threshold"] == threshold.group(1)
