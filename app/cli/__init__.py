@@ -111,6 +111,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     cfg = BenchConfig(
         assets=args.assets,
         executions=args.executions,
+        warmup=args.warmup,
         clients=args.clients,
         hub_requests=args.hub_requests,
         typical_requests=args.typical_requests,
@@ -289,6 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument("--assets", type=int, default=100_000, help="assets in the synthetic graph (default 100000)")
     bench.add_argument("--executions", type=int, default=1_000, help="executions recorded through the API")
+    bench.add_argument("--warmup", type=int, default=200, help="executions recorded untimed first (default 200)")
     bench.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients recording executions")
     bench.add_argument("--hub-requests", type=int, default=30, help="impact/upstream requests on the worst hub")
     bench.add_argument("--typical-requests", type=int, default=100, help="requests on typical assets")

@@ -20,7 +20,7 @@ def test_bench_runs_both_backends_side_by_side(tmp_path: Path, neo4j_server: Neo
     done = subprocess.run(
         [
             sys.executable, "-m", "app.cli", "bench", "--assets", "2000", "--executions", "40",
-            "--hub-requests", "3", "--typical-requests", "5", "--backend", "both", "--verify",
+            "--warmup", "10", "--hub-requests", "3", "--typical-requests", "5", "--backend", "both", "--verify",
             "--neo4j-uri", neo4j_server.uri, "--json", str(out),
         ],
         cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
