@@ -16,7 +16,7 @@ from litestar.types import Receive, Scope, Send
 from app import __version__
 from app.api import problems
 from app.api.assets import AssetController, AssetTypeController
-from app.api.deps import provide_renderer, provide_scope, provide_store
+from app.api.deps import provide_clock, provide_renderer, provide_scope, provide_store
 from app.api.executions import ExecutionController
 from app.api.expressions import ExpressionController
 from app.api.flows import FlowController
@@ -34,6 +34,7 @@ from app.domain.templating import Renderer
 from app.settings import Settings
 from app.store import open_store
 from app.store.base import GraphStore
+from app.timeutil import Clock, now_iso
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +94,16 @@ def authenticator(settings: Settings) -> Authenticator | None:
     return None
 
 
-def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None, *, store: GraphStore | None = None, clock: Clock = now_iso
+) -> Litestar:
     """Build the app. A `store` passed in is used and left open; otherwise one is opened from `settings`
     at start-up and closed at shutdown."""
     settings = settings or Settings()
     auth = authenticator(settings)
-    state = State({"settings": settings, "store": store, "auth": auth, "renderer": Renderer(), "jq": JqSandbox()})
+    state = State(
+        {"settings": settings, "store": store, "clock": clock, "auth": auth, "renderer": Renderer(), "jq": JqSandbox()}
+    )
 
     def startup(app: Litestar) -> None:
         if app.state.store is None:
@@ -130,6 +135,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         ],
         dependencies={
             "store": Provide(provide_store, sync_to_thread=False),
+            "clock": Provide(provide_clock, sync_to_thread=False),
             "caller": Provide(provide_scope, sync_to_thread=False),
             "renderer": Provide(provide_renderer, sync_to_thread=False),
         },

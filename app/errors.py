@@ -64,5 +64,13 @@ class StoreUnavailable(DomainError):
     title = "Store unavailable"
 
 
+class StoreFailure(DomainError):
+    """The database rejected a query for a reason that is neither the caller's nor the database's availability:
+    a bug in a query, a full disk. Retrying does not help, so it is not `StoreUnavailable`."""
+
+    status = 500
+    title = "Store error"
+
+
 class SchemaVersionError(RuntimeError):
     """The database file was written by a newer (or unknown) version of the service."""

@@ -6,9 +6,13 @@ no dialect-specific temporal type is needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+#: What the services read the time from: `now_iso` in the service, a clock the test moves in tests.
+Clock = Callable[[], str]
 
 
 def now_iso() -> str:

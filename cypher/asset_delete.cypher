@@ -3,10 +3,8 @@
 // `a.deleted AS wasDeleted` was always true there, so deleting never moved `updated`.)
 // :param key string
 // :param now string
-// :literal allNamespaces flag
-// :param namespaces list<string>
 MATCH (a:Asset {key: $key})
-WHERE {{allNamespaces}} OR any(g IN $namespaces WHERE a.namespace = g OR a.namespace STARTS WITH (g + '.'))
+WHERE {{visible(a)}}
 WITH a, coalesce(a.deleted, false) AS wasDeleted
 SET a.deleted = true,
     a.updated = CASE WHEN wasDeleted THEN a.updated ELSE $now END,

@@ -4,14 +4,11 @@
 // :param afterDate string
 // :param afterKey string
 // :param before string
-// :literal allNamespaces flag
-// :param namespaces list<string>
-// :literal limit 1..100000
 MATCH (e:Execution)
 WHERE e.tenantId = $tenantId
   AND (e.startDate > $afterDate OR (e.startDate = $afterDate AND e.key > $afterKey))
   AND e.startDate < $before
-  AND ({{allNamespaces}} OR any(g IN $namespaces WHERE e.namespace = g OR e.namespace STARTS WITH (g + '.')))
+  AND {{visible(e)}}
 RETURN e
 ORDER BY e.startDate, e.key
-LIMIT {{limit}}
+{{first()}}

@@ -20,6 +20,7 @@ from app.errors import InvalidInput
 from app.services import assets as service
 from app.services.usages import UsagePage, asset_usages
 from app.store.base import GraphStore
+from app.timeutil import Clock
 
 _PRINTABLE = re.compile(limits.PRINTABLE_PATTERN)
 
@@ -67,10 +68,11 @@ class AssetController(Controller):
         self,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
         id: FromPath[str],
         data: JSONBody[AssetIn],
     ) -> Response[Asset]:
-        asset, created = service.put_asset(store, caller, asset_id(id), data)
+        asset, created = service.put_asset(store, caller, asset_id(id), data, clock=clock)
         return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @put(
@@ -81,10 +83,14 @@ class AssetController(Controller):
         "on any error (which names the item, e.g. `[3].namespace`), none.",
     )
     def put_assets(
-        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], data: JSONBody[list[AssetIn]]
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        data: JSONBody[list[AssetIn]],
     ) -> service.BatchResult:
         items = [(checked_id(item.id, f"[{n}].id"), item) for n, item in enumerate(data)]
-        return service.put_assets(store, caller, items)
+        return service.put_assets(store, caller, items, clock=clock)
 
     @get("/{id:str}", sync_to_thread=True, summary="Get one asset")
     def get_asset(self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]) -> Asset:
@@ -97,9 +103,13 @@ class AssetController(Controller):
         summary="Soft-delete an asset (it stays in lineage, flagged)",
     )
     def delete_asset(
-        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        id: FromPath[str],
     ) -> Asset:
-        return service.delete_asset(store, caller, asset_id(id))
+        return service.delete_asset(store, caller, asset_id(id), clock=clock)
 
     @get(
         "/",

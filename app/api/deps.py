@@ -1,4 +1,4 @@
-"""Dependencies every controller shares: the store, and the caller's scope in the tenant of the path."""
+"""Dependencies every controller shares: the store, the clock, and the caller's scope in the tenant of the path."""
 
 from __future__ import annotations
 
@@ -14,12 +14,17 @@ from app.domain.limits import TENANT_PATTERN
 from app.domain.templating import Renderer
 from app.errors import BadRequest
 from app.store.base import GraphStore
+from app.timeutil import Clock
 
 _TENANT = re.compile(TENANT_PATTERN)
 
 
 def provide_store(state: State) -> GraphStore:
     return state.store  # type: ignore[no-any-return]
+
+
+def provide_clock(state: State) -> Clock:
+    return state.clock  # type: ignore[no-any-return]
 
 
 def provide_renderer(state: State) -> Renderer:

@@ -13,6 +13,7 @@ from app.domain.executions import ExecutionIn, ExecutionRecord
 from app.domain.templating import Renderer
 from app.services import executions as service
 from app.store.base import GraphStore
+from app.timeutil import Clock
 
 
 class ExecutionController(Controller):
@@ -34,10 +35,11 @@ class ExecutionController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         renderer: NamedDependency[Renderer],
+        clock: NamedDependency[Clock],
         data: JSONBody[ExecutionIn],
     ) -> Response[ExecutionRecord]:
-        plan = service.plan_execution(store, caller, data, renderer)
-        record, created = service.record_execution(store, caller, plan)
+        plan = service.plan_execution(store, caller, data, renderer, clock=clock)
+        record, created = service.record_execution(store, caller, plan, clock=clock)
         return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get("/{id:str}", sync_to_thread=True, summary="An execution as recorded")

@@ -15,6 +15,7 @@ from app.errors import BadRequest
 from app.services import flows as service
 from app.services.flows import FlowRecord
 from app.store.base import GraphStore
+from app.timeutil import Clock
 
 YAML_TYPES = ("application/x-yaml", "application/yaml", "text/yaml", "text/x-yaml", "text/plain")
 
@@ -32,7 +33,11 @@ class FlowController(Controller):
         "200 when the source is unchanged. Tasks absent from the new revision leave current lineage.",
     )
     async def put_flow(
-        self, request: Request, store: NamedDependency[GraphStore], caller: NamedDependency[Scope]
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
     ) -> Response[FlowRecord]:
         from anyio import to_thread
 
@@ -47,7 +52,7 @@ class FlowController(Controller):
             source = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise BadRequest("the flow YAML is not UTF-8", field="body") from exc
-        record, created = await to_thread.run_sync(service.put_flow, store, caller, source)
+        record, created = await to_thread.run_sync(lambda: service.put_flow(store, caller, source, clock=clock))
         return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get("/", sync_to_thread=True, summary="Stored flows")

@@ -113,7 +113,9 @@ class LineageController(Controller):
         caller: NamedDependency[Scope],
         id: FromPath[str],
         depth: Depth = None,
-        direction: Annotated[Literal["both", "up", "down"], QueryParameter(description="Which side to draw.")] = "both",
+        direction: Annotated[
+            Literal["both", "upstream", "downstream"], QueryParameter(description="Which side to draw.")
+        ] = "both",
         history: History = False,
         after: After = None,
         before: Before = None,

@@ -16,6 +16,7 @@ from app.errors import BadRequest
 from app.services import openlineage as service
 from app.services.openlineage import DEFAULT_EVENTS, MAX_EVENTS, EventPage, IngestResult
 from app.store.base import GraphStore
+from app.timeutil import Clock
 
 DEFAULT_TENANT = "main"
 
@@ -69,11 +70,12 @@ class OpenLineageController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         renderer: NamedDependency[Renderer],
+        clock: NamedDependency[Clock],
     ) -> IngestResult:
         from anyio import to_thread
 
         event = await _event(request)
-        return await to_thread.run_sync(service.ingest, store, caller, event, renderer)
+        return await to_thread.run_sync(lambda: service.ingest(store, caller, event, renderer, clock=clock))
 
 
 @post(
@@ -83,10 +85,13 @@ class OpenLineageController(Controller):
     summary="Ingest one OpenLineage event into the default tenant (the HTTP transport's default path)",
 )
 async def ingest_default(
-    request: Request, store: NamedDependency[GraphStore], renderer: NamedDependency[Renderer]
+    request: Request,
+    store: NamedDependency[GraphStore],
+    renderer: NamedDependency[Renderer],
+    clock: NamedDependency[Clock],
 ) -> IngestResult:
     from anyio import to_thread
 
     caller = provide_scope(request, DEFAULT_TENANT)
     event = await _event(request)
-    return await to_thread.run_sync(service.ingest, store, caller, event, renderer)
+    return await to_thread.run_sync(lambda: service.ingest(store, caller, event, renderer, clock=clock))

@@ -14,6 +14,7 @@ from app.errors import BadRequest
 from app.services import shipping as service
 from app.services.shipping import ShipResult
 from app.store.base import GraphStore
+from app.timeutil import Clock
 
 
 class ShipController(Controller):
@@ -29,7 +30,12 @@ class ShipController(Controller):
         "from each exporter's `uri`; an unreachable OpenLineage `uri` is reported as failures.",
     )
     async def ship(
-        self, request: Request, state: State, store: NamedDependency[GraphStore], caller: NamedDependency[Scope]
+        self,
+        request: Request,
+        state: State,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
     ) -> ShipResult:
         from anyio import to_thread
 
@@ -38,7 +44,8 @@ class ShipController(Controller):
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise BadRequest("the body is not UTF-8", field="body") from exc
-        return await to_thread.run_sync(service.ship, store, caller, text, state.settings.exports_path)
+        exports = state.settings.exports_path
+        return await to_thread.run_sync(lambda: service.ship(store, caller, text, exports, clock=clock))
 
     @get("/files/{name:str}", sync_to_thread=True, summary="Download an export", media_type="application/octet-stream")
     def download(self, state: State, caller: NamedDependency[Scope], name: FromPath[str]) -> File:

@@ -163,9 +163,9 @@ def _ship_locally(args: argparse.Namespace, text: str) -> dict[str, Any]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from app.cli.client import EXIT_UNAVAILABLE, EXIT_USAGE, CliError
+    from app.cli.client import EXIT_BROKEN, EXIT_UNAVAILABLE, EXIT_USAGE, CliError
     from app.domain.access import open_scope
-    from app.errors import DomainError, SchemaVersionError, StoreUnavailable
+    from app.errors import DomainError, SchemaVersionError, StoreFailure, StoreUnavailable
     from app.services.shipping import ship
     from app.store import open_store
 
@@ -191,7 +191,13 @@ def _ship_locally(args: argparse.Namespace, text: str) -> dict[str, Any]:
             shipped = ship(store, open_scope(args.tenant), text, settings.exports_path, on_progress)
             return msgspec.to_builtins(shipped)  # type: ignore[no-any-return]
     except DomainError as exc:
-        code = EXIT_UNAVAILABLE if isinstance(exc, StoreUnavailable) else EXIT_USAGE
+        code = (
+            EXIT_UNAVAILABLE
+            if isinstance(exc, StoreUnavailable)
+            else EXIT_BROKEN
+            if isinstance(exc, StoreFailure)
+            else EXIT_USAGE
+        )
         raise CliError(code, f"{exc.status}: {exc.detail}") from exc
     finally:
         store.close()

@@ -6,7 +6,8 @@ Exit codes scripts can rely on:
   1  done, but something was not found or some items failed
   2  bad usage or invalid input (the service answered 4xx)
   3  authentication or authorization failed (401 / 403)
-  4  the service or its database is unavailable (connection error, 5xx)
+  4  the service or its database is unavailable (connection error, 503)
+  5  the service failed (500: a bug, not something a retry mends)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import msgspec
 from rich.console import Console
 from rich.text import Text
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_UNAVAILABLE = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_UNAVAILABLE, EXIT_BROKEN = 0, 1, 2, 3, 4, 5
 
 
 class CliError(Exception):
@@ -117,8 +118,10 @@ class Api:
             raise CliError(EXIT_AUTH, message)
         if response.status_code == 404:
             raise CliError(EXIT_FAILED, message)
-        if response.status_code >= 500:
+        if response.status_code in (502, 503, 504):
             raise CliError(EXIT_UNAVAILABLE, message)
+        if response.status_code >= 500:
+            raise CliError(EXIT_BROKEN, message)
         raise CliError(EXIT_USAGE, message)
 
     def close(self) -> None:

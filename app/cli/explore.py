@@ -23,7 +23,8 @@ err = Console(stderr=True)
 
 EXIT_CODES = """
 exit codes: 0 done; 1 not found or some items failed; 2 bad usage or invalid input;
-            3 authentication/authorization failed; 4 service or database unavailable"""
+            3 authentication/authorization failed; 4 service or database unavailable;
+            5 the service failed (a bug)"""
 
 
 def _pairs(values: list[str], what: str) -> dict[str, Any]:
@@ -186,7 +187,7 @@ def _lineage(api: Api, args: argparse.Namespace, kind: str) -> int:
             "GET",
             f"{_asset_path(args.id)}/lineage",
             params={
-                "direction": "down" if kind == "impact" else "up",
+                "direction": "downstream" if kind == "impact" else "upstream",
                 "limit": 5000,
                 **{k: v for k, v in params.items() if k in ("depth", "history", "after", "before")},
             },

@@ -2,15 +2,13 @@
 
 Namespaces are the unit of access control. A grant on `company.team` covers `company.team` and every
 `company.team.*`; `*` covers the whole tenant, including assets that have no namespace. Queries receive the
-visible namespaces as parameters and filter inside the database; nothing is filtered after the fact.
+visible namespaces as parameters (app/services/binding.py) and filter inside the database (the `visible()`
+fragment of each dialect); nothing is filtered after the fact.
 """
 
 from __future__ import annotations
 
 import msgspec
-
-#: Matches no namespace (`!` is not a namespace character): the value of an unused namespace list or filter.
-NO_NAMESPACE = "!"
 
 
 def covers(pattern: str, namespace: str) -> bool:
@@ -37,12 +35,6 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
 
     def can_write(self, namespace: str | None) -> bool:
         return any(covers(p, namespace or "") for p in self.write)
-
-    def visibility(self) -> dict[str, object]:
-        """The parameters every read query takes to filter by namespace inside the database. The list is
-        never empty: without grants it holds a sentinel that no namespace can equal or start."""
-        grants = sorted(p for p in self.read if p != "*")
-        return {"allNamespaces": self.reads_all, "namespaces": grants or [NO_NAMESPACE]}
 
 
 def open_scope(tenant: str) -> Scope:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import msgspec
 
@@ -50,20 +50,6 @@ class Traversal(msgspec.Struct, kw_only=True, frozen=True):
     @property
     def window(self) -> bool:
         return self.after is not None or self.before is not None
-
-    def query(self, name: str) -> str:
-        """The traversal file to run: a time window has its own files, because filtering every edge on its
-        date costs LadybugDB about three times the plain search, which must not slow the common case."""
-        return name + "_window" if self.window else name
-
-    def params(self, max_depth: int | None = None) -> dict[str, Any]:
-        """Parameters of the traversal queries; `max_depth` narrows the search below `depth` when the
-        caller knows the answer lies closer (a page of the results)."""
-        depth = min(self.depth, max_depth) if max_depth else self.depth
-        if self.window:
-            # open ends as bounds every stored date passes (fixed-width ISO strings compare as times)
-            return {"after": self.after or "", "before": self.before or "\uffff", "maxDepth": depth}
-        return {"history": self.history, "maxDepth": depth}
 
 
 class Hop(msgspec.Struct, kw_only=True, omit_defaults=True, rename={"source": "from", "target": "to"}):
@@ -130,7 +116,7 @@ class GraphEdge(msgspec.Struct, kw_only=True):
 
 class LineageGraph(msgspec.Struct, kw_only=True):
     asset: str
-    direction: Literal["both", "up", "down"]
+    direction: Literal["both", "upstream", "downstream"]
     depth: int
     history: bool
     nodes: list[GraphNode]

@@ -9,13 +9,13 @@ from typing import Any
 import msgspec
 
 from app.domain import limits
-from app.domain.access import NO_NAMESPACE, Scope
-from app.domain.assets import Asset, AssetIn, AssetPage, AssetWrite, asset_from_row, meta_pair
+from app.domain.access import Scope
+from app.domain.assets import Asset, AssetIn, AssetPage, AssetWrite, asset_from_row
 from app.domain.keys import asset_key
-from app.domain.types import equivalent_types
 from app.errors import DomainError, Forbidden, InvalidInput, NotFound
+from app.services import binding
 from app.store.base import GraphStore, Tx
-from app.timeutil import now_iso
+from app.timeutil import Clock, now_iso
 
 
 class AssetFilter(msgspec.Struct, kw_only=True, frozen=True):
@@ -27,31 +27,18 @@ class AssetFilter(msgspec.Struct, kw_only=True, frozen=True):
     include_deleted: bool = False
 
     def params(self, scope: Scope) -> dict[str, Any]:
-        pairs = sorted(meta_pair(k, v) for k, v in self.metadata.items())
-        return {
-            "tenantId": scope.tenant,
-            "anyId": not self.q,
-            "q": (self.q or "").lower(),
-            **filter_params(self.type, self.namespace),
-            "anyMetadata": not pairs,
-            "metaPairs": pairs or [NO_NAMESPACE],
-            "includeDeleted": self.include_deleted,
-            **scope.visibility(),
-        }
-
-
-def filter_params(type_: str | None, namespace: str | None) -> dict[str, Any]:
-    """Type and namespace filters as flag + value (lists never empty; see cypher/asset_list.cypher)."""
-    return {
-        "allTypes": not type_,
-        "types": equivalent_types(type_) if type_ else [NO_NAMESPACE],
-        "anyNamespace": not namespace,
-        "namespace": namespace or NO_NAMESPACE,
-    }
+        return binding.asset_filters(
+            scope,
+            q=self.q,
+            type_=self.type,
+            namespace=self.namespace,
+            metadata=self.metadata,
+            deleted=self.include_deleted,
+        )
 
 
 def fetch_asset(tx: Tx, scope: Scope, asset_id: str) -> Asset | None:
-    rows = tx.run("asset_get", key=asset_key(scope.tenant, asset_id), **scope.visibility())
+    rows = tx.run("asset_get", key=asset_key(scope.tenant, asset_id), **binding.visibility(scope))
     return asset_from_row(rows[0]["a"]) if rows else None
 
 
@@ -62,13 +49,15 @@ def get_asset(store: GraphStore, scope: Scope, asset_id: str) -> Asset:
     return asset
 
 
-def put_asset(store: GraphStore, scope: Scope, asset_id: str, body: AssetIn) -> tuple[Asset, bool]:
+def put_asset(
+    store: GraphStore, scope: Scope, asset_id: str, body: AssetIn, *, clock: Clock = now_iso
+) -> tuple[Asset, bool]:
     """Create or replace; returns the asset and whether it was created by this call."""
     state = _checked(scope, asset_id, body)
     key = asset_key(scope.tenant, asset_id)
 
     def work(tx: Tx) -> tuple[Asset, bool]:
-        row = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=now_iso(), **state.params())[0]
+        row = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=clock(), **state.params())[0]
         if not row["fresh"]:
             # It may sit in a namespace the caller cannot write: moving it out is a write there. Raising here
             # rolls the statement back.
@@ -86,7 +75,9 @@ class BatchResult(msgspec.Struct, kw_only=True):
     replaced: int
 
 
-def put_assets(store: GraphStore, scope: Scope, items: list[tuple[str, AssetIn]]) -> BatchResult:
+def put_assets(
+    store: GraphStore, scope: Scope, items: list[tuple[str, AssetIn]], *, clock: Clock = now_iso
+) -> BatchResult:
     """Create or replace many assets in one transaction: the bulk path of `lineage import`, all or nothing.
 
     An error names the item (`[3].namespace`), and the batch writes nothing. An id given twice is refused:
@@ -110,7 +101,7 @@ def put_assets(store: GraphStore, scope: Scope, items: list[tuple[str, AssetIn]]
 
     def work(tx: Tx) -> BatchResult:
         created = 0
-        for row in tx.run("asset_put_batch", rows=rows, now=now_iso()):
+        for row in tx.run("asset_put_batch", rows=rows, now=clock()):
             if row["fresh"]:
                 created += 1
             else:  # the same rule as one PUT; raising rolls the whole batch back
@@ -154,14 +145,15 @@ def _check_existing(scope: Scope, asset_id: str, namespace: str) -> None:
         raise Forbidden(f"no editor grant on namespace {namespace!r}", field="namespace")
 
 
-def delete_asset(store: GraphStore, scope: Scope, asset_id: str) -> Asset:
+def delete_asset(store: GraphStore, scope: Scope, asset_id: str, *, clock: Clock = now_iso) -> Asset:
     def work(tx: Tx) -> Asset:
         current = fetch_asset(tx, scope, asset_id)
         if current is None:
             raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
         if not scope.can_write(current.namespace):
             raise Forbidden(f"no editor grant on namespace {current.namespace or '(none)'!r}", field="namespace")
-        rows = tx.run("asset_delete", key=asset_key(scope.tenant, asset_id), now=now_iso(), **scope.visibility())
+        key = asset_key(scope.tenant, asset_id)
+        rows = tx.run("asset_delete", key=key, now=clock(), **binding.visibility(scope))
         return asset_from_row(rows[0]["a"])
 
     return store.write(work)

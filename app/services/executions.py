@@ -12,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from app.domain.access import NO_NAMESPACE, Scope
+from app.domain.access import Scope
 from app.domain.assets import AssetWrite
 from app.domain.executions import (
     ExecutionIn,
@@ -31,10 +31,11 @@ from app.domain.keys import asset_key, execution_key, flow_key, task_slot_key
 from app.domain.templating import Renderer
 from app.domain.types import EXTERNAL
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.services import binding
 from app.services.flows import load_flow
 from app.services.lineage_state import demote
 from app.store.base import GraphStore, Tx
-from app.timeutil import now_iso
+from app.timeutil import Clock, now_iso
 
 
 def _check_flow_identity(namespace: str | None, flow_id: str | None) -> tuple[str, str]:
@@ -49,9 +50,11 @@ def _check_flow_identity(namespace: str | None, flow_id: str | None) -> tuple[st
     return namespace, flow_id
 
 
-def plan_execution(store: GraphStore, scope: Scope, body: ExecutionIn, renderer: Renderer) -> ExecutionPlan:
+def plan_execution(
+    store: GraphStore, scope: Scope, body: ExecutionIn, renderer: Renderer, *, clock: Clock = now_iso
+) -> ExecutionPlan:
     """Resolve a request into the task runs and assets it records (no writes)."""
-    now = now_iso()
+    now = clock()
     execution_id = body.id or new_execution_id()
     start, end = normalize_dates(body.startDate, body.endDate, now)
     if body.flow is not None and body.taskRuns is not None:
@@ -193,13 +196,12 @@ def _existing(props: dict[str, Any], fingerprint: str) -> tuple[ExecutionRecord,
     return msgspec.json.decode(props["document"], type=ExecutionRecord), False
 
 
-def _write(tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str) -> tuple[ExecutionRecord, bool]:
+def _write(tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str, now: str) -> tuple[ExecutionRecord, bool]:
     tenant = scope.tenant
     ekey = execution_key(tenant, plan.id)
     rows = tx.run("execution_get", key=ekey)
     if rows:
         return _existing(rows[0]["e"], fingerprint)
-    now = now_iso()
     fkey = flow_key(tenant, plan.namespace, plan.flowId)
     flow_rows = tx.run("flow_get", key=fkey)
     latest_tasks = set(flow_rows[0]["f"].get("taskIds") or []) if flow_rows else None
@@ -219,11 +221,7 @@ def _write(tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str) -> tuple
     # one lookup for every input: an input that exists keeps its type, metadata and namespace
     existing = {
         r["a"]["key"]
-        for r in (
-            tx.run("assets_by_key", keys=list(read_only), allNamespaces=True, namespaces=[NO_NAMESPACE])
-            if read_only
-            else []
-        )
+        for r in (tx.run("assets_by_key", keys=list(read_only), **binding.unrestricted()) if read_only else [])
     }
     for key, asset_id in read_only.items():
         if key in existing:
@@ -323,13 +321,15 @@ def _take_slot(
     return True
 
 
-def record_execution(store: GraphStore, scope: Scope, plan: ExecutionPlan) -> tuple[ExecutionRecord, bool]:
+def record_execution(
+    store: GraphStore, scope: Scope, plan: ExecutionPlan, *, clock: Clock = now_iso
+) -> tuple[ExecutionRecord, bool]:
     """Record once; returns (execution, whether this call recorded it)."""
     if not scope.can_write(plan.namespace):
         raise Forbidden(f"no editor grant on namespace {plan.namespace!r}", field="namespace")
     fingerprint = fingerprint_plan(plan)
     try:
-        return store.write(lambda tx: _write(tx, scope, plan, fingerprint))
+        return store.write(lambda tx: _write(tx, scope, plan, fingerprint, clock()))
     except Conflict:
         # A concurrent request recorded the same execution first; answer as a replay would.
         rows = store.read(lambda tx: tx.run("execution_get", key=execution_key(scope.tenant, plan.id)))
@@ -352,7 +352,9 @@ def get_execution(store: GraphStore, scope: Scope, execution_id: str) -> Executi
         visible = (
             {
                 r["a"]["id"]
-                for r in tx.run("assets_by_key", keys=[asset_key(scope.tenant, i) for i in ids], **scope.visibility())
+                for r in tx.run(
+                    "assets_by_key", keys=[asset_key(scope.tenant, i) for i in ids], **binding.visibility(scope)
+                )
             }
             if ids
             else set()

@@ -6,13 +6,14 @@ import hashlib
 
 import msgspec
 
-from app.domain.access import NO_NAMESPACE, Scope
+from app.domain.access import Scope
 from app.domain.flows import Flow, parse_flow
 from app.domain.keys import flow_key, flow_revision_key
 from app.errors import Forbidden, NotFound
+from app.services import binding
 from app.services.lineage_state import retire_removed_tasks
 from app.store.base import GraphStore, Tx
-from app.timeutil import now_iso
+from app.timeutil import Clock, now_iso
 
 
 class FlowRecord(msgspec.Struct, kw_only=True):
@@ -43,7 +44,7 @@ def _fingerprint(source: str) -> str:
     return hashlib.sha256(source.strip().encode()).hexdigest()[:32]
 
 
-def put_flow(store: GraphStore, scope: Scope, source: str) -> tuple[FlowRecord, bool]:
+def put_flow(store: GraphStore, scope: Scope, source: str, *, clock: Clock = now_iso) -> tuple[FlowRecord, bool]:
     """Store a flow; a new revision only when the source changed. Returns (flow, created a revision)."""
     flow = parse_flow(source)
     if not scope.can_write(flow.namespace):
@@ -68,7 +69,7 @@ def put_flow(store: GraphStore, scope: Scope, source: str) -> tuple[FlowRecord, 
             source=source,
             taskIds=task_ids,
             fingerprint=fp,
-            now=now_iso(),
+            now=clock(),
         )
         retire_removed_tasks(tx, key, task_ids)
         return _record(scope.tenant, out[0]["f"]), True
@@ -118,8 +119,8 @@ def list_flows(store: GraphStore, scope: Scope, namespace: str | None = None) ->
             "flow_list",
             tenantId=scope.tenant,
             anyNamespace=not namespace,
-            namespace=namespace or NO_NAMESPACE,
-            **scope.visibility(),
+            namespace=namespace or "",
+            **binding.visibility(scope),
         )
     )
     return [_record(scope.tenant, r["f"], with_source=False) for r in rows]

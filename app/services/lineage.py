@@ -1,5 +1,5 @@
-"""Impact, upstream and lineage subgraphs: breadth-first searches in the database (cypher/*/impact.cypher,
-upstream.cypher, lineage_*.cypher), shaped here.
+"""Impact, upstream and lineage subgraphs: breadth-first searches in the database (cypher/*/reach_*.cypher),
+shaped here.
 
 Which assets are reached, their distances, counts, filters and which of them are redacted are all decided
 inside the Cypher, with the caller's visible namespaces as parameters. The one thing decided here is the
@@ -10,7 +10,7 @@ query parameters.
 from __future__ import annotations
 
 import json
-from typing import Any, Literal, NamedTuple
+from typing import Any, Literal
 
 from app.domain.access import Scope
 from app.domain.keys import asset_key
@@ -28,34 +28,22 @@ from app.domain.lineage import (
     Traversal,
 )
 from app.errors import InvalidInput, NotFound
-from app.services.assets import filter_params
+from app.services import binding
+from app.services.binding import Direction
 from app.store.base import GraphStore, Tx
 
-Direction = Literal["downstream", "upstream"]
+Sides = Literal["both", "upstream", "downstream"]
+Row = dict[str, Any]
 
 
-class _Names(NamedTuple):
-    distances: str
-    page: str
-    via: str
-    direct: str
-    reach: str
-
-
-_QUERIES = {
-    "downstream": _Names("impact_distances", "impact", "impact_via", "impact_direct", "lineage_down"),
-    "upstream": _Names("upstream_distances", "upstream", "upstream_via", "upstream_direct", "lineage_up"),
-}
-
-
-def _require_visible(tx: Tx, scope: Scope, asset_id: str) -> dict[str, Any]:
-    rows = tx.run("asset_get", key=asset_key(scope.tenant, asset_id), **scope.visibility())
+def _require_visible(tx: Tx, scope: Scope, asset_id: str) -> Row:
+    rows = tx.run("asset_get", key=asset_key(scope.tenant, asset_id), **binding.visibility(scope))
     if not rows:
         raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
     return rows[0]["a"]  # type: ignore[no-any-return]
 
 
-def _route(scope: Scope, start: str, target: str, row: dict[str, Any], direction: Direction) -> list[Hop]:
+def _route(scope: Scope, start: str, target: str, row: Row, direction: Direction) -> list[Hop]:
     """Hops from the start asset to the target, each as the task run that turned `from` into `to`; assets
     and task runs in namespaces the caller cannot see are masked."""
     chain: list[str | None] = [start]
@@ -107,28 +95,42 @@ def impact(
     size: int = DEFAULT_PAGE_SIZE,
     with_via: bool = True,
 ) -> ImpactPage:
+    """One page of the assets downstream (upstream) of an asset, with their distances and, unless `with_via`
+    is off, one shortest route each."""
     if page < 1:
         raise InvalidInput("page starts at 1", field="page")
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise InvalidInput(f"size must be between 1 and {MAX_PAGE_SIZE}", field="size")
-    return store.read(
-        lambda tx: _impact(
-            tx,
-            scope,
-            asset_id,
-            direction,
-            traversal,
-            type=type,
-            namespace=namespace,
+    filters = binding.type_and_namespace(type, namespace)
+
+    def work(tx: Tx) -> ImpactPage:
+        _require_visible(tx, scope, asset_id)
+        key = asset_key(scope.tenant, asset_id)
+        distances = tx.run(*binding.reach_counts(key, direction, traversal, scope, filters))
+        skip = (page - 1) * size
+        last = _last_distance(distances, skip, size)
+        items = [] if last is None else _page(tx, key, direction, traversal, scope, filters, last, skip, size)
+        if with_via and last is not None:
+            _add_routes(tx, scope, asset_id, direction, traversal, last, items)
+        return ImpactPage(
+            asset=asset_id,
+            direction=direction,
+            depth=traversal.depth,
+            history=traversal.history,
+            after=traversal.after,
+            before=traversal.before,
+            total=sum(int(r["reached"]) for r in distances),
             page=page,
             size=size,
-            with_via=with_via,
+            results=items,
         )
-    )
+
+    return store.read(work)
 
 
-def _page_reach(distances: list[dict[str, Any]], skip: int, limit: int) -> int | None:
-    """The distance of the last result on the page [skip, skip + limit), from the per-distance counts."""
+def _last_distance(distances: list[Row], skip: int, limit: int) -> int | None:
+    """The distance of the last result on the page [skip, skip + limit), from the per-distance counts: the
+    page's searches need go no further."""
     seen = 0
     last = None
     for row in distances:
@@ -139,85 +141,59 @@ def _page_reach(distances: list[dict[str, Any]], skip: int, limit: int) -> int |
     return last if seen > skip else None
 
 
-def _impact(
+def _page(
     tx: Tx,
-    scope: Scope,
-    asset_id: str,
+    key: str,
     direction: Direction,
     traversal: Traversal,
-    *,
-    type: str | None,
-    namespace: str | None,
-    page: int,
+    scope: Scope,
+    filters: dict[str, Any],
+    last: int,
+    skip: int,
     size: int,
-    with_via: bool,
-) -> ImpactPage:
-    """Counts per distance first (one search), then the page's rows and routes with the search cut at the
-    page's last distance: for a hub, the first page lies one or two hops away."""
-    names = _QUERIES[direction]
-    key = asset_key(scope.tenant, asset_id)
-    _require_visible(tx, scope, asset_id)
-    filters = {**filter_params(type, namespace), **scope.visibility()}
-    distances = tx.run(traversal.query(names.distances), key=key, **traversal.params(), **filters)
-    total = sum(int(r["reached"]) for r in distances)
-    skip = (page - 1) * size
-    reach = _page_reach(distances, skip, size)
-    items: list[ImpactItem] = []
-    if reach is not None:
-        rows = tx.run(traversal.query(names.page), key=key, **traversal.params(reach), **filters, skip=skip, limit=size)
-        for r in rows:
-            if r["visible"]:
-                items.append(
-                    ImpactItem(
-                        distance=int(r["distance"]),
-                        id=r["id"],
-                        type=r["type"],
-                        namespace=r["namespace"] or None,
-                        displayName=r["displayName"],
-                        deleted=bool(r["deleted"]),
-                    )
-                )
-            else:
-                items.append(ImpactItem(distance=int(r["distance"]), redacted=True))
-    visible = [i for i in items if i.id is not None]
-    if with_via and visible:
-        targets = [asset_key(scope.tenant, i.id) for i in visible if i.id is not None]
-        if reach == 1:
-            edges = tx.run(
-                traversal.query(names.direct), key=key, targets=targets, **_without_depth(traversal.params())
+) -> list[ImpactItem]:
+    query = binding.reach_page(key, direction, traversal, scope, filters, last_distance=last, skip=skip, limit=size)
+    items = []
+    for r in tx.run(*query):
+        if not r["visible"]:
+            items.append(ImpactItem(distance=int(r["distance"]), redacted=True))
+            continue
+        items.append(
+            ImpactItem(
+                distance=int(r["distance"]),
+                id=r["id"],
+                type=r["type"],
+                namespace=r["namespace"] or None,
+                displayName=r["displayName"],
+                deleted=bool(r["deleted"]),
             )
-            found = _direct_routes(edges)
-        else:
-            found = {
-                r["key"]: r
-                for r in tx.run(traversal.query(names.via), key=key, **traversal.params(reach), targets=targets)
-            }
-        for item in visible:
-            assert item.id is not None
-            route = found.get(asset_key(scope.tenant, item.id))
-            if route is not None:
-                item.via = _route(scope, asset_id, item.id, route, direction)
-    return ImpactPage(
-        asset=asset_id,
-        direction=direction,
-        depth=traversal.depth,
-        history=traversal.history,
-        after=traversal.after,
-        before=traversal.before,
-        total=total,
-        page=page,
-        size=size,
-        results=items,
-    )
+        )
+    return items
 
 
-def _without_depth(params: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in params.items() if k != "maxDepth"}
+def _add_routes(
+    tx: Tx, scope: Scope, asset_id: str, direction: Direction, traversal: Traversal, last: int, items: list[ImpactItem]
+) -> None:
+    """One shortest route (`via`) for each visible item. A page that lies one hop away (a hub's first page)
+    reads its routes from the edges themselves; a farther one needs a second search, cut at the same distance."""
+    targets = {asset_key(scope.tenant, i.id): i for i in items if i.id is not None}
+    if not targets:
+        return
+    key = asset_key(scope.tenant, asset_id)
+    if last == 1:
+        found = _direct_routes(tx.run(*binding.reach_direct(key, direction, traversal, list(targets))))
+    else:
+        query = binding.reach_routes(key, direction, traversal, last_distance=last, targets=list(targets))
+        found = {r["key"]: r for r in tx.run(*query)}
+    for target_key, item in targets.items():
+        route = found.get(target_key)
+        if route is not None and item.id is not None:
+            item.via = _route(scope, asset_id, item.id, route, direction)
 
 
-def _direct_routes(edges: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def _direct_routes(edges: list[Row]) -> dict[str, Row]:
     """One-hop routes from edge rows, in the shape of a route row; the latest edge per result is shown."""
-    out: dict[str, dict[str, Any]] = {}
+    out: dict[str, Row] = {}
     for e in sorted(edges, key=lambda e: (e["date"] or "", e["executionId"] or ""), reverse=True):
         out.setdefault(
             e["key"],
@@ -236,15 +212,12 @@ def _direct_routes(edges: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def count_reached(tx: Tx, scope: Scope, asset_id: str, direction: Direction, traversal: Traversal) -> int:
-    names = _QUERIES[direction]
-    rows = tx.run(
-        traversal.query(names.distances),
-        key=asset_key(scope.tenant, asset_id),
-        **traversal.params(),
-        **filter_params(None, None),
-        **scope.visibility(),
-    )
+    filters = binding.type_and_namespace(None, None)
+    rows = tx.run(*binding.reach_counts(asset_key(scope.tenant, asset_id), direction, traversal, scope, filters))
     return sum(int(r["reached"]) for r in rows)
+
+
+# -- the lineage subgraph ------------------------------------------------------------------------------------
 
 
 def lineage_graph(
@@ -253,38 +226,78 @@ def lineage_graph(
     asset_id: str,
     traversal: Traversal,
     *,
-    direction: Literal["both", "up", "down"] = "both",
+    direction: Sides = "both",
     node_cap: int = DEFAULT_NODE_CAP,
 ) -> LineageGraph:
-    """Assets and task runs around one asset, for drawing: upstream on one side, downstream on the other."""
+    """Assets and task runs around one asset, for drawing: upstream on one side, downstream on the other,
+    nearest first, at most `node_cap` nodes."""
     if not 1 <= node_cap <= MAX_NODE_CAP:
         raise InvalidInput(f"limit must be between 1 and {MAX_NODE_CAP}", field="limit")
-    key = asset_key(scope.tenant, asset_id)
 
     def work(tx: Tx) -> LineageGraph:
         center = _require_visible(tx, scope, asset_id)
-        reached: dict[str, dict[str, Any]] = {}
-        truncated = False
-        sides = [("up", _QUERIES["upstream"].reach, "upstream"), ("down", _QUERIES["downstream"].reach, "downstream")]
-        budget = node_cap - 1
-        for name, query, side in sides:
-            if direction not in (name, "both"):
-                continue
-            rows = tx.run(
-                traversal.query(query), key=key, **traversal.params(), **scope.visibility(), limit=max(budget, 0) + 1
-            )
-            if len(rows) > budget:
-                truncated, rows = True, rows[:budget]
-            for r in rows:
-                if r["key"] in reached:
-                    reached[r["key"]]["side"] = "both"
-                else:
-                    reached[r["key"]] = {**r, "side": side}
-            budget -= len(rows)
-        nodes: dict[str, GraphNode] = {}
-        node_of: dict[str, str] = {key: f"asset:{asset_id}"}
-        nodes[node_of[key]] = GraphNode(
-            key=node_of[key],
+        reached, truncated = _nearest_assets(tx, scope, asset_id, traversal, direction, node_cap - 1)
+        drawing = _Drawing(scope, node_cap)
+        drawing.add_center(asset_id, center)
+        drawing.add_assets(reached)
+        keys = list(drawing.node_of)
+        drawing.add_task_runs(tx.run(*binding.lineage_edges(keys, traversal, MAX_NODE_CAP * 4)))
+        impact_count = None
+        if direction in ("downstream", "both"):
+            impact_count = count_reached(tx, scope, asset_id, "downstream", traversal)
+        return LineageGraph(
+            asset=asset_id,
+            direction=direction,
+            depth=traversal.depth,
+            history=traversal.history,
+            nodes=drawing.finished_nodes(),
+            edges=list(drawing.edges.values()),
+            truncated=truncated or drawing.truncated,
+            impactCount=impact_count,
+        )
+
+    return store.read(work)
+
+
+def _nearest_assets(
+    tx: Tx, scope: Scope, asset_id: str, traversal: Traversal, sides: Sides, budget: int
+) -> tuple[dict[str, Row], bool]:
+    """The nearest assets on each side asked for, upstream first, `budget` in all; whether some were left out.
+    An asset on both sides is drawn once, marked `both`."""
+    key = asset_key(scope.tenant, asset_id)
+    reached: dict[str, Row] = {}
+    truncated = False
+    for side in ("upstream", "downstream"):
+        if sides not in (side, "both"):
+            continue
+        rows = tx.run(*binding.reach_nearest(key, side, traversal, scope, max(budget, 0) + 1))
+        if len(rows) > budget:
+            truncated, rows = True, rows[:budget]
+        for r in rows:
+            if r["key"] in reached:
+                reached[r["key"]]["side"] = "both"
+            else:
+                reached[r["key"]] = {**r, "side": side}
+        budget -= len(rows)
+    return reached, truncated
+
+
+class _Drawing:
+    """Nodes and edges of a lineage drawing, built up in steps: the asset asked about, the assets reached, then
+    the task runs between them; things the caller cannot see become redacted nodes with opaque keys."""
+
+    def __init__(self, scope: Scope, node_cap: int) -> None:
+        self.scope = scope
+        self.node_cap = node_cap
+        self.nodes: dict[str, GraphNode] = {}
+        self.node_of: dict[str, str] = {}  # asset key -> node key
+        self.edges: dict[tuple[str, str, str], GraphEdge] = {}
+        self.truncated = False
+        self._redacted = 0
+
+    def add_center(self, asset_id: str, center: Row) -> None:
+        node = GraphNode(
+            key=f"asset:{asset_id}",
             kind="asset",
             type=center.get("type"),
             id=asset_id,
@@ -294,8 +307,11 @@ def lineage_graph(
             distance=0,
             side="center",
         )
-        redacted = 0
-        for k, r in reached.items():
+        self.node_of[asset_key(self.scope.tenant, asset_id)] = node.key
+        self.nodes[node.key] = node
+
+    def add_assets(self, reached: dict[str, Row]) -> None:
+        for key, r in reached.items():
             if r["visible"]:
                 node = GraphNode(
                     key=f"asset:{r['id']}",
@@ -309,68 +325,55 @@ def lineage_graph(
                     side=r["side"],
                 )
             else:
-                redacted += 1
+                self._redacted += 1
                 node = GraphNode(
-                    key=f"redacted:{redacted}", kind="asset", distance=int(r["distance"]), side=r["side"], redacted=True
+                    key=f"redacted:{self._redacted}",
+                    kind="asset",
+                    distance=int(r["distance"]),
+                    side=r["side"],
+                    redacted=True,
                 )
-            node_of[k] = node.key
-            nodes[node.key] = node
-        edges: dict[tuple[str, str, str], GraphEdge] = {}
-        rows = tx.run(
-            "lineage_edges",
-            keys=list(node_of),
-            history=traversal.history,
-            after=traversal.after,
-            before=traversal.before,
-            limit=MAX_NODE_CAP * 4,
-        )
-        for e in rows:
-            visible_run = scope.can_read(e["namespace"])
+            self.node_of[key] = node.key
+            self.nodes[node.key] = node
+
+    def add_task_runs(self, feeds: list[Row]) -> None:
+        """A FEEDS edge a -> b made by a task run becomes a -READ-> run -WROTE-> b; runs past the cap are left
+        out (and the drawing says it is truncated)."""
+        for e in feeds:
             run_key = "run:" + json.dumps([e["executionId"], e["taskId"], e["value"] or ""], separators=(",", ":"))
-            if run_key not in nodes:
-                if len(nodes) >= node_cap:
-                    truncated = True
+            if run_key not in self.nodes:
+                if len(self.nodes) >= self.node_cap:
+                    self.truncated = True
                     continue
-                nodes[run_key] = (
-                    GraphNode(
-                        key=run_key,
-                        kind="execution",
-                        type="execution",
-                        executionId=e["executionId"],
-                        flowId=e["flowId"],
-                        namespace=e["namespace"],
-                        taskId=e["taskId"],
-                        value=e["value"] or None,
-                        date=e["date"],
-                    )
-                    if visible_run
-                    else GraphNode(key=run_key, kind="execution", type="execution", redacted=True)
-                )
-            src, dst = node_of[e["source"]], node_of[e["target"]]
-            edges.setdefault((src, run_key, "READ"), GraphEdge(source=src, target=run_key, type="READ"))
-            edges.setdefault((run_key, dst, "WROTE"), GraphEdge(source=run_key, target=dst, type="WROTE"))
-        if any(n.redacted and n.kind == "execution" for n in nodes.values()):
-            # opaque keys for redacted task runs, so their execution ids do not leak through `key`
-            renamed = {}
-            for i, (k, n) in enumerate(list(nodes.items())):
-                if n.kind == "execution" and n.redacted:
-                    renamed[k] = f"redacted-run:{i}"
-                    n.key = renamed[k]
-            nodes = {n.key: n for n in nodes.values()}
-            for e in edges.values():
-                e.source, e.target = renamed.get(e.source, e.source), renamed.get(e.target, e.target)
-        impact_count = None
-        if direction in ("down", "both"):
-            impact_count = count_reached(tx, scope, asset_id, "downstream", traversal)
-        return LineageGraph(
-            asset=asset_id,
-            direction=direction,
-            depth=traversal.depth,
-            history=traversal.history,
-            nodes=list(nodes.values()),
-            edges=list(edges.values()),
-            truncated=truncated,
-            impactCount=impact_count,
+                self.nodes[run_key] = self._run_node(run_key, e)
+            src, dst = self.node_of[e["source"]], self.node_of[e["target"]]
+            self.edges.setdefault((src, run_key, "READ"), GraphEdge(source=src, target=run_key, type="READ"))
+            self.edges.setdefault((run_key, dst, "WROTE"), GraphEdge(source=run_key, target=dst, type="WROTE"))
+
+    def _run_node(self, run_key: str, e: Row) -> GraphNode:
+        if not self.scope.can_read(e["namespace"]):
+            return GraphNode(key=run_key, kind="execution", type="execution", redacted=True)
+        return GraphNode(
+            key=run_key,
+            kind="execution",
+            type="execution",
+            executionId=e["executionId"],
+            flowId=e["flowId"],
+            namespace=e["namespace"],
+            taskId=e["taskId"],
+            value=e["value"] or None,
+            date=e["date"],
         )
 
-    return store.read(work)
+    def finished_nodes(self) -> list[GraphNode]:
+        """The nodes, redacted task runs renamed to opaque keys so their execution ids do not leak through `key`."""
+        renamed: dict[str, str] = {}
+        for i, node in enumerate(self.nodes.values()):
+            if node.kind == "execution" and node.redacted:
+                renamed[node.key] = f"redacted-run:{i}"
+                node.key = renamed[node.key]
+        if renamed:
+            for edge in self.edges.values():
+                edge.source = renamed.get(edge.source, edge.source)
+                edge.target = renamed.get(edge.target, edge.target)
+        return list(self.nodes.values())

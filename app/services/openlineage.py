@@ -18,9 +18,10 @@ from app.errors import InvalidInput
 from app.openlineage import events as ol_events
 from app.openlineage import ingest as ol_ingest
 from app.openlineage.naming import Mappings
+from app.services import binding
 from app.services.executions import plan_execution, record_execution, write_output_asset
 from app.store.base import GraphStore, Tx
-from app.timeutil import normalize_iso, now_iso
+from app.timeutil import Clock, normalize_iso, now_iso
 
 MAX_EVENTS = 1_000
 DEFAULT_EVENTS = 100
@@ -59,7 +60,7 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
 def load_assets(tx: Tx, scope: Scope, ids: set[str]) -> dict[str, Asset]:
     if not ids:
         return {}
-    rows = tx.run("assets_by_key", keys=sorted(asset_key(scope.tenant, i) for i in ids), **scope.visibility())
+    rows = tx.run("assets_by_key", keys=sorted(asset_key(scope.tenant, i) for i in ids), **binding.visibility(scope))
     return {r["a"]["id"]: asset_from_row(r["a"]) for r in rows}
 
 
@@ -93,7 +94,7 @@ def pull_events(
             afterDate=after_date,
             afterKey=after_key,
             before=before_date,
-            **scope.visibility(),
+            **binding.visibility(scope),
             limit=limit,
         )
         executions = [msgspec.json.decode(r["e"]["document"], type=ExecutionRecord) for r in rows]
@@ -118,7 +119,7 @@ def pull_events(
     return store.read(work)
 
 
-def ingest(store: GraphStore, scope: Scope, event: Any, renderer: Renderer) -> IngestResult:
+def ingest(store: GraphStore, scope: Scope, event: Any, renderer: Renderer, *, clock: Clock = now_iso) -> IngestResult:
     kind = ol_ingest.validate(event)
     if kind == "RunEvent":
         body = ol_ingest.run_event_execution(event, scope.tenant)
@@ -126,9 +127,9 @@ def ingest(store: GraphStore, scope: Scope, event: Any, renderer: Renderer) -> I
             return IngestResult(
                 kind=kind, eventType=event.get("eventType"), note="validated; only COMPLETE run events record lineage"
             )
-        plan = plan_execution(store, scope, msgspec.convert(body, ExecutionIn), renderer)
+        plan = plan_execution(store, scope, msgspec.convert(body, ExecutionIn), renderer, clock=clock)
         plan.openlineage = event
-        record, created = record_execution(store, scope, plan)
+        record, created = record_execution(store, scope, plan, clock=clock)
         ids = sorted({a for t in record.taskRuns for a in (*t.inputs, *t.outputs)})
         return IngestResult(kind=kind, eventType="COMPLETE", recorded=created, executionId=record.id, assets=ids)
     if kind == "DatasetEvent":
@@ -137,7 +138,7 @@ def ingest(store: GraphStore, scope: Scope, event: Any, renderer: Renderer) -> I
             asset = literal_asset(msgspec.convert(decl, AssetDecl), "dataset")
         except msgspec.ValidationError as exc:
             raise InvalidInput(f"dataset: {exc}", field="dataset") from exc
-        now = now_iso()
+        now = clock()
         store.write(
             lambda tx: write_output_asset(
                 tx, scope, asset.id, [asset], default_namespace="", written_by="openlineage", now=now

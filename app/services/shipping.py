@@ -23,7 +23,7 @@ from app.errors import InvalidInput, NotFound
 from app.openlineage.naming import Mappings, parse_mappings
 from app.services.assets import AssetFilter, all_assets
 from app.store.base import GraphStore
-from app.timeutil import now_iso
+from app.timeutil import Clock, now_iso
 
 SHIPPER = "io.kestra.plugin.ee.assets.AssetShipper"
 FILE_EXPORTER = "io.kestra.plugin.ee.assets.FileAssetExporter"
@@ -139,7 +139,9 @@ def _write_file(
     )
 
 
-def _send_openlineage(exporter: ExporterSpec, assets: list[Asset], progress: Progress | None) -> ExporterResult:
+def _send_openlineage(
+    exporter: ExporterSpec, assets: list[Asset], progress: Progress | None, event_time: str
+) -> ExporterResult:
     from openlineage.client import OpenLineageClient
     from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport, TokenProvider
 
@@ -163,7 +165,6 @@ def _send_openlineage(exporter: ExporterSpec, assets: list[Asset], progress: Pro
     )
     client = OpenLineageClient(transport=HttpTransport(config))
     result = ExporterResult(id=exporter.id, type=exporter.type)
-    event_time = now_iso()
     for i, asset in enumerate(assets, 1):
         try:
             client.emit(asset_event(asset, mappings, event_time))
@@ -189,7 +190,15 @@ def _unreachable(exc: Exception) -> bool:
     return isinstance(exc, requests.ConnectionError | requests.Timeout)
 
 
-def ship(store: GraphStore, scope: Scope, text: str, exports_dir: Path, progress: Progress | None = None) -> ShipResult:
+def ship(
+    store: GraphStore,
+    scope: Scope,
+    text: str,
+    exports_dir: Path,
+    progress: Progress | None = None,
+    *,
+    clock: Clock = now_iso,
+) -> ShipResult:
     specs = parse_ship_request(text)
     results: list[ExporterResult] = []
     count = 0
@@ -200,7 +209,7 @@ def ship(store: GraphStore, scope: Scope, text: str, exports_dir: Path, progress
             if exporter.type == FILE_EXPORTER:
                 results.append(_write_file(exporter, assets, scope, exports_dir, progress))
             else:
-                results.append(_send_openlineage(exporter, assets, progress))
+                results.append(_send_openlineage(exporter, assets, progress, clock()))
     return ShipResult(assets=count, exporters=results)
 
 

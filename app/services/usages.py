@@ -8,6 +8,7 @@ from app.domain import limits
 from app.domain.access import Scope
 from app.domain.keys import asset_key
 from app.errors import InvalidInput, NotFound
+from app.services import binding
 from app.store.base import GraphStore, Tx
 
 
@@ -37,10 +38,11 @@ def asset_usages(
     key = asset_key(scope.tenant, asset_id)
 
     def work(tx: Tx) -> UsagePage:
-        if not tx.run("asset_get", key=key, **scope.visibility()):
+        visible = binding.visibility(scope)
+        if not tx.run("asset_get", key=key, **visible):
             raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
-        total = tx.run("asset_usages_count", key=key, **scope.visibility())[0]["total"]
-        rows = tx.run("asset_usages", key=key, **scope.visibility(), skip=(page - 1) * size, limit=size)
+        total = tx.run("asset_usages_count", key=key, **visible)[0]["total"]
+        rows = tx.run("asset_usages", key=key, **visible, skip=(page - 1) * size, limit=size)
         return UsagePage(
             results=[Usage(**{**r, "value": r["value"] or None, "current": bool(r["current"])}) for r in rows],
             total=int(total),

@@ -19,9 +19,10 @@ Row = dict[str, Any]
 
 @runtime_checkable
 class Tx(Protocol):
-    """An open transaction; `run` executes one named query from `cypher/` with parameters."""
+    """An open transaction; `run` executes one named query from `cypher/` with parameters, given as keywords or
+    as one mapping (`tx.run(*call)` for a (name, arguments) pair from app/services/binding.py)."""
 
-    def run(self, name: str, /, **params: Any) -> list[Row]: ...
+    def run(self, name: str, args: dict[str, Any] | None = None, /, **params: Any) -> list[Row]: ...
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,6 @@ class BoundTx:
         self._queries = queries
         self._execute = execute
 
-    def run(self, name: str, /, **params: Any) -> list[Row]:
-        text, args = self._queries[name].bind(params)
-        return self._execute(text, args)
+    def run(self, name: str, args: dict[str, Any] | None = None, /, **params: Any) -> list[Row]:
+        text, bound = self._queries[name].bind({**(args or {}), **params})
+        return self._execute(text, bound)

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import ladybug
 
-from app.errors import Conflict, SchemaVersionError, StoreUnavailable
+from app.errors import Conflict, SchemaVersionError, StoreFailure, StoreUnavailable
 from app.store import model
 from app.store.base import BoundTx, BulkAsset, BulkRun, Row
 from app.store.queries import QuerySet
@@ -33,13 +33,6 @@ T = TypeVar("T")
 DB_FILE = "lineage.lbdb"
 #: LadybugDB refuses variable-length patterns longer than this unless told; lineage depth cap is below it.
 MAX_PATTERN_DEPTH = 100
-
-
-class StoreFailure(StoreUnavailable):
-    """LadybugDB rejected a query for a reason that is not the caller's (a bug, a full disk)."""
-
-    status = 500
-    title = "Store error"
 
 
 def _plain(value: Any) -> Any:

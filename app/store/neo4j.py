@@ -16,7 +16,7 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j import exceptions as neo4j_errors
 
-from app.errors import Conflict, StoreUnavailable
+from app.errors import Conflict, StoreFailure, StoreUnavailable
 from app.store import model
 from app.store.base import BoundTx, BulkAsset, BulkRun, Row
 from app.store.bulk import RunRows, asset_rows
@@ -28,11 +28,6 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 BULK_BATCH = 5_000
-
-
-class StoreFailure(StoreUnavailable):
-    status = 500
-    title = "Store error"
 
 
 def _plain(value: Any) -> Any:

@@ -186,6 +186,8 @@ class Fragment:
     args: tuple[str, ...]
     body: str
     when: tuple[tuple[str, str], ...] = ()
+    #: `// :param` / `// :literal` lines of the fragment: a query that uses it declares them too
+    decls: tuple[str, ...] = ()
 
     def applies(self, bindings: dict[str, str]) -> bool:
         return all(bindings.get(k) == v for k, v in self.when)
@@ -215,16 +217,19 @@ def load_fragments(root: Path, dialect: str) -> Fragments:
 
 
 def _fragments_of(path: Path) -> Fragments:
-    """Each `// :fragment` line starts a fragment; its body is every non-comment line up to the next one."""
+    """Each `// :fragment` line starts a fragment; its body is every non-comment line up to the next one, and
+    the `// :param` / `// :literal` lines among them are its declarations."""
     own: Fragments = {}
-    pieces: list[tuple[str, list[str]]] = []
+    pieces: list[tuple[str, list[str], list[str]]] = []
     for line in path.read_text(encoding="utf-8").splitlines():
         stripped = line.strip()
         if stripped.startswith("//") and ":fragment" in stripped:
-            pieces.append((stripped, []))
+            pieces.append((stripped, [], []))
+        elif pieces and stripped.startswith("//") and (":param" in stripped or ":literal" in stripped):
+            pieces[-1][2].append(stripped)
         elif not stripped.startswith("//") and pieces:
             pieces[-1][1].append(line)
-    for decl_line, body in pieces:
+    for decl_line, body, decls in pieces:
         decl, when = _split_when(decl_line)
         m = _FRAGMENT_DECL.match(decl)
         if not m:
@@ -233,7 +238,7 @@ def _fragments_of(path: Path) -> Fragments:
         if not text:
             raise CypherFileError(f"{path}: fragment {m.group(1)} has no body")
         args = tuple(a.strip() for a in m.group(2).split(",") if a.strip())
-        own.setdefault(m.group(1), []).append(Fragment(m.group(1), args, text, when))
+        own.setdefault(m.group(1), []).append(Fragment(m.group(1), args, text, when, tuple(decls)))
     return own
 
 
@@ -253,6 +258,10 @@ def _split_args(text: str) -> list[str]:
 
 
 def _expand(text: str, fragments: Fragments, bindings: dict[str, str], where: Path) -> str:
+    """Every `{{name(args)}}` replaced by its fragment (fragments may use fragments), and the declarations of
+    the fragments used appended as header lines."""
+    decls: dict[str, None] = {}
+
     def use(m: re.Match[str]) -> str:
         name, actual = m.group(1), _split_args(m.group(2))
         candidates = [f for f in fragments.get(name, []) if f.applies(bindings)]
@@ -264,15 +273,17 @@ def _expand(text: str, fragments: Fragments, bindings: dict[str, str], where: Pa
         if len(actual) != len(fragment.args):
             raise CypherFileError(f"{where}: {name}() takes {len(fragment.args)} arguments, got {len(actual)}")
         if not fragment.args:
+            decls.update(dict.fromkeys(fragment.decls))
             return fragment.body
         formal = dict(zip(fragment.args, actual, strict=True))
         pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in formal) + r")\b")
+        decls.update(dict.fromkeys(pattern.sub(lambda a: formal[a.group(1)], d) for d in fragment.decls))
         return pattern.sub(lambda a: formal[a.group(1)], fragment.body)
 
     for _ in range(_MAX_FRAGMENT_NESTING + 1):
         expanded = _FRAGMENT_USE.sub(use, text)
         if expanded == text:
-            return text
+            return "\n".join([text, *decls]) if decls else text
         text = expanded
     raise CypherFileError(f"{where}: fragments nest deeper than {_MAX_FRAGMENT_NESTING} (a cycle?)")
 
@@ -362,11 +373,14 @@ def _parse_text(raw: str, path: Path, dialect: str, name: str) -> Query:
             if not lm:
                 raise CypherFileError(f"{path}: malformed literal declaration {stripped!r}")
             if lm.group(4):
-                literals[lm.group(1)] = Literal(lm.group(1), file=True)
+                literal = Literal(lm.group(1), file=True)
             elif lm.group(5):
-                literals[lm.group(1)] = Literal(lm.group(1), flag=True)
+                literal = Literal(lm.group(1), flag=True)
             else:
-                literals[lm.group(1)] = Literal(lm.group(1), int(lm.group(2)), int(lm.group(3)))
+                literal = Literal(lm.group(1), int(lm.group(2)), int(lm.group(3)))
+            if literals.get(literal.name, literal) != literal:
+                raise CypherFileError(f"{path}: literal {literal.name} declared twice, differently")
+            literals[literal.name] = literal
         elif ":param" in stripped:
             m = _PARAM_DECL.match(stripped)
             if not m:
@@ -374,9 +388,10 @@ def _parse_text(raw: str, path: Path, dialect: str, name: str) -> Query:
             pname, type_, optional = m.group(1), m.group(2), bool(m.group(3))
             if type_ not in _TYPES:
                 raise CypherFileError(f"{path}: parameter ${pname} has unknown type {type_!r}")
-            if pname in params:
-                raise CypherFileError(f"{path}: parameter ${pname} declared twice")
-            params[pname] = Param(pname, type_, optional)
+            param = Param(pname, type_, optional)
+            if params.get(pname, param) != param:
+                raise CypherFileError(f"{path}: parameter ${pname} declared twice, differently")
+            params[pname] = param
         elif not params and not literals:
             summary_lines.append(stripped.lstrip("/ ").strip())
     body = _strip_comments(raw).strip()

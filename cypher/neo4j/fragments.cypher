@@ -1,25 +1,45 @@
-// Pieces the Neo4j traversal files share, inserted where a file writes {{name(arguments)}} (see
-// app/store/queries.py). A `when` picks the piece for a variant: direction=down|up, edges=current|window.
+// Neo4j's forms of the shared fragments that differ (cypher/fragments.cypher), and its breadth-first search.
+//
+// Flags, SKIP and LIMIT are parameters here, not literals as for LadybugDB: every literal value is another
+// query text, Neo4j plans each text anew (a hundred-level search: 0.5-3 s), and `$flag OR ...` costs a row
+// nanoseconds.
 
-// May the caller see asset `n`? A grant on its namespace or on a parent of it (the rule of
-// app/domain/access.py, in Cypher). Flags are parameters here, not literals as for LadybugDB: every literal
-// value is another query text, and Neo4j plans each hundred-level text anew (0.5-3 s); `$flag OR ...` costs a
-// row a few nanoseconds.
+// May the caller see `n`? A grant on its namespace or on a parent of it: the rule of app/domain/access.py in
+// Cypher, the one place it is written for this dialect.
 // :fragment visible(n)
+// :param allNamespaces boolean
+// :param namespaces list<string>
 ($allNamespaces OR any(g IN $namespaces WHERE n.namespace = g OR n.namespace STARTS WITH (g + '.')))
 
-// Which FEEDS edges a search walks: those of the latest execution of each task slot (every one with
-// `history`), or those of the executions that started within [after, before).
+// :fragment flag(switch)
+// :param switch boolean
+$switch
+
+// :fragment page()
+// :param skip integer
+// :param limit integer
+SKIP $skip LIMIT $limit
+
+// :fragment first()
+// :param limit integer
+LIMIT $limit
+
 // :fragment walks(f) when edges=current
+// :param history boolean
 ($history OR f.current)
 // :fragment walks(f) when edges=window
+// :param after string
+// :param before string
 (f.date >= $after AND f.date < $before)
 
-// One hop in the direction of the search: downstream follows FEEDS forwards, upstream backwards.
-// :fragment hop(a, f, b) when direction=down
-(a)-[f:FEEDS]->(b)
-// :fragment hop(a, f, b) when direction=up
-(a)<-[f:FEEDS]-(b)
+// :fragment rel_type(r)
+type(r)
+
+// :fragment lowercase(text)
+toLower(text)
+
+// :fragment holds_all(list, items)
+all(x IN items WHERE x IN list)
 
 // One level of a breadth-first search from `s`, while `more` holds: the assets one hop from `frontier` not in
 // `visited`, appended to `levels` (levels[d - 1] holds the assets at distance d). Repeated once per level up to
@@ -48,17 +68,3 @@ OPTIONAL CALL (s, levels, distance, route, steps) {
 }
 WITH s, levels, t, distance, CASE WHEN p IS NULL THEN route ELSE [p] + route END AS route,
      CASE WHEN f IS NULL THEN steps ELSE [f] + steps END AS steps
-
-// The asset's fields as a lineage answer shows them: null but for the distance when the caller cannot see it.
-// :fragment shown(t)
-{{visible(t)}} AS visible,
-CASE WHEN {{visible(t)}} THEN t.id ELSE NULL END AS id,
-CASE WHEN {{visible(t)}} THEN t.type ELSE NULL END AS type,
-CASE WHEN {{visible(t)}} THEN t.namespace ELSE NULL END AS namespace,
-CASE WHEN {{visible(t)}} THEN t.displayName ELSE NULL END AS displayName,
-CASE WHEN {{visible(t)}} THEN t.deleted ELSE NULL END AS deleted
-
-// The `type` / `namespace` filters of an impact or upstream answer (only visible assets can match them).
-// :fragment listed(t)
-($allTypes OR ({{visible(t)}} AND t.type IN $types))
-AND ($anyNamespace OR ({{visible(t)}} AND (t.namespace = $namespace OR t.namespace STARTS WITH ($namespace + '.'))))

@@ -4,14 +4,11 @@
 // worst hub (4,560 FEEDS edges out, a page of 100), 5.4 ms; 14 ms for the shared file's form and for
 // `MATCH (t) WHERE t.key IN $targets`, both of which Neo4j plans as reading every edge of the hub and
 // filtering; 7.2 ms with an index hint (a hash join).
-// :variant impact_direct direction=down edges=current
-// :variant impact_direct_window direction=down edges=window
-// :variant upstream_direct direction=up edges=current
-// :variant upstream_direct_window direction=up edges=window
+// :variant reach_direct_downstream direction=downstream edges=current
+// :variant reach_direct_downstream_window direction=downstream edges=window
+// :variant reach_direct_upstream direction=upstream edges=current
+// :variant reach_direct_upstream_window direction=upstream edges=window
 // :param key string
-// :param history boolean when edges=current
-// :param after string when edges=window
-// :param before string when edges=window
 // :param targets list<string>
 MATCH (s:Asset {key: $key})
 UNWIND $targets AS target

@@ -5,18 +5,12 @@
 // `count(*)` (one per asset) is there for its side effect: after an aggregation a row holds only its keys. Without
 // it every row sorted below still holds the search's lists, and Neo4j's memory tracker charges each row for them
 // (the worst hub's first page: 2.7 GB "used" of a 2.8 GB limit, 1.8 s; with it 0.9 MB and 19 ms).
-// :variant lineage_down direction=down edges=current
-// :variant lineage_down_window direction=down edges=window
-// :variant lineage_up direction=up edges=current
-// :variant lineage_up_window direction=up edges=window
+// :variant reach_nearest_downstream direction=downstream edges=current
+// :variant reach_nearest_downstream_window direction=downstream edges=window
+// :variant reach_nearest_upstream direction=upstream edges=current
+// :variant reach_nearest_upstream_window direction=upstream edges=window
 // :param key string
-// :param history boolean when edges=current
-// :param after string when edges=window
-// :param before string when edges=window
 // :param maxDepth integer
-// :param allNamespaces boolean
-// :param namespaces list<string>
-// :param limit integer
 MATCH (s:Asset {key: $key})
 WITH s, [s] AS frontier, [s] AS visited, [] AS levels
 // :repeat 100
@@ -27,4 +21,4 @@ UNWIND levels[distance - 1] AS t
 WITH distance, t, count(*) AS rows
 RETURN t.key AS key, distance, {{shown(t)}}
 ORDER BY distance, visible DESC, t.id
-LIMIT $limit
+{{first()}}

@@ -6,23 +6,12 @@
 // `count(*)` (one per asset) is there for its side effect: after an aggregation a row holds only its keys. Without
 // it every row sorted below still holds the search's lists, and Neo4j's memory tracker charges each row for them
 // (the worst hub's first page: 2.7 GB "used" of a 2.8 GB limit, 1.8 s; with it 0.9 MB and 19 ms).
-// :variant impact direction=down edges=current
-// :variant impact_window direction=down edges=window
-// :variant upstream direction=up edges=current
-// :variant upstream_window direction=up edges=window
+// :variant reach_page_downstream direction=downstream edges=current
+// :variant reach_page_downstream_window direction=downstream edges=window
+// :variant reach_page_upstream direction=upstream edges=current
+// :variant reach_page_upstream_window direction=upstream edges=window
 // :param key string
-// :param history boolean when edges=current
-// :param after string when edges=window
-// :param before string when edges=window
 // :param maxDepth integer
-// :param allTypes boolean
-// :param types list<string>
-// :param anyNamespace boolean
-// :param namespace string
-// :param allNamespaces boolean
-// :param namespaces list<string>
-// :param skip integer
-// :param limit integer
 MATCH (s:Asset {key: $key})
 WITH s, [s] AS frontier, [s] AS visited, [] AS levels
 // :repeat 100
@@ -34,4 +23,4 @@ WITH distance, t, count(*) AS rows
 WHERE {{listed(t)}}
 RETURN distance, {{shown(t)}}
 ORDER BY distance, visible DESC, t.id
-SKIP $skip LIMIT $limit
+{{page()}}

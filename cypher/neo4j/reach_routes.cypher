@@ -8,14 +8,11 @@
 // and 53 / 122 / 460 ms for 100 targets 2 / 3 / 6 hops below the worst hub; one unbound ANY SHORTEST search
 // with the targets filtered after, 290-420 ms. Both loops are unrolled `maxDepth` times: a text per depth,
 // each planned once by the server (a hundred levels of both took 6 s to plan; pages mostly lie a few hops out).
-// :variant impact_via direction=down edges=current
-// :variant impact_via_window direction=down edges=window
-// :variant upstream_via direction=up edges=current
-// :variant upstream_via_window direction=up edges=window
+// :variant reach_routes_downstream direction=downstream edges=current
+// :variant reach_routes_downstream_window direction=downstream edges=window
+// :variant reach_routes_upstream direction=upstream edges=current
+// :variant reach_routes_upstream_window direction=upstream edges=window
 // :param key string
-// :param history boolean when edges=current
-// :param after string when edges=window
-// :param before string when edges=window
 // :literal maxDepth 1..100
 // :param targets list<string>
 MATCH (s:Asset {key: $key})

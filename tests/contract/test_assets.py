@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
@@ -12,6 +11,7 @@ from app.domain.assets import AssetIn
 from app.errors import Forbidden, NotFound
 from app.services import assets as svc
 from app.store.base import GraphStore
+from tests.clock import TestClock
 
 TABLE = "io.kestra.plugin.ee.assets.Table"
 
@@ -49,14 +49,17 @@ def test_type_spellings_are_one_type(store: GraphStore, tenant: str) -> None:
 
 
 def test_created_is_fixed_and_updated_moves_only_on_change(store: GraphStore, tenant: str) -> None:
-    first, _ = put(store, tenant, "a", type=TABLE, metadata={"k": "v"})
-    time.sleep(0.002)
-    same, created = put(store, tenant, "a", type=TABLE, metadata={"k": "v"})
+    clock = TestClock()
+    scope = open_scope(tenant)
+    first, _ = svc.put_asset(store, scope, "a", AssetIn(type=TABLE, metadata={"k": "v"}), clock=clock)
+    assert first.created == first.updated == clock()
+    clock.advance()
+    same, created = svc.put_asset(store, scope, "a", AssetIn(type=TABLE, metadata={"k": "v"}), clock=clock)
     assert not created and same.updated == first.updated and same.created == first.created
-    time.sleep(0.002)
-    changed, _ = put(store, tenant, "a", type=TABLE, metadata={"k": "w"})
+    later = clock.advance()
+    changed, _ = svc.put_asset(store, scope, "a", AssetIn(type=TABLE, metadata={"k": "w"}), clock=clock)
     assert changed.created == first.created
-    assert changed.updated > first.updated
+    assert changed.updated == later
     assert changed.metadata == {"k": "w"}
 
 
@@ -123,17 +126,18 @@ def test_list_pages_in_id_order(store: GraphStore, tenant: str) -> None:
 
 def test_soft_delete_hides_from_lists_and_put_revives(store: GraphStore, tenant: str) -> None:
     scope = open_scope(tenant)
-    first, _ = put(store, tenant, "a", type="x")
+    clock = TestClock()
+    first, _ = svc.put_asset(store, scope, "a", AssetIn(type="x"), clock=clock)
     put(store, tenant, "b", type="x")
-    deleted = svc.delete_asset(store, scope, "a")
-    assert deleted.deleted is True and deleted.updated > first.updated  # deleting is a change
+    deleted = svc.delete_asset(store, scope, "a", clock=clock.advance)
+    assert deleted.deleted is True and deleted.updated == clock() > first.updated  # deleting is a change
     assert svc.get_asset(store, scope, "a").deleted is True  # still there, flagged
     assert [a.id for a in svc.list_assets(store, scope, svc.AssetFilter()).results] == ["b"]
     assert [a.id for a in svc.list_assets(store, scope, svc.AssetFilter(include_deleted=True)).results] == [
         "a",
         "b",
     ]
-    again = svc.delete_asset(store, scope, "a")
+    again = svc.delete_asset(store, scope, "a", clock=clock.advance)
     assert again.updated == deleted.updated  # deleting twice changes nothing
     revived, created = put(store, tenant, "a", type="x")
     assert not created and revived.deleted is False and revived.created == deleted.created
@@ -204,18 +208,21 @@ def test_concurrent_puts_of_one_new_id_leave_one_asset(store: GraphStore, tenant
 
 def test_batch_put_matches_single_puts(store: GraphStore, tenant: str) -> None:
     scope = open_scope(tenant)
-    put(store, tenant, "kept", type=TABLE, namespace="company.team", metadata={"rows": 1})
-    put(store, tenant, "gone", type="T")
-    svc.delete_asset(store, scope, "gone")
+    clock = TestClock()
+    svc.put_asset(
+        store, scope, "kept", AssetIn(type=TABLE, namespace="company.team", metadata={"rows": 1}), clock=clock
+    )
+    svc.put_asset(store, scope, "gone", AssetIn(type="T"), clock=clock)
+    svc.delete_asset(store, scope, "gone", clock=clock)
     before = svc.get_asset(store, scope, "kept")
-    time.sleep(0.01)
+    clock.advance()
     items = [
         ("kept", AssetIn(type=TABLE, namespace="company.team", metadata={"rows": 1})),  # unchanged
         ("gone", AssetIn(type="T")),  # revived
         ("new", AssetIn(type="io.kestra.core.models.assets.File", displayName="N", metadata={"owner": "data"})),
         ("s3://b/k", AssetIn(type="T", namespace="company.team.sub", description="*md*")),
     ]
-    result = svc.put_assets(store, scope, items)
+    result = svc.put_assets(store, scope, items, clock=clock)
     assert (result.total, result.created, result.replaced) == (4, 2, 2)
     kept = svc.get_asset(store, scope, "kept")
     assert kept.updated == before.updated and kept.created == before.created  # same content: no change

@@ -301,5 +301,5 @@ def test_lineage_subgraph(store: GraphStore, tenant: str) -> None:
     assert graph.impactCount == 2 and not graph.truncated
     capped = lineage.lineage_graph(store, open_scope(tenant), "trips", Traversal(), node_cap=2)
     assert capped.truncated and len(capped.nodes) <= 2
-    down = lineage.lineage_graph(store, open_scope(tenant), "trips", Traversal(), direction="down")
+    down = lineage.lineage_graph(store, open_scope(tenant), "trips", Traversal(), direction="downstream")
     assert {n.id for n in down.nodes if n.kind == "asset"} == {"trips", "avg_passenger_count", "avg_trip_distance"}

@@ -137,7 +137,7 @@ async function renderAsset(main, id, query) {
   };
   const controls = el("div", { class: "controls" },
     el("label", {}, "Depth ", select("depth", ["1", "2", "3", "5", "10", "all"], depth, (v) => setParam("depth", v))),
-    el("label", {}, "Show ", select("direction", ["both", "up", "down"], direction, (v) => setParam("direction", v))));
+    el("label", {}, "Show ", select("direction", ["both", "upstream", "downstream"], direction, (v) => setParam("direction", v))));
   const graphBox = el("div", { id: "graph", class: "graph" });
   const impactLine = el("p", { id: "impact-count", class: "impact" }, "…");
   const sides = el("div", { class: "sides" },

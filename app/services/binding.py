@@ -1,0 +1,144 @@
+"""How the service's objects become the names and parameters of the queries in `cypher/`.
+
+The one place that knows query names, their variants, the flags that switch a filter off and the sentinels that
+fill an unused list. The domain states the rules (who sees what, which edges a traversal follows); this turns a
+`Scope`, a `Traversal` or a filter into arguments, and the store checks them against each file's header.
+
+Unused lists hold a sentinel rather than being empty: LadybugDB cannot type an empty list parameter, and a hot
+read query declares none nullable. Each sentinel is a value no stored value can equal, one per kind of list.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from app.domain.access import Scope
+from app.domain.assets import meta_pair
+from app.domain.lineage import Traversal
+from app.domain.types import equivalent_types
+
+Direction = Literal["downstream", "upstream"]
+Args = dict[str, Any]
+
+#: No namespace is `!` or starts with `!.` (namespaces are dot-separated [A-Za-z0-9_-] segments).
+_NO_GRANTS = ["!"]
+#: A type is 1 to 256 printable characters.
+_NO_TYPES = [""]
+#: A metadata pair is the JSON text of a two-element array (app/domain/assets.py: meta_pair).
+_NO_PAIRS = [""]
+#: The bounds of an open time window: every stored date (fixed-width ISO 8601 text) lies between them.
+_EARLIEST, _LATEST = "", "\uffff"
+
+
+def visibility(scope: Scope) -> Args:
+    """What a read query needs to filter by namespace inside the database (the `visible()` fragment)."""
+    grants = sorted(p for p in scope.read if p != "*")
+    return {"allNamespaces": scope.reads_all, "namespaces": grants or _NO_GRANTS}
+
+
+def unrestricted() -> Args:
+    """Visibility for the service's own bookkeeping (does this asset exist at all?), never for an answer."""
+    return {"allNamespaces": True, "namespaces": _NO_GRANTS}
+
+
+def type_and_namespace(type_: str | None, namespace: str | None) -> Args:
+    """The `type` (either spelling) and `namespace` (itself and its children) filters; unset means all."""
+    return {
+        "allTypes": not type_,
+        "types": equivalent_types(type_) if type_ else _NO_TYPES,
+        "anyNamespace": not namespace,
+        "namespace": namespace or "",
+    }
+
+
+def asset_filters(
+    scope: Scope, *, q: str | None, type_: str | None, namespace: str | None, metadata: dict[str, Any], deleted: bool
+) -> Args:
+    """The filters of asset_list.cypher / asset_count.cypher."""
+    pairs = sorted(meta_pair(k, v) for k, v in metadata.items())
+    return {
+        "tenantId": scope.tenant,
+        "anyId": not q,
+        "q": (q or "").lower(),
+        **type_and_namespace(type_, namespace),
+        "anyMetadata": not pairs,
+        "metaPairs": pairs or _NO_PAIRS,
+        "includeDeleted": deleted,
+        **visibility(scope),
+    }
+
+
+# -- lineage ---------------------------------------------------------------------------------------------------
+
+
+def _name(question: str, direction: Direction, traversal: Traversal) -> str:
+    """reach_<question>_<direction>[_window]: the variants of cypher/*/reach_<question>.cypher."""
+    return f"reach_{question}_{direction}" + ("_window" if traversal.window else "")
+
+
+def _walks(traversal: Traversal) -> Args:
+    """Which edges a search follows: the `walks()` fragment's parameters for this traversal."""
+    if traversal.window:
+        return {"after": traversal.after or _EARLIEST, "before": traversal.before or _LATEST}
+    return {"history": traversal.history}
+
+
+def reach_counts(key: str, direction: Direction, traversal: Traversal, scope: Scope, filters: Args) -> tuple[str, Args]:
+    """Assets reached at each distance (`filters` from `type_and_namespace`)."""
+    args = {"key": key, "maxDepth": traversal.depth, **_walks(traversal), **filters, **visibility(scope)}
+    return _name("counts", direction, traversal), args
+
+
+def reach_page(
+    key: str,
+    direction: Direction,
+    traversal: Traversal,
+    scope: Scope,
+    filters: Args,
+    *,
+    last_distance: int,
+    skip: int,
+    limit: int,
+) -> tuple[str, Args]:
+    """One page of the answer; the search stops at the page's last distance."""
+    args = {
+        "key": key,
+        "maxDepth": min(traversal.depth, last_distance),
+        **_walks(traversal),
+        **filters,
+        **visibility(scope),
+        "skip": skip,
+        "limit": limit,
+    }
+    return _name("page", direction, traversal), args
+
+
+def reach_routes(
+    key: str, direction: Direction, traversal: Traversal, *, last_distance: int, targets: list[str]
+) -> tuple[str, Args]:
+    """One shortest route to each of `targets` (asset keys), all within `last_distance` hops."""
+    args = {"key": key, "maxDepth": min(traversal.depth, last_distance), **_walks(traversal), "targets": targets}
+    return _name("routes", direction, traversal), args
+
+
+def reach_direct(key: str, direction: Direction, traversal: Traversal, targets: list[str]) -> tuple[str, Args]:
+    """The edges between the start and `targets` one hop away: their routes, without a search."""
+    return _name("direct", direction, traversal), {"key": key, **_walks(traversal), "targets": targets}
+
+
+def reach_nearest(key: str, direction: Direction, traversal: Traversal, scope: Scope, limit: int) -> tuple[str, Args]:
+    """The nearest `limit` assets, for a drawing."""
+    args = {"key": key, "maxDepth": traversal.depth, **_walks(traversal), **visibility(scope), "limit": limit}
+    return _name("nearest", direction, traversal), args
+
+
+def lineage_edges(keys: list[str], traversal: Traversal, limit: int) -> tuple[str, Args]:
+    """The FEEDS edges among `keys` that this traversal follows."""
+    args = {
+        "keys": keys,
+        "history": traversal.history,
+        "after": traversal.after,
+        "before": traversal.before,
+        "limit": limit,
+    }
+    return "lineage_edges", args

@@ -1,0 +1,79 @@
+// Pieces of Cypher the query files share, inserted where a file writes {{name(arguments)}}; a fragment's
+// `:param` / `:literal` lines are declared by every query that uses it (see app/store/queries.py). These are
+// LadybugDB's forms; cypher/neo4j/fragments.cypher replaces those that differ on Neo4j.
+//
+// Flags are literals here: LadybugDB evaluates a parameter's OR branches on every row, while `true OR ...`
+// written into the text folds away. Each fragment is inlined where it is used (never bound once with WITH,
+// which costs LadybugDB about 1.5 ms per query on its own).
+
+// May the caller see `n`? A grant on its namespace or on a parent of it: the rule of app/domain/access.py in
+// Cypher, the one place it is written for this dialect.
+// :fragment visible(n)
+// :literal allNamespaces flag
+// :param namespaces list<string>
+({{allNamespaces}} OR any(g IN $namespaces WHERE n.namespace = g OR n.namespace STARTS WITH (g + '.')))
+
+// Is `n` in the namespace asked for, or one of its children (`data` holds `data` and `data.mart`, not `database`)?
+// :fragment in_namespace(n)
+// :param namespace string
+(n.namespace = $namespace OR n.namespace STARTS WITH ($namespace + '.'))
+
+// A boolean switch the service sets (`{{flag(anyId)}} OR <filter>`: the filter applies unless the flag is set).
+// :fragment flag(switch)
+// :literal switch flag
+{{switch}}
+
+// One page of an ordered answer.
+// :fragment page()
+// :literal skip 0..100000000
+// :literal limit 1..100000
+SKIP {{skip}} LIMIT {{limit}}
+
+// The first `limit` rows of an ordered answer.
+// :fragment first()
+// :literal limit 1..100000
+LIMIT {{limit}}
+
+// Which FEEDS edges lineage follows: those of the latest execution of each task slot (every one with `history`),
+// or those of the executions that started within [after, before).
+// :fragment walks(f) when edges=current
+// :literal history flag
+({{history}} OR f.current)
+// :fragment walks(f) when edges=window
+// :param after string
+// :param before string
+(f.date >= $after AND f.date < $before)
+
+// One hop in the direction of an answer: downstream follows FEEDS forwards, upstream backwards.
+// :fragment hop(a, f, b) when direction=downstream
+(a)-[f:FEEDS]->(b)
+// :fragment hop(a, f, b) when direction=upstream
+(a)<-[f:FEEDS]-(b)
+
+// An asset's fields as a lineage answer shows them: all null but the distance when the caller cannot see it.
+// :fragment shown(t)
+{{visible(t)}} AS visible,
+CASE WHEN {{visible(t)}} THEN t.id ELSE NULL END AS id,
+CASE WHEN {{visible(t)}} THEN t.type ELSE NULL END AS type,
+CASE WHEN {{visible(t)}} THEN t.namespace ELSE NULL END AS namespace,
+CASE WHEN {{visible(t)}} THEN t.displayName ELSE NULL END AS displayName,
+CASE WHEN {{visible(t)}} THEN t.deleted ELSE NULL END AS deleted
+
+// The `type` / `namespace` filters of an impact or upstream answer: only a visible asset can match them.
+// :fragment listed(t)
+// :param types list<string>
+({{flag(allTypes)}} OR ({{visible(t)}} AND t.type IN $types))
+AND ({{flag(anyNamespace)}} OR ({{visible(t)}} AND {{in_namespace(t)}}))
+
+// The name of a relationship's type.
+// :fragment rel_type(r)
+label(r)
+
+// `text` in lower case.
+// :fragment lowercase(text)
+lower(text)
+
+// Does `list` hold every element of `items`? list_has_all() tests them in one call; the portable
+// all(x IN items WHERE x IN list) costs LadybugDB three times as much.
+// :fragment holds_all(list, items)
+list_has_all(list, items)

@@ -1,0 +1,11 @@
+// LadybugDB's own fragments (the shared ones are in cypher/fragments.cypher).
+
+// The breadth-first search of a lineage answer: from `s` to every `t` within `maxDepth` hops over the FEEDS
+// edges lineage follows, each `t` once at its fewest hops (`SHORTEST`: never path enumeration). LadybugDB
+// wants the bound as a literal; a bound given as a parameter cannot prune the search.
+// :fragment reach(s, r, t) when direction=downstream
+// :literal maxDepth 1..100
+(s)-[r:FEEDS* SHORTEST 1..{{maxDepth}} (f, n | WHERE {{walks(f)}})]->(t:Asset)
+// :fragment reach(s, r, t) when direction=upstream
+// :literal maxDepth 1..100
+(s)<-[r:FEEDS* SHORTEST 1..{{maxDepth}} (f, n | WHERE {{walks(f)}})]-(t:Asset)

@@ -1,0 +1,10 @@
+// The downstream (upstream) assets of this asset, nearest first, up to a node cap (to draw a lineage subgraph).
+// :variant reach_nearest_downstream direction=downstream edges=current
+// :variant reach_nearest_downstream_window direction=downstream edges=window
+// :variant reach_nearest_upstream direction=upstream edges=current
+// :variant reach_nearest_upstream_window direction=upstream edges=window
+// :param key string
+MATCH {{reach(s:Asset {key: $key}, r, t)}}
+RETURN t.key AS key, length(r) AS distance, {{shown(t)}}
+ORDER BY distance, visible DESC, t.id
+{{first()}}

@@ -1,0 +1,14 @@
+// Which assets are downstream (upstream) of this asset, each once at its fewest hops: one page, ordered by
+// distance, visible before redacted, then id. Assets in namespaces the caller cannot see keep their place and
+// distance, with every other field null. The search of reach_counts.cypher; `maxDepth` only needs to reach the
+// page's last distance.
+// :variant reach_page_downstream direction=downstream edges=current
+// :variant reach_page_downstream_window direction=downstream edges=window
+// :variant reach_page_upstream direction=upstream edges=current
+// :variant reach_page_upstream_window direction=upstream edges=window
+// :param key string
+MATCH {{reach(s:Asset {key: $key}, r, t)}}
+WHERE {{listed(t)}}
+RETURN length(r) AS distance, {{shown(t)}}
+ORDER BY distance, visible DESC, t.id
+{{page()}}
