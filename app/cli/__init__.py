@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from app import __version__
+from app.cli import explore
+from app.cli.client import add_client_flags
+from app.cli.config import add_store_flags, configure_logging, settings_from
 from app.settings import Settings
 
 EXAMPLES = """
@@ -31,33 +33,6 @@ Commands other than serve/bench/token open the local store (./data) in-process, 
 to a running service. `lineage COMMAND --help` shows each command's options, examples and exit codes.
 """
 )
-
-
-def _add_store_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--data-dir", type=Path, help="LadybugDB directory (default ./data; env LINEAGE_DATA_DIR)")
-    p.add_argument("--neo4j-uri", help="use Neo4j at this bolt:// or neo4j:// URI (env NEO4J_URI)")
-    p.add_argument("--neo4j-user", help="Neo4j user (env NEO4J_USER, default neo4j)")
-    p.add_argument("--neo4j-password", help="Neo4j password (env NEO4J_PASSWORD)")
-    p.add_argument("--neo4j-database", help="Neo4j database name (env NEO4J_DATABASE)")
-
-
-def settings_from(args: argparse.Namespace) -> Settings:
-    return Settings.from_env(
-        host=getattr(args, "host", None),
-        port=getattr(args, "port", None),
-        data_dir=getattr(args, "data_dir", None),
-        neo4j_uri=getattr(args, "neo4j_uri", None),
-        neo4j_user=getattr(args, "neo4j_user", None),
-        neo4j_password=getattr(args, "neo4j_password", None),
-        neo4j_database=getattr(args, "neo4j_database", None),
-        auth_file=getattr(args, "auth_file", None),
-        require_auth=getattr(args, "require_auth", None) or None,
-        log_level=getattr(args, "log_level", None),
-    )
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -263,16 +238,8 @@ examples:
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="lineage",
-        description="Asset and lineage service.",
-        epilog=TOP_EXAMPLES,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument("--version", action="version", version=f"lineage {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
+def _serve_command(sub: Any) -> None:
+    """`lineage serve`: the HTTP API and the web page."""
     serve = sub.add_parser(
         "serve",
         help="run the HTTP API (and web page)",
@@ -281,13 +248,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--host", help="bind address (default 127.0.0.1; env LINEAGE_HOST)")
     serve.add_argument("--port", type=int, help="port (default 8080; env LINEAGE_PORT)")
-    _add_store_flags(serve)
+    add_store_flags(serve)
     serve.add_argument("--auth-file", type=Path, help="YAML file of token hashes (env LINEAGE_AUTH_FILE)")
     serve.add_argument("--require-auth", action="store_true", help="refuse to start without an auth file")
     serve.add_argument("--log-level", help="DEBUG, INFO, WARNING (default INFO)")
     serve.add_argument("--access-log", action="store_true", help="log every request")
     serve.set_defaults(func=cmd_serve)
 
+
+def _bench_command(sub: Any) -> None:
+    """`lineage bench`: the benchmark."""
     bench = sub.add_parser(
         "bench",
         help="benchmark impact/upstream/recording against the CSR floor and a recursive CTE",
@@ -324,6 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
         bench.add_argument(flag, help=help_)
     bench.set_defaults(func=cmd_bench)
 
+
+def _ship_command(sub: Any) -> None:
+    """`lineage ship`: run an AssetShipper task."""
     ship = sub.add_parser(
         "ship",
         help="run an AssetShipper task (files, OpenLineage)",
@@ -333,14 +306,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     ship.add_argument("file", type=Path, help="the AssetShipper task (or a flow holding one), YAML or JSON")
-    from app.cli import explore
-    from app.cli.client import add_client_flags
-
     add_client_flags(ship)
     ship.set_defaults(func=cmd_ship)
 
-    explore.add_commands(sub)
 
+def _token_command(sub: Any) -> None:
+    """`lineage token create|list|revoke`: the auth file."""
     token = sub.add_parser("token", help="manage API tokens (the auth file holds only their hashes)")
     token_sub = token.add_subparsers(dest="token_command", metavar="ACTION", required=True)
     create = token_sub.add_parser(
@@ -370,6 +341,30 @@ def build_parser() -> argparse.ArgumentParser:
     revoke.add_argument("id", help="the token id (the 8 hex characters after lin_)")
     revoke.add_argument("--auth-file", type=Path)
     revoke.set_defaults(func=cmd_token_revoke)
+
+
+#: Every command, in the order `lineage --help` lists them: each adds its subparser, its flags and the function
+#: `main` calls (`func`); the commands that talk to the service are in app/cli/explore.py.
+COMMANDS: tuple[Callable[[Any], None], ...] = (
+    _serve_command,
+    _bench_command,
+    _ship_command,
+    explore.add_commands,
+    _token_command,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="lineage",
+        description="Asset and lineage service.",
+        epilog=TOP_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"lineage {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
     return parser
 
 
@@ -380,10 +375,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        if args.func.__module__ == "app.cli.explore":
-            from app.cli import explore
-
-            return explore.run(args)
         return int(args.func(args) or 0)
     except BrokenPipeError:
         # `lineage export | head`: the reader left; say nothing more, and keep Python from complaining at exit.

@@ -25,6 +25,8 @@ import msgspec
 from rich.console import Console
 from rich.text import Text
 
+from app.cli.config import settings_from
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_UNAVAILABLE, EXIT_BROKEN = 0, 1, 2, 3, 4, 5
 
 
@@ -85,7 +87,6 @@ class Api:
             from litestar.testing import TestClient
 
             from app.asgi import create_app
-            from app.cli import settings_from
 
             # In process, the server's start-up banner and per-request logs are noise on a terminal.
             logging.getLogger("app.asgi").setLevel(logging.ERROR)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -356,13 +357,30 @@ def export_assets(api: Api, args: argparse.Namespace) -> int:
 # -- parser --------------------------------------------------------------------------------------------------------
 
 
-def _command(parent: Any, name: str, help_: str, func: Any, *examples: str) -> argparse.ArgumentParser:
+ClientCommand = Callable[[Api, argparse.Namespace], int]
+
+
+def _on_the_service(func: ClientCommand) -> Callable[[argparse.Namespace], int]:
+    """The command as `main` runs it: with the service at hand (a server, or the local store in-process), and
+    its failures reported as one line and an exit code."""
+
+    def run(args: argparse.Namespace) -> int:
+        def command() -> int:
+            with Api(args) as api:
+                return int(func(api, args))
+
+        return report(command)
+
+    return run
+
+
+def _command(parent: Any, name: str, help_: str, func: ClientCommand, *examples: str) -> argparse.ArgumentParser:
     """A subcommand that talks to the service: examples and exit codes in `--help`, client flags added."""
     epilog = ("examples:\n" + "".join(f"  {e}\n" for e in examples) if examples else "") + EXIT_CODES
     p: argparse.ArgumentParser = parent.add_parser(
         name, help=help_, epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    p.set_defaults(func=func)
+    p.set_defaults(func=_on_the_service(func))
     add_client_flags(p)
     return p
 
@@ -476,11 +494,3 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--type")
     p.add_argument("--namespace")
     p.add_argument("--deleted", action="store_true")
-
-
-def run(args: argparse.Namespace) -> int:
-    def command() -> int:
-        with Api(args) as api:
-            return int(args.func(api, args))
-
-    return report(command)
