@@ -22,7 +22,7 @@ from msgspec import Meta
 from app.domain import limits
 from app.domain.assets import check_metadata, fingerprint
 from app.domain.flows import AssetDecl, Flow, FlowError, Task
-from app.domain.templating import Renderer, Secret, TemplateError, references_secret
+from app.domain.templating import Renderer, Secret, TemplateError, UnknownVariable, references_secret
 from app.domain.types import canonical_type
 from app.errors import InvalidInput
 from app.timeutil import normalize_iso
@@ -68,6 +68,18 @@ class TaskRunIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     assets: TaskRunAssetsIn = msgspec.field(default_factory=TaskRunAssetsIn)
 
 
+class TaskRunContextIn(msgspec.Struct, kw_only=True):
+    """What a task run knew when Kestra rendered its asset declarations, as Kestra's execution JSON lists it in
+    `taskRunList` (its other fields are ignored): the variables only a run has (`taskrun.id`, `workingDir`,
+    `outputs.<task>`)."""
+
+    taskId: str
+    id: str | None = None
+    value: str | None = None
+    outputs: dict[str, Any] = msgspec.field(default_factory=dict)
+    workingDir: str | None = None
+
+
 class ExecutionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Body of `POST /api/v1/{tenant}/executions`; exactly one of `flow`, `taskRuns`, or a stored flow."""
 
@@ -76,6 +88,7 @@ class ExecutionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     flowId: str | None = None
     revision: int | None = None
     taskRuns: list[TaskRunIn] | None = None
+    taskRunList: list[TaskRunContextIn] = msgspec.field(default_factory=list)
     inputs: dict[str, Any] = msgspec.field(default_factory=dict)
     labels: dict[str, str] = msgspec.field(default_factory=dict)
     id: ExecutionId | None = None
@@ -273,14 +286,59 @@ def literal_asset(decl: AssetDecl, field: str) -> ResolvedAsset:
     )
 
 
+def task_outputs(task_runs: list[TaskRunContextIn]) -> dict[str, Any]:
+    """`outputs` as Kestra's templates see them: `outputs.<task>`, or `outputs.<task>[<value>]` in a ForEach."""
+    out: dict[str, Any] = {}
+    for run in task_runs:
+        if run.value is None:
+            out[run.taskId] = run.outputs
+        else:
+            out.setdefault(run.taskId, {})[run.value] = run.outputs
+    return out
+
+
+# A declaration's optional fields: when one needs a variable the request does not carry, the asset is recorded
+# without it (and the response's notes say so); its id, namespace and type are never guessed.
+_OPTIONAL_FIELDS = ("displayName", "description")
+
+
 class _Resolver:
-    def __init__(self, flow: Flow, renderer: Renderer, base_context: dict[str, Any], state: str) -> None:
+    def __init__(
+        self,
+        flow: Flow,
+        renderer: Renderer,
+        base_context: dict[str, Any],
+        state: str,
+        task_runs: list[TaskRunContextIn],
+    ) -> None:
         self.flow = flow
         self.renderer = renderer
         self.base = base_context
         self.state = state
+        self.given = {(r.taskId, r.value or ""): r for r in task_runs}
         self.runs: list[TaskRun] = []
         self.notes: list[str] = []
+
+    def _task_context(self, task: Task, ctx: dict[str, Any], chain: list[str]) -> dict[str, Any]:
+        """The variables of one task run: Kestra renders a declaration after its task ran."""
+        given = self.given.get((task.id, chain[-1] if chain else "")) or self.given.get((task.id, value_of(chain)))
+        taskrun = dict(ctx.get("taskrun") or {})
+        inner = {**ctx, "task": {"id": task.id, "type": task.type}}
+        if given is not None:
+            if given.id:
+                taskrun["id"] = given.id
+            if given.workingDir is not None:
+                inner["workingDir"] = given.workingDir
+        inner["taskrun"] = taskrun
+        return inner
+
+    def _optional(self, value: Any, ctx: dict[str, Any], path: str) -> tuple[bool, Any]:
+        """(rendered?, value): a field the lineage can do without when its variables are missing."""
+        try:
+            return True, self._render(value, ctx, path)
+        except UnknownVariable as exc:
+            self.notes.append(f"{exc.detail}; recorded without it")
+            return False, None
 
     def _error(self, path: str, exc: InvalidInput) -> InvalidInput:
         line = self.flow.located.line_of(path) if self.flow.located else None
@@ -306,15 +364,18 @@ class _Resolver:
     def _asset(self, decl: AssetDecl, ctx: dict[str, Any], path: str) -> ResolvedAsset:
         metadata = {}
         for k, v in decl.metadata.items():
-            metadata[str(self._render(k, ctx, f"{path}.metadata"))] = self._render(v, ctx, f"{path}.metadata.{k}")
+            key = str(self._render(k, ctx, f"{path}.metadata"))
+            rendered, value = self._optional(v, ctx, f"{path}.metadata.{k}")
+            if rendered:
+                metadata[key] = value
+        optional = {name: self._optional(getattr(decl, name), ctx, f"{path}.{name}")[1] for name in _OPTIONAL_FIELDS}
         asset_type = self._render(decl.type, ctx, f"{path}.type") if decl.type else None
         asset = ResolvedAsset(
             id=self._render(decl.id, ctx, f"{path}.id"),
             namespace=self._render(decl.namespace, ctx, f"{path}.namespace") or None if decl.namespace else None,
             type=canonical_type(asset_type) if asset_type else None,
-            displayName=self._render(decl.displayName, ctx, f"{path}.displayName"),
-            description=self._render(decl.description, ctx, f"{path}.description"),
             metadata=metadata,
+            **optional,
         )
         try:
             return check_asset(asset, path)
@@ -326,6 +387,7 @@ class _Resolver:
             raise FlowError(f"the flow expands to more than {MAX_TASK_RUNS} task runs", field="tasks")
         run = TaskRun(taskId=task.id, value=value_of(chain))
         if task.assets:
+            ctx = self._task_context(task, ctx, chain)
             run.inputs = [
                 self._asset(d, ctx, f"{task.path}.assets.inputs[{i}]") for i, d in enumerate(task.assets.inputs)
             ]
@@ -340,6 +402,8 @@ class _Resolver:
         if isinstance(raw, str):
             if references_secret(raw):
                 raise self._error(path, TemplateError("secret() is never evaluated"))
+            if ctx.get("taskrun"):  # a ForEach inside another: its parent's item is the outer one
+                ctx = {**ctx, "parent": {"taskrun": ctx["taskrun"]}}
             try:
                 raw = self.renderer.evaluate(raw, ctx, field=path)
             except InvalidInput as exc:
@@ -415,6 +479,8 @@ def resolve_flow(
     start_date: str,
     revision: int | None,
     renderer: Renderer,
+    now: str,
+    task_runs: list[TaskRunContextIn] | None = None,
 ) -> tuple[list[TaskRun], dict[str, Any], dict[str, str], list[str]]:
     """Task runs, stored inputs, labels and notes for one execution of `flow`."""
     context_inputs, stored_inputs = resolve_inputs(flow, given_inputs)
@@ -425,8 +491,10 @@ def resolve_flow(
         "inputs": context_inputs,
         "labels": all_labels,
         "vars": flow.variables,
+        "outputs": task_outputs(task_runs or []),
+        "now": lambda: now,
     }
-    resolver = _Resolver(flow, renderer, context, state)
+    resolver = _Resolver(flow, renderer, context, state, task_runs or [])
     resolver.walk(flow.tasks, context, [])
     if state in FAILED_STATES:
         resolver.walk(flow.errors, context, [])

@@ -17,6 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from datetime import datetime
 from typing import Any
 
 import jinja2
@@ -24,6 +25,7 @@ from jinja2 import nodes
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 from slugify import slugify as _slugify
 
+from app.domain import pebble
 from app.errors import InvalidInput
 
 DEFAULT_TIME_LIMIT_S = 2.0
@@ -37,6 +39,10 @@ _SINGLE_EXPRESSION = re.compile(r"^\s*\{\{(?P<expr>(?:(?!\{\{|\}\}).)*)\}\}\s*$"
 
 class TemplateError(InvalidInput):
     title = "Invalid template"
+
+
+class UnknownVariable(TemplateError):
+    """A variable the request does not carry (a task's `workingDir` when only the flow was sent)."""
 
 
 class SecretRefused(TemplateError):
@@ -118,6 +124,8 @@ def _pebble_output(value: Any) -> Any:
         return "true" if value else "false"
     if value is None:
         return ""
+    if isinstance(value, datetime):
+        return pebble.iso(value)
     return value
 
 
@@ -156,13 +164,22 @@ class _Sandbox(SandboxedEnvironment):
 
 
 class _Undefined(jinja2.StrictUndefined):
-    """Fails on any use, with the full name of what was missing."""
+    """Fails on any use, with the full name of what was missing. `a.b.c` of a missing `a.b` stays undefined
+    (naming `a.b`) rather than failing at once, so Pebble's `a.b.c ?? 'x'` can test it."""
 
     def _fail_with_undefined_error(self, *args: Any, **kwargs: Any) -> Any:
         hint = self._undefined_hint or (
             f"unknown variable {self._undefined_name}" if self._undefined_obj is jinja2.utils.missing else None
         )
-        raise TemplateError(hint or f"unknown variable {self._undefined_name}")
+        raise UnknownVariable(hint or f"unknown variable {self._undefined_name}")
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self
+
+    def __getitem__(self, _: Any) -> Any:
+        return self
 
     __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = _fail_with_undefined_error  # type: ignore[assignment]
 
@@ -180,13 +197,24 @@ class Renderer:
     ) -> None:
         env = _Sandbox(undefined=_Undefined, autoescape=False, keep_trailing_newline=True, finalize=_pebble_output)
         env.globals.clear()
-        env.globals.update({"range": _bounded_range, "secret": _secret, "null": None, **(functions or {})})
+        env.globals.update(
+            {
+                "range": _bounded_range,
+                "secret": _secret,
+                "null": None,
+                "__nc": pebble.null_coalesce,
+                "__uc": pebble.undefined_coalesce,
+                **(functions or {}),
+            }
+        )
         env.filters.update(
             {
                 "slugify": _slugify_filter,
                 "default": _default,
                 "toJson": _to_json,
                 "json": _to_json,
+                "date": pebble.date_format,
+                "dateAdd": pebble.date_add,
                 **(filters or {}),
             }
         )
@@ -237,7 +265,7 @@ class Renderer:
             return template
 
         def go() -> str:
-            compiled = self.env.from_string(template)
+            compiled = self.env.from_string(pebble.to_jinja(template))
             out: list[str] = []
             size = 0
             for chunk in compiled.generate(self._context(context)):
@@ -260,7 +288,7 @@ class Renderer:
         expression = m.group("expr").strip()
 
         def go() -> Any:
-            compiled = self.env.compile_expression(expression, undefined_to_none=False)
+            compiled = self.env.compile_expression(pebble.rewrite_expression(expression), undefined_to_none=False)
             value = compiled(**self._context(context))
             if isinstance(value, jinja2.Undefined):
                 str(value)  # raises the unknown-variable error
@@ -275,7 +303,7 @@ class Renderer:
     def parse_check(self, template: str, *, field: str = "template") -> None:
         """Syntax-check without rendering (used when a flow is stored)."""
         self._guard(template, field)
-        self._run(field, template, lambda: self.env.parse(template))
+        self._run(field, template, lambda: self.env.parse(pebble.to_jinja(template)))
 
 
 def references_secret(template: str) -> bool:

@@ -85,6 +85,8 @@ def plan_execution(
             start_date=start,
             revision=revision,
             renderer=renderer,
+            now=now,
+            task_runs=body.taskRunList,
         )
         namespace, flow_id, task_ids = flow.namespace, flow.id, flow.task_ids()
     return ExecutionPlan(

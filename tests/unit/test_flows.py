@@ -24,6 +24,7 @@ def resolve(source: str, inputs: dict | None = None, state: str = "SUCCESS", lab
         start_date="2026-01-01T00:00:00.000000Z",
         revision=None,
         renderer=R,
+        now="2026-01-01T00:00:00.000000Z",
     )
     return runs, stored, all_labels, notes
 
