@@ -21,6 +21,7 @@ from app.api.executions import ExecutionController
 from app.api.expressions import ExpressionController
 from app.api.flows import FlowController
 from app.api.health import health, ready
+from app.api.kestra_assets import KestraAssetController
 from app.api.lineage import LineageController
 from app.api.openapi import document_problems
 from app.api.openlineage import OpenLineageController, ingest_default
@@ -121,6 +122,7 @@ def create_app(
             health,
             ready,
             AssetController,
+            KestraAssetController,
             AssetTypeController,
             ExecutionController,
             FlowController,

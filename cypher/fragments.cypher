@@ -77,3 +77,57 @@ lower(text)
 // all(x IN items WHERE x IN list) costs LadybugDB three times as much.
 // :fragment holds_all(list, items)
 list_has_all(list, items)
+
+// Does `list` hold `x`?
+// :fragment has_item(list, x)
+list_contains(list, x)
+
+// Does all of `text` match the regular expression `pattern` (patterns are checked bounded before they get here)?
+// :fragment regex_match(text, pattern)
+regexp_full_match(text, pattern)
+
+// Does the value `x` pass the filter leaf `l` ({s, op, v, vs, neg}: app/domain/query_filters.py)? One CASE on
+// the comparison, negated by `l.neg` (NOT_EQUALS is `in` negated). `x` is an expression, written in each branch.
+// :fragment leaf_holds(x, l)
+((CASE l.op
+    WHEN 'in' THEN {{has_item(l.vs, x)}}
+    WHEN 'starts' THEN x STARTS WITH l.v
+    WHEN 'ends' THEN x ENDS WITH l.v
+    WHEN 'contains' THEN x CONTAINS l.v
+    WHEN 'prefix' THEN (x = l.v OR x STARTS WITH (l.v + '.'))
+    WHEN 'regex' THEN {{regex_match(x, l.v)}}
+    WHEN 'gt' THEN x > l.v
+    WHEN 'ge' THEN x >= l.v
+    WHEN 'lt' THEN x < l.v
+    WHEN 'le' THEN x <= l.v
+    ELSE false
+  END) <> l.neg)
+
+// The value of asset `a` a filter leaf `l` tests (`l.s` names the field; `text` is what `q` searches).
+// :fragment asset_field(a, l)
+(CASE l.s
+  WHEN 'id' THEN a.id
+  WHEN 'namespace' THEN coalesce(a.namespace, '')
+  WHEN 'type' THEN a.type
+  WHEN 'created' THEN a.created
+  WHEN 'updated' THEN a.updated
+  ELSE {{lowercase(a.id)}} + ' ' + coalesce({{lowercase(a.displayName)}}, '') + ' '
+    + coalesce({{lowercase(a.description)}}, '')
+END)
+
+// Does asset `a` pass Kestra's query filters: any conjunction of `anyOf` whose every leaf holds? Metadata leaves
+// test the asset's `key=value` pairs (app/domain/assets.py: meta_pair). The field expression is written into
+// each comparison rather than bound once (`any(x IN [<field>] ...)` crashes LadybugDB 0.22's binder).
+// :fragment asset_passes(a)
+// :param anyOf list<list<map>>
+({{flag(unfiltered)}} OR any(c IN $anyOf WHERE all(l IN c WHERE
+  CASE WHEN l.s = 'meta'
+    THEN (any(p IN l.vs WHERE {{has_item(a.metaPairs, p)}}) <> l.neg)
+    ELSE {{leaf_holds({{asset_field(a, l)}}, l)}}
+  END)))
+
+// The order of a sorted answer.
+// :fragment order() when order=asc
+ASC
+// :fragment order() when order=desc
+DESC

@@ -5,19 +5,23 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, delete, get, put
+import msgspec
+from anyio import to_thread
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from app.api.flows import yaml_body
 from app.api.paths import decode_segment
-from app.domain import limits
+from app.domain import limits, yamlsafe
 from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetPage
 from app.domain.types import PREDEFINED, AssetType
-from app.errors import InvalidInput
+from app.errors import BadRequest, InvalidInput
 from app.services import assets as service
+from app.services import kestra_assets as kestra
 from app.services.usages import UsagePage, asset_usages
 from app.store.base import GraphStore
 from app.timeutil import Clock
@@ -49,6 +53,25 @@ def metadata_filters(request: Request) -> dict[str, Any]:
     return out
 
 
+async def kestra_asset_body(request: Request) -> kestra.KestraAssetIn:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "application/json":
+        raw = await request.body()
+        try:
+            doc = msgspec.json.decode(raw)
+        except msgspec.DecodeError as exc:
+            raise BadRequest(f"the body is not JSON: {exc}", field="body") from exc
+    else:
+        doc = yamlsafe.load(await yaml_body(request), what="the asset").data
+    try:
+        body = msgspec.convert(doc, kestra.KestraAssetIn)
+    except msgspec.ValidationError as exc:
+        where = str(exc).rsplit("at `$.", 1)[-1].rstrip("`") if "at `$." in str(exc) else "body"
+        raise InvalidInput(f"{exc}", field=where) from exc
+    checked_id(body.id, "id")
+    return body
+
+
 PageParam = Annotated[int, QueryParameter(ge=1, le=limits.MAX_PAGE, description="1-based page number.")]
 SizeParam = Annotated[int, QueryParameter(ge=1, le=limits.MAX_PAGE_SIZE, description="Page size.")]
 
@@ -75,6 +98,23 @@ class AssetController(Controller):
         asset, created = service.put_asset(store, caller, asset_id(id), data, clock=clock)
         return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
+    @post(
+        "/",
+        summary="Create or update an asset (YAML or JSON), by Kestra's rules",
+        status_code=HTTP_200_OK,
+        description="`created` is kept; a null `displayName` / `description` keeps the stored one; `metadata` "
+        "merges into the stored keys and a key set to null is removed.",
+    )
+    async def create_asset(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+    ) -> Asset:
+        body = await kestra_asset_body(request)
+        return await to_thread.run_sync(lambda: kestra.upsert_asset(store, caller, body, clock=clock))
+
     @put(
         "/",
         sync_to_thread=True,
@@ -92,9 +132,16 @@ class AssetController(Controller):
         items = [(checked_id(item.id, f"[{n}].id"), item) for n, item in enumerate(data)]
         return service.put_assets(store, caller, items, clock=clock)
 
-    @get("/{id:str}", sync_to_thread=True, summary="Get one asset")
-    def get_asset(self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]) -> Asset:
-        return service.get_asset(store, caller, asset_id(id))
+    @get("/{id:str}", sync_to_thread=True, summary="Get one asset (a deleted one only with allowDeleted=true)")
+    def get_asset(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        id: FromPath[str],
+        allowDeleted: Annotated[bool, QueryParameter(description="Answer a soft-deleted asset too.")] = False,
+    ) -> Asset:
+        return service.get_asset(store, caller, asset_id(id), allow_deleted=allowDeleted, clock=clock)
 
     @delete(
         "/{id:str}",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from litestar import Controller, Request, Response, get, put
+from anyio import to_thread
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
@@ -18,6 +19,18 @@ from app.store.base import GraphStore
 from app.timeutil import Clock
 
 YAML_TYPES = ("application/x-yaml", "application/yaml", "text/yaml", "text/x-yaml", "text/plain")
+
+
+async def yaml_body(request: Request) -> str:
+    """The body of a request that sends YAML (a flow, an asset), as text."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media and media not in YAML_TYPES:
+        raise BadRequest(f"send YAML (Content-Type one of {', '.join(YAML_TYPES)}), not {media}", field="content-type")
+    raw = await request.body()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest("the YAML body is not UTF-8", field="body") from exc
 
 
 class FlowController(Controller):
@@ -39,21 +52,52 @@ class FlowController(Controller):
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
     ) -> Response[FlowRecord]:
-        from anyio import to_thread
-
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if media and media not in YAML_TYPES:
-            raise BadRequest(
-                f"send the flow as YAML (Content-Type one of {', '.join(YAML_TYPES)}), not {media}",
-                field="content-type",
-            )
-        raw = await request.body()
-        try:
-            source = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BadRequest("the flow YAML is not UTF-8", field="body") from exc
+        source = await yaml_body(request)
         record, created = await to_thread.run_sync(lambda: service.put_flow(store, caller, source, clock=clock))
         return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @post(
+        "/",
+        summary="Create a flow (YAML body), as Kestra's API does",
+        status_code=HTTP_200_OK,
+        description="Kestra's `POST /flows`: 409 when the flow exists (update it with `PUT /flows/{namespace}/{id}`).",
+    )
+    async def create_flow(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+    ) -> FlowRecord:
+        source = await yaml_body(request)
+        return await to_thread.run_sync(lambda: service.create_flow(store, caller, source, clock=clock))
+
+    @put("/{namespace:str}/{id:str}", summary="Update a stored flow (YAML body), as Kestra's API does")
+    async def update_flow(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        namespace: FromPath[str],
+        id: FromPath[str],
+    ) -> FlowRecord:
+        source = await yaml_body(request)
+        return await to_thread.run_sync(lambda: service.update_flow(store, caller, namespace, id, source, clock=clock))
+
+    @delete(
+        "/{namespace:str}/{id:str}",
+        sync_to_thread=True,
+        summary="Delete a stored flow (its revisions and recorded lineage stay)",
+    )
+    def delete_flow(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        namespace: FromPath[str],
+        id: FromPath[str],
+    ) -> None:
+        service.delete_flow(store, caller, namespace, id)
 
     @get("/", sync_to_thread=True, summary="Stored flows")
     def list_flows(
@@ -72,6 +116,7 @@ class FlowController(Controller):
         namespace: FromPath[str],
         id: FromPath[str],
         revision: Annotated[int | None, QueryParameter(ge=1)] = None,
+        source: Annotated[bool, QueryParameter(description="Kestra's flag; the source is always included")] = True,
     ) -> FlowRecord:
         return service.get_flow(store, caller, namespace, id, revision)
 

@@ -98,7 +98,7 @@ def assets_list(api: Api, args: argparse.Namespace) -> int:
 
 
 def assets_get(api: Api, args: argparse.Namespace) -> int:
-    asset = api.request("GET", _asset_path(args.id))
+    asset = api.request("GET", _asset_path(args.id), params={"allowDeleted": "true"})
     if args.format == "json":
         _print_json(asset)
         return EXIT_OK

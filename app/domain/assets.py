@@ -81,6 +81,19 @@ class AssetIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         check_metadata(self.metadata)
 
 
+class AssetLock(msgspec.Struct, kw_only=True):
+    """Who holds an asset (Kestra's asset lock): an execution, or a user when no execution is named."""
+
+    lockedUntil: str
+    acquiredAt: str
+    ownerType: str  # EXECUTION | USER
+    executionId: str | None = None
+    flowId: str | None = None
+    flowNamespace: str | None = None
+    namespace: str | None = None
+    username: str | None = None
+
+
 class Asset(msgspec.Struct, kw_only=True):
     tenantId: str
     id: str
@@ -93,6 +106,7 @@ class Asset(msgspec.Struct, kw_only=True):
     updated: str
     deleted: bool
     createdBy: str | None = None
+    lock: AssetLock | None = None  # shown when one asset is read, as Kestra's API does
 
 
 class AssetPage(msgspec.Struct):

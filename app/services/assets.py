@@ -42,9 +42,20 @@ def fetch_asset(tx: Tx, scope: Scope, asset_id: str) -> Asset | None:
     return asset_from_row(rows[0]["a"]) if rows else None
 
 
-def get_asset(store: GraphStore, scope: Scope, asset_id: str) -> Asset:
-    asset = store.read(lambda tx: fetch_asset(tx, scope, asset_id))
-    if asset is None:
+def get_asset(
+    store: GraphStore, scope: Scope, asset_id: str, *, allow_deleted: bool = True, clock: Clock = now_iso
+) -> Asset:
+    """One asset with its lock, if held. A deleted asset is a 404 unless `allow_deleted` (Kestra's rule)."""
+    from app.services.kestra_assets import current_lock
+
+    def work(tx: Tx) -> Asset | None:
+        asset = fetch_asset(tx, scope, asset_id)
+        if asset is not None:
+            asset.lock = current_lock(tx, scope.tenant, asset, clock())
+        return asset
+
+    asset = store.read(work)
+    if asset is None or (asset.deleted and not allow_deleted):
         raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
     return asset
 
@@ -53,7 +64,7 @@ def put_asset(
     store: GraphStore, scope: Scope, asset_id: str, body: AssetIn, *, clock: Clock = now_iso
 ) -> tuple[Asset, bool]:
     """Create or replace; returns the asset and whether it was created by this call."""
-    state = _checked(scope, asset_id, body)
+    state = checked_write(scope, asset_id, body)
     key = asset_key(scope.tenant, asset_id)
 
     def work(tx: Tx) -> tuple[Asset, bool]:
@@ -61,7 +72,7 @@ def put_asset(
         if not row["fresh"]:
             # It may sit in a namespace the caller cannot write: moving it out is a write there. Raising here
             # rolls the statement back.
-            _check_existing(scope, asset_id, row["namespaceBefore"])
+            check_existing(scope, asset_id, row["namespaceBefore"])
         return asset_from_row(row["a"]), bool(row["fresh"])
 
     return store.write(work)
@@ -91,7 +102,7 @@ def put_assets(
             raise InvalidInput(f"asset {asset_id!r} appears twice in the batch", field=f"[{n}].id")
         seen.add(asset_id)
         with _item(n):
-            states.append((asset_id, _checked(scope, asset_id, body)))
+            states.append((asset_id, checked_write(scope, asset_id, body)))
 
     rows = [
         {"key": asset_key(scope.tenant, asset_id), "tenantId": scope.tenant, "id": asset_id, **state.params()}
@@ -106,7 +117,7 @@ def put_assets(
                 created += 1
             else:  # the same rule as one PUT; raising rolls the whole batch back
                 with _item(item_of[asset_key(scope.tenant, row["id"])]):
-                    _check_existing(scope, row["id"], row["namespaceBefore"])
+                    check_existing(scope, row["id"], row["namespaceBefore"])
         return BatchResult(total=len(rows), created=created, replaced=len(rows) - created)
 
     return store.write(work)
@@ -123,7 +134,7 @@ def _item(n: int) -> Iterator[None]:
         raise
 
 
-def _checked(scope: Scope, asset_id: str, body: AssetIn) -> AssetWrite:
+def checked_write(scope: Scope, asset_id: str, body: AssetIn) -> AssetWrite:
     if body.id is not None and body.id != asset_id:
         raise InvalidInput(f"body id {body.id!r} differs from the id in the path {asset_id!r}", field="id")
     if body.tenantId is not None and body.tenantId != scope.tenant:
@@ -137,7 +148,7 @@ def _checked(scope: Scope, asset_id: str, body: AssetIn) -> AssetWrite:
     return state
 
 
-def _check_existing(scope: Scope, asset_id: str, namespace: str) -> None:
+def check_existing(scope: Scope, asset_id: str, namespace: str) -> None:
     """May the caller replace an asset that exists in `namespace`?"""
     if not scope.can_read(namespace):
         raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")

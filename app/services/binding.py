@@ -15,6 +15,7 @@ from typing import Any, Literal
 from app.domain.access import Scope
 from app.domain.assets import meta_pair
 from app.domain.lineage import Traversal
+from app.domain.query_filters import Filter, Sort
 from app.domain.types import equivalent_types
 
 Direction = Literal["downstream", "upstream"]
@@ -142,3 +143,23 @@ def lineage_edges(keys: list[str], traversal: Traversal, limit: int) -> tuple[st
         "limit": limit,
     }
     return "lineage_edges", args
+
+
+#: A leaf no value passes (an `in` test on an empty-string list, negated by nothing), standing in for "no filters":
+#: the `unfiltered` flag switches the test off and LadybugDB still gets a typed list.
+_NO_LEAF = {"s": "id", "op": "in", "v": "", "vs": [""], "neg": False}
+
+
+def query_filter(scope: Scope, flt: Filter) -> Args:
+    """Kestra's query filters for the asset_passes fragment (asset_search, asset_search_count)."""
+    return {
+        "tenantId": scope.tenant,
+        "unfiltered": not flt.any_of,
+        "anyOf": flt.as_param() if flt.any_of else [[_NO_LEAF]],
+        **visibility(scope),
+    }
+
+
+def asset_search(scope: Scope, flt: Filter, sort: Sort, *, page: int, size: int) -> tuple[str, Args]:
+    name = "asset_search_desc" if sort.descending else "asset_search_asc"
+    return name, {**query_filter(scope, flt), "sortKey": sort.key, "skip": (page - 1) * size, "limit": size}

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 import msgspec
 
+from app.domain import yamlsafe
 from app.domain.access import Scope
 from app.domain.flows import Flow, parse_flow
 from app.domain.keys import flow_key, flow_revision_key
-from app.errors import Forbidden, NotFound
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.services import binding
 from app.services.lineage_state import retire_removed_tasks
 from app.store.base import GraphStore, Tx
@@ -17,6 +19,9 @@ from app.timeutil import Clock, now_iso
 
 
 class FlowRecord(msgspec.Struct, kw_only=True):
+    """A stored flow: ours (`taskIds`, `created`) and Kestra's flow shape (`tasks`, `disabled`, `deleted`...),
+    which Kestra's clients read. Kestra's fields come from the source, so only a flow read with it has them."""
+
     tenantId: str
     namespace: str
     id: str
@@ -25,9 +30,27 @@ class FlowRecord(msgspec.Struct, kw_only=True):
     created: str
     updated: str
     source: str | None = None
+    description: str | None = None
+    labels: Any = None
+    inputs: list[Any] | None = None
+    tasks: list[Any] | None = None
+    triggers: list[Any] | None = None
+    disabled: bool = False
+    deleted: bool = False
 
 
 def _record(tenant: str, props: dict, *, with_source: bool = True) -> FlowRecord:
+    record = _bare_record(tenant, props, with_source=with_source)
+    if with_source and record.source:
+        doc = yamlsafe.load(record.source, what="the stored flow").data
+        if isinstance(doc, dict):
+            record.description, record.labels = doc.get("description"), doc.get("labels")
+            record.inputs, record.tasks, record.triggers = doc.get("inputs"), doc.get("tasks"), doc.get("triggers")
+            record.disabled = bool(doc.get("disabled", False))
+    return record
+
+
+def _bare_record(tenant: str, props: dict, *, with_source: bool) -> FlowRecord:
     return FlowRecord(
         tenantId=tenant,
         namespace=props["namespace"],
@@ -57,7 +80,7 @@ def put_flow(store: GraphStore, scope: Scope, source: str, *, clock: Clock = now
         rows = tx.run("flow_get", key=key)
         if rows and rows[0]["f"].get("fingerprint") == fp:
             return _record(scope.tenant, rows[0]["f"]), False
-        revision = int(rows[0]["f"]["revision"]) + 1 if rows else 1
+        revision = int(rows[0]["f"]["revision"]) + 1 if rows else _revisions_kept(tx, scope, flow) + 1
         out = tx.run(
             "flow_put",
             key=key,
@@ -75,6 +98,43 @@ def put_flow(store: GraphStore, scope: Scope, source: str, *, clock: Clock = now
         return _record(scope.tenant, out[0]["f"]), True
 
     return store.write(work)
+
+
+def _revisions_kept(tx: Tx, scope: Scope, flow: Flow) -> int:
+    """The last revision number of a deleted flow (0 for a new one)."""
+    rows = tx.run("flow_revisions", tenantId=scope.tenant, namespace=flow.namespace, id=flow.id)
+    return max((int(r["r"]["revision"]) for r in rows), default=0)
+
+
+def create_flow(store: GraphStore, scope: Scope, source: str, *, clock: Clock = now_iso) -> FlowRecord:
+    """Kestra's `POST /flows`: a new flow; one stored already under that id is a 409 (update it with PUT)."""
+    flow = parse_flow(source)
+    exists = store.read(lambda tx: tx.run("flow_get", key=flow_key(scope.tenant, flow.namespace, flow.id)))
+    if exists and scope.can_read(flow.namespace):
+        raise Conflict(f"flow {flow.namespace}.{flow.id} exists; update it with PUT", field="id")
+    return put_flow(store, scope, source, clock=clock)[0]
+
+
+def update_flow(
+    store: GraphStore, scope: Scope, namespace: str, flow_id: str, source: str, *, clock: Clock = now_iso
+) -> FlowRecord:
+    """Kestra's `PUT /flows/{namespace}/{id}`: a stored flow's new revision (none when the source is unchanged)."""
+    flow = parse_flow(source)
+    for name, given, actual in (("namespace", namespace, flow.namespace), ("id", flow_id, flow.id)):
+        if given != actual:
+            raise InvalidInput(f"{name}: the flow's {actual!r} differs from the path's {given!r}", field=name)
+    get_flow(store, scope, namespace, flow_id)  # 404 when there is nothing to update
+    return put_flow(store, scope, source, clock=clock)[0]
+
+
+def delete_flow(store: GraphStore, scope: Scope, namespace: str, flow_id: str) -> None:
+    def work(tx: Tx) -> None:
+        stored_flow(tx, scope, namespace, flow_id)  # a flow the caller cannot see is a 404, as everywhere
+        if not scope.can_write(namespace):
+            raise Forbidden(f"no editor grant on namespace {namespace!r}", field="namespace")
+        tx.run("flow_delete", key=flow_key(scope.tenant, namespace, flow_id))
+
+    store.write(work)
 
 
 def stored_flow(tx: Tx, scope: Scope, namespace: str, flow_id: str, revision: int | None = None) -> FlowRecord:

@@ -6,7 +6,7 @@ user input; the Neo4j Cypher check declares exactly these names, so a query that
 
 from __future__ import annotations
 
-LABELS: tuple[str, ...] = ("Asset", "Execution", "Flow", "FlowRevision", "TaskSlot", "SchemaInfo")
+LABELS: tuple[str, ...] = ("Asset", "AssetLock", "Execution", "Flow", "FlowRevision", "TaskSlot", "SchemaInfo")
 REL_TYPES: tuple[str, ...] = ("READ", "WROTE", "FEEDS")
 
 ASSET_PROPERTIES: tuple[str, ...] = (
@@ -74,8 +74,22 @@ EDGE_PROPERTIES: tuple[str, ...] = (
     "current",
 )
 SCHEMA_INFO_PROPERTIES: tuple[str, ...] = ("key", "version", "updated")
-#: Keys of the parameter maps bulk queries read (`row.sourceKey`), checked like property keys.
-PARAMETER_MAP_KEYS: tuple[str, ...] = ("sourceKey", "targetKey", "date")
+#: One execution's (or user's) hold on an asset, keyed by the asset's key (Kestra's asset lock).
+LOCK_PROPERTIES: tuple[str, ...] = (
+    "key",
+    "tenantId",
+    "holder",
+    "ownerType",
+    "executionId",
+    "flowId",
+    "flowNamespace",
+    "taskRunId",
+    "username",
+    "acquiredAt",
+    "lockedUntil",
+)
+#: Keys of the parameter maps queries read (`row.sourceKey`; a filter leaf's `l.op`), checked like property keys.
+PARAMETER_MAP_KEYS: tuple[str, ...] = ("sourceKey", "targetKey", "date", "s", "op", "v", "vs", "neg")
 
 PROPERTY_KEYS: tuple[str, ...] = tuple(
     sorted(
@@ -85,6 +99,7 @@ PROPERTY_KEYS: tuple[str, ...] = tuple(
         | set(TASK_SLOT_PROPERTIES)
         | set(EDGE_PROPERTIES)
         | set(SCHEMA_INFO_PROPERTIES)
+        | set(LOCK_PROPERTIES)
         | set(PARAMETER_MAP_KEYS)
     )
 )

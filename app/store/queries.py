@@ -6,7 +6,7 @@ Loading fails (and so does start-up) when a file uses a parameter it does not de
 never uses, so a typo is found before the first request rather than by it.
 
 Header lines look like ``// :param name type`` where type is one of `string`, `integer`, `float`,
-`boolean`, `list<string>`, `map`, `list<map>`, optionally followed by `?` when null is allowed.
+`boolean`, `list<string>`, `map`, `list<map>`, `list<list<map>>`, optionally followed by `?` when null is allowed.
 
 Both databases want the bounds of a variable-length pattern as literals (`SHORTEST 1..5`, `->{1,5}`), and a
 bound given as a parameter cannot prune the search. So a file may declare ``// :literal maxDepth 1..100``
@@ -48,18 +48,20 @@ _LITERAL_DECL = re.compile(r"^//\s*:literal\s+([A-Za-z_][A-Za-z0-9_]*)\s+(?:(\d+
 #: A file literal (LadybugDB's COPY/LOAD take paths only as literals): an absolute path of plain characters.
 _SAFE_PATH = re.compile(r"^/[A-Za-z0-9_./-]+$")
 _LITERAL_USE = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
-_TYPES = {"string", "integer", "float", "boolean", "list<string>", "map", "list<map>"}
+_TYPES = {"string", "integer", "float", "boolean", "list<string>", "map", "list<map>", "list<list<map>>"}
 _WHEN = re.compile(r"\s+when((?:\s+[A-Za-z_]\w*=[A-Za-z0-9_]+)+)\s*$")
 _VARIANT_DECL = re.compile(r"^//\s*:variant\s+([A-Za-z_]\w*)((?:\s+[A-Za-z_]\w*=[A-Za-z0-9_]+)*)\s*$")
 _FRAGMENT_DECL = re.compile(r"^//\s*:fragment\s+([A-Za-z_]\w*)\(([^()]*)\)\s*$")
-_FRAGMENT_USE = re.compile(r"\{\{([A-Za-z_]\w*)\((.*?)\)\}\}")
+#: A fragment use whose arguments hold no other use: the innermost are expanded first, so an argument may itself be
+#: a fragment (`{{leaf_holds({{asset_field(a, l)}}, l)}}`).
+_FRAGMENT_USE = re.compile(r"\{\{([A-Za-z_]\w*)\(((?:(?!\{\{)[\s\S])*?)\)\}\}")
 _REPEAT = re.compile(r"^//\s*:repeat\s+(?:(\d+)|\{\{([A-Za-z_]\w*)\}\})\s*$")
 #: A block repeated as many times as a literal's value, kept once in the text between these marker lines and
 #: expanded when the query is bound (one text per value).
 _BOUND_REPEAT = re.compile(r"^\x01repeat (\w+)\n(.*?)^\x01end\n", re.S | re.M)
 _END = re.compile(r"^//\s*:end\s*$")
 #: Fragments may use fragments; deeper nesting than this is a mistake (or a cycle).
-_MAX_FRAGMENT_NESTING = 4
+_MAX_FRAGMENT_NESTING = 8
 FRAGMENTS_FILE = "fragments"
 
 # LadybugDB binds a parameter's type from its value; a null or an empty list has none. Parameters declared

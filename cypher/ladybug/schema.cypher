@@ -7,6 +7,10 @@ CREATE NODE TABLE IF NOT EXISTS Asset(
     displayName STRING, description STRING, metadata STRING, metaPairs STRING[],
     created STRING, updated STRING, deleted BOOLEAN, createdBy STRING, fingerprint STRING, version INT64
 );
+CREATE NODE TABLE IF NOT EXISTS AssetLock(
+    key STRING PRIMARY KEY, tenantId STRING, holder STRING, ownerType STRING, executionId STRING, flowId STRING,
+    flowNamespace STRING, taskRunId STRING, username STRING, acquiredAt STRING, lockedUntil STRING
+);
 CREATE NODE TABLE IF NOT EXISTS Execution(
     key STRING PRIMARY KEY, tenantId STRING, id STRING, namespace STRING, flowId STRING, flowRevision INT64,
     state STRING, startDate STRING, endDate STRING, recorded STRING, fingerprint STRING, document STRING

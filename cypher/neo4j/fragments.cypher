@@ -68,3 +68,11 @@ OPTIONAL CALL (s, levels, distance, route, steps) {
 }
 WITH s, levels, t, distance, CASE WHEN p IS NULL THEN route ELSE [p] + route END AS route,
      CASE WHEN f IS NULL THEN steps ELSE [f] + steps END AS steps
+
+// :fragment has_item(list, x)
+x IN list
+
+// Java's regular expressions (a full match), as `=~` runs them.
+// :fragment regex_match(text, pattern)
+text =~ pattern
+

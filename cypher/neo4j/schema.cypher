@@ -3,6 +3,7 @@
 CREATE CONSTRAINT schema_info_key IF NOT EXISTS FOR (s:SchemaInfo) REQUIRE s.key IS UNIQUE;
 CREATE CONSTRAINT asset_key IF NOT EXISTS FOR (a:Asset) REQUIRE a.key IS UNIQUE;
 CREATE CONSTRAINT asset_tenant_id IF NOT EXISTS FOR (a:Asset) REQUIRE (a.tenantId, a.id) IS UNIQUE;
+CREATE CONSTRAINT asset_lock_key IF NOT EXISTS FOR (l:AssetLock) REQUIRE l.key IS UNIQUE;
 CREATE CONSTRAINT execution_key IF NOT EXISTS FOR (e:Execution) REQUIRE e.key IS UNIQUE;
 CREATE CONSTRAINT execution_tenant_id IF NOT EXISTS FOR (e:Execution) REQUIRE (e.tenantId, e.id) IS UNIQUE;
 CREATE CONSTRAINT flow_key IF NOT EXISTS FOR (f:Flow) REQUIRE f.key IS UNIQUE;

@@ -27,6 +27,7 @@ SAMPLES: dict[str, object] = {
     "list<string>": [""],
     "map": {},
     "list<map>": [{}],
+    "list<list<map>>": [[{}]],
 }
 
 

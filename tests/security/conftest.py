@@ -42,6 +42,20 @@ class World:
         assert r.status_code == 201, r.text
         return asset_id
 
+    def fresh_flow(self, namespace: str) -> str:
+        """A new stored flow in `namespace`, made by the admin; returns its id."""
+        import uuid
+
+        flow_id = f"f{uuid.uuid4().hex[:10]}"
+        source = f"id: {flow_id}\nnamespace: {namespace}\ntasks: [{{id: t, type: x}}]\n"
+        r = self.client.put(
+            f"/api/v1/{TENANT}/flows",
+            content=source,
+            headers={**self.headers("admin"), "content-type": "application/x-yaml"},
+        )
+        assert r.status_code == 201, r.text
+        return flow_id
+
 
 def make_tokens(auth_file: Path) -> dict[str, str | None]:
     return {

@@ -58,7 +58,7 @@ def ol_event(namespace: str) -> dict[str, Any]:
     }
 
 
-OK, CREATED, BAD, UNAUTH, FORBIDDEN, MISSING = 200, 201, 400, 401, 403, 404
+OK, CREATED, NO_CONTENT, BAD, UNAUTH, FORBIDDEN, MISSING = 200, 201, 204, 400, 401, 403, 404
 PUBLIC = dict.fromkeys(WHO, OK)
 
 
@@ -141,6 +141,127 @@ ROWS: list[Row] = [
         "/api/v1/{tenant}/assets/{id}",
         lambda w: ("DELETE", f"{B}/assets/{w.fresh('hr')}", {}),
         statuses(OK, MISSING, FORBIDDEN),
+    ),
+    # Kestra's routes (app/api/kestra_assets.py, POST /assets, the flow routes)
+    (
+        "POST",
+        "/api/v1/{tenant}/assets",
+        lambda w: ("POST", f"{B}/assets", {"content": f"id: team.{unique()}\nnamespace: company.team\ntype: x\n"}),
+        WRITE_TEAM,
+    ),
+    (
+        "POST",
+        "/api/v1/{tenant}/assets",
+        lambda w: ("POST", f"{B}/assets", {"json": {"id": w.fresh("hr"), "type": "x", "metadata": {"k": "v"}}}),
+        statuses(OK, FORBIDDEN, FORBIDDEN),
+    ),
+    ("GET", "/api/v1/{tenant}/assets/search", lambda w: ("GET", f"{B}/assets/search", {}), READ_TEAM),
+    (
+        "DELETE",
+        "/api/v1/{tenant}/assets/by-ids",
+        lambda w: ("DELETE", f"{B}/assets/by-ids", {"json": [w.fresh("company.team")]}),
+        WRITE_TEAM,
+    ),
+    # an asset the caller cannot see is not deleted, and not counted
+    (
+        "DELETE",
+        "/api/v1/{tenant}/assets/by-ids",
+        lambda w: ("DELETE", f"{B}/assets/by-ids", {"json": [w.fresh("hr")]}),
+        statuses(OK, OK, FORBIDDEN),
+    ),
+    (
+        "DELETE",
+        "/api/v1/{tenant}/assets/by-query",
+        lambda w: ("DELETE", f"{B}/assets/by-query", {"params": {"filters[id][EQUALS]": w.fresh("company.team")}}),
+        WRITE_TEAM,
+    ),
+    (
+        "GET",
+        "/api/v1/{tenant}/assets/{id}/dependencies",
+        lambda w: ("GET", f"{B}/assets/team.table/dependencies", {}),
+        READ_TEAM,
+    ),
+    (
+        "GET",
+        "/api/v1/{tenant}/assets/{id}/dependencies",
+        lambda w: ("GET", f"{B}/assets/hr.salaries/dependencies", {}),
+        READ_HR,
+    ),
+    (
+        "POST",
+        "/api/v1/{tenant}/assets/{id}/lock",
+        lambda w: ("POST", f"{B}/assets/{w.fresh('company.team')}/lock", {"json": {"executionId": "e1"}}),
+        WRITE_TEAM,
+    ),
+    (
+        "POST",
+        "/api/v1/{tenant}/assets/{id}/lock",
+        lambda w: ("POST", f"{B}/assets/{w.fresh('hr')}/lock", {"json": {"executionId": "e1"}}),
+        statuses(OK, MISSING, FORBIDDEN),
+    ),
+    (
+        "DELETE",
+        "/api/v1/{tenant}/assets/{id}/lock",
+        lambda w: ("DELETE", f"{B}/assets/{w.fresh('company.team')}/lock", {}),
+        statuses(NO_CONTENT, NO_CONTENT, FORBIDDEN),
+    ),
+    (
+        "DELETE",
+        "/api/v1/{tenant}/assets/{id}/lock",
+        lambda w: ("DELETE", f"{B}/assets/{w.fresh('hr')}/lock", {}),
+        statuses(NO_CONTENT, MISSING, FORBIDDEN),
+    ),
+    (
+        "POST",
+        "/api/v1/{tenant}/flows",
+        lambda w: (
+            "POST",
+            f"{B}/flows",
+            {"content": f"id: f{unique()}\nnamespace: company.team\ntasks: [{{id: t, type: x}}]\n", "headers": YAML},
+        ),
+        statuses(OK, OK, FORBIDDEN),
+    ),
+    (
+        "POST",
+        "/api/v1/{tenant}/flows",
+        lambda w: (
+            "POST",
+            f"{B}/flows",
+            {"content": f"id: f{unique()}\nnamespace: hr\ntasks: [{{id: t, type: x}}]\n", "headers": YAML},
+        ),
+        statuses(OK, FORBIDDEN, FORBIDDEN),
+    ),
+    (
+        "PUT",
+        "/api/v1/{tenant}/flows/{namespace}/{id}",
+        lambda w: (
+            "PUT",
+            f"{B}/flows/company.team/{(f := w.fresh_flow('company.team'))}",
+            {"content": f"id: {f}\nnamespace: company.team\ntasks: [{{id: t2, type: x}}]\n", "headers": YAML},
+        ),
+        statuses(OK, OK, FORBIDDEN),
+    ),
+    (
+        "PUT",
+        "/api/v1/{tenant}/flows/{namespace}/{id}",
+        lambda w: (
+            "PUT",
+            f"{B}/flows/hr/{(f := w.fresh_flow('hr'))}",
+            {"content": f"id: {f}\nnamespace: hr\ntasks: [{{id: t2, type: x}}]\n", "headers": YAML},
+        ),
+        statuses(OK, MISSING, FORBIDDEN),
+    ),
+    (
+        "DELETE",
+        "/api/v1/{tenant}/flows/{namespace}/{id}",
+        lambda w: ("DELETE", f"{B}/flows/company.team/{w.fresh_flow('company.team')}", {}),
+        statuses(NO_CONTENT, NO_CONTENT, FORBIDDEN),
+    ),
+    (
+        "DELETE",
+        "/api/v1/{tenant}/flows/{namespace}/{id}",
+        lambda w: ("DELETE", f"{B}/flows/hr/{w.fresh_flow('hr')}", {}),
+        statuses(NO_CONTENT, MISSING, FORBIDDEN),
     ),
     ("GET", "/api/v1/{tenant}/assets/{id}/usages", lambda w: ("GET", f"{B}/assets/team.table/usages", {}), READ_TEAM),
     ("GET", "/api/v1/{tenant}/assets/{id}/usages", lambda w: ("GET", f"{B}/assets/hr.salaries/usages", {}), READ_HR),

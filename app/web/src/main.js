@@ -125,7 +125,7 @@ async function renderAsset(main, id, query) {
   main.replaceChildren(el("p", { class: "muted" }, "Loading…"));
   let asset;
   try {
-    asset = await api(assetPath(id));
+    asset = await api(assetPath(id), { allowDeleted: true });
   } catch (err) {
     main.replaceChildren(el("p", {}, el("a", { href: "#/" }, "← search")), errorBox(err));
     return;

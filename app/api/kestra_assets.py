@@ -1,0 +1,131 @@
+"""Kestra's asset routes under `/api/v1/{tenant}/assets`, beside ours, for Kestra's own clients (kestrapy,
+the Go and Java SDKs, kestractl): create-or-update from YAML, search with query filters, bulk deletes, the
+dependency graph around an asset, and locks. Same tenants, tokens and namespace grants as every other route."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from anyio import to_thread
+from litestar import Controller, Request, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import Body, FromPath, QueryParameter
+from litestar.status_codes import HTTP_200_OK
+
+from app.api.assets import PageParam, SizeParam, asset_id, checked_id
+from app.domain import limits, query_filters
+from app.domain.access import Scope
+from app.domain.assets import AssetLock, AssetPage
+from app.errors import BadRequest, InvalidInput
+from app.services import kestra_assets as service
+from app.store.base import GraphStore
+from app.timeutil import Clock
+
+SORT_FIELDS = ("id", "namespace", "type", "displayName", "created", "updated")
+
+
+def _filters(request: Request) -> query_filters.Filter:
+    return query_filters.parse(request.query_params.multi_items(), query_filters.ASSET_FIELDS)
+
+
+class KestraAssetController(Controller):
+    path = "/api/v1/{tenant:str}/assets"
+    tags = ["kestra"]
+
+    @get(
+        "/search",
+        sync_to_thread=True,
+        summary="Search assets with Kestra's query filters",
+        description="`filters[<field>][<OP>]=<value>` on `id`/`assetId`, `namespace`, `type`, `q`, `created`, "
+        "`updated`, and `filters[metadata][EQUALS][<key>]=<value>`; the grouped form `filters[or][0][...]` for "
+        "OR; `sort=<field>:asc|desc`. Deleted assets are left out.",
+    )
+    def search(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        page: PageParam = 1,
+        size: SizeParam = limits.DEFAULT_PAGE_SIZE,
+    ) -> AssetPage:
+        sort = query_filters.parse_sort(request.query_params.getall("sort", []), SORT_FIELDS)
+        return service.search_assets(store, caller, _filters(request), sort, page=page, size=size)
+
+    @delete("/by-ids", sync_to_thread=True, status_code=HTTP_200_OK, summary="Delete the assets named (JSON array)")
+    def delete_by_ids(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        data: Annotated[list[str], Body(description="Asset ids")],
+    ) -> service.BulkResponse:
+        ids = [checked_id(i, f"[{n}]") for n, i in enumerate(data)]
+        return service.delete_assets(store, caller, ids, clock=clock)
+
+    @delete(
+        "/by-query",
+        sync_to_thread=True,
+        status_code=HTTP_200_OK,
+        summary="Delete the assets that pass the query filters (`purge=true` removes them and their edges)",
+    )
+    def delete_by_query(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        purge: Annotated[bool, QueryParameter(description="Remove for good, with lineage edges")] = False,
+    ) -> service.BulkResponse:
+        flt = _filters(request)
+        if not flt.any_of:
+            raise BadRequest("give at least one filter: deleting every asset is not done by query", field="filters")
+        return service.delete_by_query(store, caller, flt, purge=purge, clock=clock)
+
+    @get(
+        "/{id:str}/dependencies",
+        sync_to_thread=True,
+        summary="Kestra's AssetTopologyGraph around an asset: assets and the flows between them",
+        description="Nodes `{uid, namespace, id, type: ASSET|FLOW}` (`uid` is `ASSET:<id>` or "
+        "`FLOW:<namespace>/<flowId>`); edges `{source, target, relation}`: `USED_BY` from an asset to a flow that "
+        "reads it, `UPSERT` from a flow to an asset it writes. One hop each way, only downstream with "
+        "`destinationOnly=true`, the whole lineage with `expandAll=true`.",
+    )
+    def topology(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        id: FromPath[str],
+        destinationOnly: bool = False,
+        expandAll: bool = False,
+    ) -> service.TopologyGraph:
+        return service.asset_dependencies(
+            store, caller, asset_id(id), destination_only=destinationOnly, expand_all=expandAll
+        )
+
+    @post("/{id:str}/lock", status_code=HTTP_200_OK, summary="Hold an asset for one execution (409 when held)")
+    async def lock(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        id: FromPath[str],
+    ) -> AssetLock:
+        raw = await request.body()
+        try:
+            req = msgspec.json.decode(raw, type=service.LockRequest) if raw.strip() else service.LockRequest()
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise InvalidInput(f"lock request: {exc}", field="body") from exc
+        name = asset_id(id)
+        return await to_thread.run_sync(lambda: service.lock_asset(store, caller, name, req, clock=clock))
+
+    @delete("/{id:str}/lock", sync_to_thread=True, summary="Release a hold (a no-op unless the caller holds it)")
+    def unlock(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        id: FromPath[str],
+        executionId: Annotated[str | None, QueryParameter(max_length=100)] = None,
+    ) -> None:
+        service.unlock_asset(store, caller, asset_id(id), executionId)

@@ -1,0 +1,276 @@
+"""Kestra's query-filter syntax, as its UI and SDKs send it, parsed into one shape the database evaluates.
+
+`filters[<field>][<OP>]=<value>` (several AND together), `filters[metadata][EQUALS][<key>]=<value>`, and the
+grouped form the SDKs emit for OR: `filters[or][0][<field>][<OP>]=...`, `filters[or][1][and][0][...]=...`.
+Whatever the nesting, the result is a disjunction of conjunctions of leaves (`Filter.any_of`), each leaf a
+`Leaf` naming a field from the resource's allow-list, one of a few comparisons, and its values as strings.
+The Cypher that evaluates it is fixed text: fields and operators are chosen by CASE on these values.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from app.domain.assets import meta_pair
+from app.errors import BadRequest
+from app.timeutil import normalize_iso
+
+# Python's own regular-expression parser (public as `sre_parse` until 3.11 deprecated that name).
+sre_constants = re._constants  # type: ignore[attr-defined]
+sre_parse = re._parser  # type: ignore[attr-defined]
+
+MAX_LEAVES = 50
+MAX_CONJUNCTIONS = 64
+MAX_VALUES = 500
+MAX_VALUE = 1_000
+MAX_REGEX = 200
+
+_KEY = re.compile(r"^filters((?:\[[^\[\]]*\])+)$")
+_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
+
+# Kestra's operator -> (comparison the Cypher knows, negated?)
+_OPS: dict[str, tuple[str, bool]] = {
+    "EQUALS": ("in", False),
+    "NOT_EQUALS": ("in", True),
+    "IN": ("in", False),
+    "NOT_IN": ("in", True),
+    "STARTS_WITH": ("starts", False),
+    "ENDS_WITH": ("ends", False),
+    "CONTAINS": ("contains", False),
+    "NOT_CONTAINS": ("contains", True),
+    "PREFIX": ("prefix", False),
+    "REGEX": ("regex", False),
+    "GREATER_THAN": ("gt", False),
+    "GREATER_THAN_OR_EQUAL_TO": ("ge", False),
+    "LESS_THAN": ("lt", False),
+    "LESS_THAN_OR_EQUAL_TO": ("le", False),
+}
+TEXT_OPS = ("EQUALS", "NOT_EQUALS", "IN", "NOT_IN", "STARTS_WITH", "ENDS_WITH", "CONTAINS", "NOT_CONTAINS", "REGEX")
+DATE_OPS = (
+    "EQUALS",
+    "NOT_EQUALS",
+    "GREATER_THAN",
+    "GREATER_THAN_OR_EQUAL_TO",
+    "LESS_THAN",
+    "LESS_THAN_OR_EQUAL_TO",
+)
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A filterable field: the subject name the Cypher switches on, its operators, and how values are read."""
+
+    subject: str
+    ops: tuple[str, ...]
+    kind: str = "text"  # text | date | metadata | search
+
+
+ASSET_FIELDS: Mapping[str, FieldSpec] = {
+    "id": FieldSpec("id", TEXT_OPS),
+    "assetId": FieldSpec("id", TEXT_OPS),
+    "namespace": FieldSpec("namespace", (*TEXT_OPS, "PREFIX")),
+    "type": FieldSpec("type", TEXT_OPS),
+    "metadata": FieldSpec("meta", ("EQUALS", "NOT_EQUALS", "IN", "NOT_IN"), "metadata"),
+    "q": FieldSpec("text", ("EQUALS", "CONTAINS"), "search"),
+    "created": FieldSpec("created", DATE_OPS, "date"),
+    "updated": FieldSpec("updated", DATE_OPS, "date"),
+}
+USAGE_FIELDS: Mapping[str, FieldSpec] = {
+    "assetId": FieldSpec("assetId", TEXT_OPS),
+    "namespace": FieldSpec("namespace", (*TEXT_OPS, "PREFIX")),
+    "flowId": FieldSpec("flowId", TEXT_OPS),
+    "executionId": FieldSpec("executionId", TEXT_OPS),
+    "taskId": FieldSpec("taskId", TEXT_OPS),
+    "taskRunId": FieldSpec("taskRunId", TEXT_OPS),
+    "created": FieldSpec("created", DATE_OPS, "date"),
+}
+
+
+@dataclass(frozen=True)
+class Leaf:
+    s: str  # subject
+    op: str
+    v: str = ""
+    vs: tuple[str, ...] = ("",)
+    neg: bool = False
+
+    def as_param(self) -> dict[str, object]:
+        return {"s": self.s, "op": self.op, "v": self.v, "vs": list(self.vs), "neg": self.neg}
+
+
+@dataclass
+class Filter:
+    """OR of ANDs; no conjunction means everything matches."""
+
+    any_of: list[list[Leaf]] = field(default_factory=list)
+
+    def as_param(self) -> list[list[dict[str, object]]]:
+        return [[leaf.as_param() for leaf in conj] for conj in self.any_of] or [[]]
+
+
+@dataclass
+class _Group:
+    logical: str
+    items: dict[int, _Group | Leaf | list[Leaf]] = field(default_factory=dict)
+
+
+def parse(params: Iterable[tuple[str, str]], fields: Mapping[str, FieldSpec]) -> Filter:
+    """`filters[...]` query parameters into a Filter; anything unknown is a 400 naming the parameter."""
+    top: list[Leaf | _Group] = []
+    groups: dict[str, _Group] = {}
+    count = 0
+    for name, value in params:
+        m = _KEY.match(name)
+        if not name.startswith("filters"):
+            continue
+        if not m:
+            raise BadRequest(f"{name}: not a filter (filters[<field>][<OPERATION>]=<value>)", field=name)
+        count += 1
+        if count > MAX_LEAVES:
+            raise BadRequest(f"more than {MAX_LEAVES} filters", field=name)
+        segments = _SEGMENT.findall(m.group(1))
+        if segments[0] in ("and", "or"):
+            _place(groups.setdefault(segments[0], _Group(segments[0])), segments[1:], name, value, fields)
+        else:
+            top.append(_leaf(segments, name, value, fields))
+    top.extend(groups.values())
+    conjunctions = _dnf(_Group("and", dict(enumerate(top))))
+    if len(conjunctions) > MAX_CONJUNCTIONS:
+        raise BadRequest(f"the filters expand to more than {MAX_CONJUNCTIONS} alternatives", field="filters")
+    return Filter([c for c in conjunctions if c] if top else [])
+
+
+def _place(
+    group: _Group, segments: list[str], name: str, value: str, fields: Mapping[str, FieldSpec], depth: int = 0
+) -> None:
+    if not segments or not segments[0].isdigit():
+        raise BadRequest(f"{name}: expected an index after [{group.logical}]", field=name)
+    index, rest = int(segments[0]), segments[1:]
+    if rest and rest[0] in ("and", "or"):
+        if depth >= 1:
+            raise BadRequest(f"{name}: groups nest one level deep at most", field=name)
+        inner = group.items.setdefault(index, _Group(rest[0]))
+        if not isinstance(inner, _Group) or inner.logical != rest[0]:
+            raise BadRequest(f"{name}: [{index}] is used both as a filter and as a group", field=name)
+        _place(inner, rest[1:], name, value, fields, depth + 1)
+        return
+    current = group.items.get(index)
+    leaf = _leaf(rest, name, value, fields)
+    if current is None:
+        group.items[index] = [leaf]
+    elif isinstance(current, list):
+        current.append(leaf)  # several leaves under one index AND together
+    else:
+        raise BadRequest(f"{name}: [{index}] is used both as a filter and as a group", field=name)
+
+
+def _dnf(node: _Group | Leaf | list[Leaf]) -> list[list[Leaf]]:
+    if isinstance(node, Leaf):
+        return [[node]]
+    if isinstance(node, list):
+        return [list(node)]
+    parts = [_dnf(child) for _, child in sorted(node.items.items())]
+    if not parts:
+        return [[]]
+    if node.logical == "or":
+        return [conj for part in parts for conj in part]
+    out: list[list[Leaf]] = [[]]
+    for part in parts:
+        out = [a + b for a, b in itertools.product(out, part)]
+        if len(out) > MAX_CONJUNCTIONS:
+            raise BadRequest(f"the filters expand to more than {MAX_CONJUNCTIONS} alternatives", field="filters")
+    return out
+
+
+def _leaf(segments: list[str], name: str, value: str, fields: Mapping[str, FieldSpec]) -> Leaf:
+    if len(segments) < 2:
+        raise BadRequest(f"{name}: a filter is filters[<field>][<OPERATION>]", field=name)
+    field_name, operation = segments[0], segments[1]
+    spec = fields.get(field_name)
+    if spec is None:
+        raise BadRequest(f"{name}: unknown field {field_name!r} (one of {', '.join(fields)})", field=name)
+    if operation not in spec.ops:
+        raise BadRequest(f"{name}: {field_name} does not take {operation!r} (one of {', '.join(spec.ops)})", field=name)
+    if len(value) > MAX_VALUE:
+        raise BadRequest(f"{name}: value longer than {MAX_VALUE} characters", field=name)
+    op, neg = _OPS[operation]
+    if spec.kind == "metadata":
+        if len(segments) != 3 or not segments[2]:
+            raise BadRequest(f"{name}: a metadata filter is filters[metadata][{operation}][<key>]", field=name)
+        values = _values(operation, value, name)
+        return Leaf(spec.subject, op, vs=tuple(meta_pair(segments[2], v) for v in values), neg=neg)
+    if len(segments) != 2:
+        raise BadRequest(f"{name}: unexpected [{segments[2]}]", field=name)
+    if spec.kind == "search":
+        return Leaf(spec.subject, "contains", v=value.lower())
+    if spec.kind == "date":
+        try:
+            value = normalize_iso(value if "T" in value else f"{value}T00:00:00Z")
+        except ValueError as exc:
+            raise BadRequest(f"{name}: {value!r} is not an ISO-8601 date", field=name) from exc
+    if op == "in":
+        return Leaf(spec.subject, op, vs=tuple(_values(operation, value, name)), neg=neg)
+    if op == "regex":
+        _check_regex(value, name)
+    return Leaf(spec.subject, op, v=value, neg=neg)
+
+
+def _values(operation: str, value: str, name: str) -> list[str]:
+    values = [v.strip() for v in value.split(",")] if operation in ("IN", "NOT_IN") else [value]
+    if len(values) > MAX_VALUES:
+        raise BadRequest(f"{name}: more than {MAX_VALUES} values", field=name)
+    return values
+
+
+def _check_regex(pattern: str, name: str) -> None:
+    """A pattern both databases run in bounded time: short, valid, and without a repetition of a repetition
+    (`(a+)+`), the shape that makes a backtracking engine (Neo4j's) exponential."""
+    if len(pattern) > MAX_REGEX:
+        raise BadRequest(f"{name}: regular expression longer than {MAX_REGEX} characters", field=name)
+    try:
+        tree = sre_parse.parse(pattern)
+    except (re.error, OverflowError, RecursionError) as exc:
+        raise BadRequest(f"{name}: not a valid regular expression ({exc})", field=name) from exc
+    if _nested_repeat(tree, inside=False):
+        raise BadRequest(f"{name}: nested repetition (e.g. `(a+)+`) is refused", field=name)
+
+
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
+
+
+def _nested_repeat(tree: object, *, inside: bool) -> bool:
+    for op, arg in tree:  # type: ignore[attr-defined]
+        if op in _REPEATS:
+            _low, high, sub = arg
+            unbounded = high == sre_constants.MAXREPEAT or high > 1
+            if unbounded and inside:
+                return True
+            if _nested_repeat(sub, inside=inside or unbounded):
+                return True
+        elif op == sre_constants.SUBPATTERN:
+            if _nested_repeat(arg[-1], inside=inside):
+                return True
+        elif op == sre_constants.BRANCH and any(_nested_repeat(b, inside=inside) for b in arg[1]):
+            return True
+    return False
+
+
+@dataclass(frozen=True)
+class Sort:
+    key: str
+    descending: bool
+
+
+def parse_sort(values: list[str], allowed: tuple[str, ...], default: str = "id") -> Sort:
+    """Kestra's `sort=<field>:asc|desc`; the first one decides, ties go by id."""
+    if not values:
+        return Sort(default, False)
+    key, _, direction = values[0].partition(":")
+    if key not in allowed:
+        raise BadRequest(f"sort: unknown field {key!r} (one of {', '.join(allowed)})", field="sort")
+    if direction.lower() not in ("", "asc", "desc"):
+        raise BadRequest(f"sort: {direction!r} is neither asc nor desc", field="sort")
+    return Sort(key, direction.lower() == "desc")

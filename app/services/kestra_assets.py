@@ -1,0 +1,326 @@
+"""The operations Kestra's asset API has and ours did not: update by Kestra's rules, search by query filters,
+bulk deletes, the dependency graph around an asset, and locks. Each is one unit of work."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from typing import Any
+
+import msgspec
+
+from app.domain import limits
+from app.domain.access import Scope
+from app.domain.assets import Asset, AssetIn, AssetLock, AssetPage, asset_from_row
+from app.domain.keys import asset_key
+from app.domain.query_filters import Filter, Sort
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.services import binding
+from app.services.assets import check_existing, checked_write, fetch_asset
+from app.store.base import GraphStore, Tx
+from app.timeutil import Clock, now_iso, parse_iso, to_iso
+
+MAX_BULK = 10_000
+DEFAULT_TTL = timedelta(hours=1)
+MAX_TTL = timedelta(days=7)
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+
+
+class KestraAssetIn(msgspec.Struct, kw_only=True):
+    """Body of Kestra's `POST /assets` (YAML or JSON). Fields Kestra's own responses carry are accepted and
+    ignored, so an asset read from Kestra can be posted here as is. A null `displayName` / `description` keeps
+    the stored one; `metadata` merges into the stored keys and a key set to null is removed."""
+
+    id: str
+    type: str | None = None
+    namespace: str | None = None
+    displayName: str | None = None
+    description: str | None = None
+    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+def merged(current: Asset | None, body: KestraAssetIn) -> AssetIn:
+    """Kestra's update rules applied to what is stored."""
+    stored: dict[str, Any] = msgspec.to_builtins(current) if current is not None else {}
+    fields = {name: getattr(body, name) for name in ("type", "namespace", "displayName", "description")}
+    fields = {name: value if value is not None else stored.get(name) for name, value in fields.items()}
+    if not fields["type"]:
+        raise InvalidInput("type: required to create an asset", field="type")
+    metadata = {k: v for k, v in {**stored.get("metadata", {}), **body.metadata}.items() if v is not None}
+    try:
+        return msgspec.convert({**fields, "metadata": metadata}, AssetIn)
+    except msgspec.ValidationError as exc:
+        where = str(exc).rsplit("at `$.", 1)[-1].rstrip("`") if "at `$." in str(exc) else "body"
+        raise InvalidInput(str(exc), field=where) from exc
+
+
+def upsert_asset(store: GraphStore, scope: Scope, body: KestraAssetIn, *, clock: Clock = now_iso) -> Asset:
+    def work(tx: Tx) -> Asset:
+        current = fetch_asset(tx, scope, body.id)
+        state = checked_write(scope, body.id, merged(current, body))
+        args = {"key": asset_key(scope.tenant, body.id), "tenantId": scope.tenant, "id": body.id, "now": clock()}
+        row = tx.run("asset_put", **args, **state.params())[0]
+        if not row["fresh"]:
+            check_existing(scope, body.id, row["namespaceBefore"])
+        return asset_from_row(row["a"])
+
+    return store.write(work)
+
+
+def search_assets(store: GraphStore, scope: Scope, flt: Filter, sort: Sort, *, page: int, size: int) -> AssetPage:
+    def work(tx: Tx) -> AssetPage:
+        total = tx.run("asset_search_count", **binding.query_filter(scope, flt))[0]["total"]
+        rows = tx.run(*binding.asset_search(scope, flt, sort, page=page, size=size))
+        return AssetPage(results=[asset_from_row(r["a"]) for r in rows], total=int(total))
+
+    return store.read(work)
+
+
+class BulkResponse(msgspec.Struct):
+    count: int
+
+
+def _remove(tx: Tx, scope: Scope, asset_id: str, *, purge: bool, now: str) -> bool:
+    current = fetch_asset(tx, scope, asset_id)
+    if current is None or (current.deleted and not purge):
+        return False
+    if not scope.can_write(current.namespace):
+        raise Forbidden(f"no editor grant on namespace {current.namespace or '(none)'!r}", field="namespace")
+    key = asset_key(scope.tenant, asset_id)
+    if purge:
+        tx.run("asset_purge", key=key)
+    else:
+        tx.run("asset_delete", key=key, now=now, **binding.visibility(scope))
+    return True
+
+
+def delete_assets(
+    store: GraphStore, scope: Scope, ids: list[str], *, purge: bool = False, clock: Clock = now_iso
+) -> BulkResponse:
+    """Soft-delete (or, with `purge`, remove with their edges) every asset named that exists; one transaction."""
+    if len(ids) > MAX_BULK:
+        raise InvalidInput(f"more than {MAX_BULK} ids", field="body")
+
+    def work(tx: Tx) -> BulkResponse:
+        now = clock()
+        return BulkResponse(count=sum(_remove(tx, scope, i, purge=purge, now=now) for i in dict.fromkeys(ids)))
+
+    return store.write(work)
+
+
+def delete_by_query(
+    store: GraphStore, scope: Scope, flt: Filter, *, purge: bool = False, clock: Clock = now_iso
+) -> BulkResponse:
+    found = search_assets(store, scope, flt, Sort("id", False), page=1, size=limits.MAX_PAGE_SIZE)
+    ids = [a.id for a in found.results]
+    page = 1
+    while len(ids) < found.total and len(ids) <= MAX_BULK:
+        page += 1
+        more = search_assets(store, scope, flt, Sort("id", False), page=page, size=limits.MAX_PAGE_SIZE).results
+        if not more:
+            break
+        ids += [a.id for a in more]
+    return delete_assets(store, scope, ids, purge=purge, clock=clock)
+
+
+# -- locks -------------------------------------------------------------------------------------------------------
+
+
+class LockRequest(msgspec.Struct, kw_only=True):
+    """Body of `POST /assets/{id}/lock`: `ttl` an ISO-8601 duration (default PT1H, at most P7D)."""
+
+    ttl: str | None = None
+    executionId: str | None = None
+    flowId: str | None = None
+    flowNamespace: str | None = None
+    taskRunId: str | None = None
+
+
+def ttl_of(text: str | None) -> timedelta:
+    if not text:
+        return DEFAULT_TTL
+    m = _DURATION.match(text.strip().upper())
+    if not m or not any(m.groups()):
+        raise InvalidInput(f"ttl: {text!r} is not an ISO-8601 duration such as PT1H", field="ttl")
+    days, hours, minutes, seconds = (float(g) if g else 0.0 for g in m.groups())
+    ttl = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    if not timedelta(0) < ttl <= MAX_TTL:
+        raise InvalidInput(f"ttl: between a second and {MAX_TTL.days} days", field="ttl")
+    return ttl
+
+
+def lock_from_row(props: dict[str, Any], namespace: str | None) -> AssetLock:
+    return AssetLock(
+        lockedUntil=props["lockedUntil"],
+        acquiredAt=props["acquiredAt"],
+        ownerType=props.get("ownerType") or "USER",
+        executionId=props.get("executionId"),
+        flowId=props.get("flowId"),
+        flowNamespace=props.get("flowNamespace"),
+        namespace=namespace,
+        username=props.get("username"),
+    )
+
+
+def current_lock(tx: Tx, tenant: str, asset: Asset, now: str) -> AssetLock | None:
+    rows = tx.run("asset_lock_get", key=asset_key(tenant, asset.id))
+    if not rows or rows[0]["l"]["lockedUntil"] <= now:
+        return None
+    return lock_from_row(rows[0]["l"], asset.namespace)
+
+
+def lock_asset(
+    store: GraphStore, scope: Scope, asset_id: str, req: LockRequest, *, clock: Clock = now_iso
+) -> AssetLock:
+    """Hold an asset for one execution (or this user) until the ttl runs out; a second holder is a 409, the
+    same holder asking again extends its hold."""
+    ttl = ttl_of(req.ttl)
+    holder = f"execution:{req.executionId}" if req.executionId else f"user:{scope.principal}"
+
+    def work(tx: Tx) -> AssetLock:
+        now = clock()
+        key = asset_key(scope.tenant, asset_id)
+        rows = tx.run("asset_lock_take", key=key, tenantId=scope.tenant, **binding.visibility(scope))
+        if not rows:
+            raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+        namespace = rows[0]["namespace"]
+        lock = tx.run("asset_lock_row", key=key)[0]["l"]
+        if not scope.can_write(namespace):
+            raise Forbidden(f"no editor grant on namespace {namespace or '(none)'!r}", field="namespace")
+        if lock["holder"] not in ("", holder) and lock["lockedUntil"] > now:
+            raise Conflict(f"asset {asset_id!r} is locked by {lock['holder']} until {lock['lockedUntil']}", field="id")
+        props = {
+            "holder": holder,
+            "ownerType": "EXECUTION" if req.executionId else "USER",
+            "executionId": req.executionId,
+            "flowId": req.flowId,
+            "flowNamespace": req.flowNamespace,
+            "taskRunId": req.taskRunId,
+            "username": None if req.executionId else scope.principal,
+            "acquiredAt": now,
+            "lockedUntil": to_iso(parse_iso(now) + ttl),
+        }
+        tx.run("asset_lock_set", key=key, **props)
+        return lock_from_row(props, namespace)
+
+    return store.write(work)
+
+
+def unlock_asset(store: GraphStore, scope: Scope, asset_id: str, execution_id: str | None) -> None:
+    """Release a hold. Owner-checked: only the execution (or user) holding it releases it; anything else is a
+    no-op, so a release can run unconditionally after the work."""
+    holder = f"execution:{execution_id}" if execution_id else f"user:{scope.principal}"
+
+    def work(tx: Tx) -> None:
+        asset = fetch_asset(tx, scope, asset_id)
+        if asset is None:
+            raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+        if not scope.can_write(asset.namespace):
+            raise Forbidden(f"no editor grant on namespace {asset.namespace or '(none)'!r}", field="namespace")
+        rows = tx.run("asset_lock_get", key=asset_key(scope.tenant, asset_id))
+        if rows and rows[0]["l"]["holder"] == holder:
+            tx.run("asset_lock_clear", key=asset_key(scope.tenant, asset_id))
+
+    store.write(work)
+
+
+# -- dependencies --------------------------------------------------------------------------------------------------
+
+MAX_GRAPH_NODES = 1_000
+
+
+class GraphNode(msgspec.Struct, kw_only=True):
+    """`uid`: `ASSET:<id>` or `FLOW:<namespace>/<flowId>`, unique in one answer."""
+
+    uid: str
+    namespace: str | None
+    id: str
+    type: str  # ASSET | FLOW
+
+
+class GraphEdge(msgspec.Struct, kw_only=True):
+    """`relation`: USED_BY (an asset a flow reads, asset -> flow) or UPSERT (an asset a flow writes,
+    flow -> asset)."""
+
+    source: str
+    target: str
+    relation: str
+
+
+class TopologyGraph(msgspec.Struct, kw_only=True):
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+class _Drawing:
+    def __init__(self) -> None:
+        self.nodes: dict[str, GraphNode] = {}
+        self.edges: dict[tuple[str, str, str], GraphEdge] = {}
+
+    def asset(self, asset_id: str, namespace: str | None) -> str:
+        uid = f"ASSET:{asset_id}"
+        self.nodes.setdefault(uid, GraphNode(uid=uid, namespace=namespace, id=asset_id, type="ASSET"))
+        return uid
+
+    def flow(self, namespace: str, flow_id: str) -> str:
+        uid = f"FLOW:{namespace}/{flow_id}"
+        self.nodes.setdefault(uid, GraphNode(uid=uid, namespace=namespace, id=flow_id, type="FLOW"))
+        return uid
+
+    def edge(self, flow: str, asset: str, relation: str) -> None:
+        """A READ is drawn asset -> flow (USED_BY), a WROTE flow -> asset (UPSERT)."""
+        source, target, name = (asset, flow, "USED_BY") if relation == "READ" else (flow, asset, "UPSERT")
+        self.edges.setdefault((source, target, name), GraphEdge(source=source, target=target, relation=name))
+
+
+def asset_dependencies(
+    store: GraphStore, scope: Scope, asset_id: str, *, destination_only: bool, expand_all: bool
+) -> TopologyGraph:
+    """The asset, the flows that read (downstream) and wrote (upstream) it, and the assets on their other side:
+    one hop, or, with `expand_all`, on until nothing new is reached (at most MAX_GRAPH_NODES nodes)."""
+    directions = [("READ", "WROTE")] if destination_only else [("READ", "WROTE"), ("WROTE", "READ")]
+
+    def work(tx: Tx) -> TopologyGraph:
+        start = fetch_asset(tx, scope, asset_id)
+        if start is None:
+            raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+        drawing = _Drawing()
+        drawing.asset(start.id, start.namespace)
+        for into_flow, out_of_flow in directions:
+            _walk(tx, scope, drawing, start, into_flow, out_of_flow, expand_all)
+        return TopologyGraph(nodes=list(drawing.nodes.values()), edges=list(drawing.edges.values()))
+
+    return store.read(work)
+
+
+def _walk(
+    tx: Tx, scope: Scope, drawing: _Drawing, start: Asset, into_flow: str, out_of_flow: str, expand_all: bool
+) -> None:
+    """Breadth-first over asset -[into_flow]- flow -[out_of_flow]- asset, one level per pair of queries."""
+    frontier, seen_assets, seen_flows = [asset_key(scope.tenant, start.id)], {start.id}, set[str]()
+    ids = {asset_key(scope.tenant, start.id): start.id}
+    while frontier and len(drawing.nodes) < MAX_GRAPH_NODES:
+        flows: list[str] = []
+        for row in tx.run("asset_flows", keys=frontier, **binding.visibility(scope)):
+            if row["relation"] != into_flow:
+                continue
+            flow = f"{row['flowNamespace']}/{row['flowId']}"
+            drawing.edge(drawing.flow(row["flowNamespace"], row["flowId"]), f"ASSET:{ids[row['assetKey']]}", into_flow)
+            if flow not in seen_flows:
+                seen_flows.add(flow)
+                flows.append(flow)
+        if not flows:
+            return
+        frontier = []
+        args = {"tenantId": scope.tenant, "flows": flows, **binding.visibility(scope)}
+        for row in tx.run("flow_assets", **args):
+            if row["relation"] != out_of_flow:
+                continue
+            uid = drawing.asset(row["assetId"], row["assetNamespace"])
+            drawing.edge(drawing.flow(row["flowNamespace"], row["flowId"]), uid, out_of_flow)
+            if row["assetId"] not in seen_assets:
+                seen_assets.add(row["assetId"])
+                ids[row["assetKey"]] = row["assetId"]
+                frontier.append(row["assetKey"])
+        if not expand_all:
+            return
