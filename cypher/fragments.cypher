@@ -131,3 +131,36 @@ END)
 ASC
 // :fragment order() when order=desc
 DESC
+
+// The id a usage's task run is known by: `<executionId>:<taskId>`, then `:<value>` inside a ForEach (Kestra's own
+// task-run ids are not stored; this one is stable and can be filtered on in the database).
+// :fragment task_run_id(r)
+(r.executionId + ':' + r.taskId + CASE WHEN r.value = '' THEN '' ELSE ':' + r.value END)
+
+// The value of usage (e)-[r:READ|WROTE]->(a) a filter leaf `l` tests (app/domain/query_filters.py: USAGE_FIELDS).
+// :fragment usage_field(e, r, a, l)
+(CASE l.s
+  WHEN 'assetId' THEN a.id
+  WHEN 'namespace' THEN e.namespace
+  WHEN 'flowId' THEN e.flowId
+  WHEN 'executionId' THEN e.id
+  WHEN 'taskId' THEN r.taskId
+  WHEN 'taskRunId' THEN {{task_run_id(r)}}
+  ELSE r.date
+END)
+
+// Does usage (e)-[r]->(a) pass Kestra's query filters (see asset_passes)?
+// :fragment usage_passes(e, r, a)
+// :param anyOf list<list<map>>
+({{flag(unfiltered)}} OR any(c IN $anyOf WHERE all(l IN c WHERE {{leaf_holds({{usage_field(e, r, a, l)}}, l)}})))
+
+// The relationship type of a usage, and the FEEDS edges a usage of asset `a` made: a read asset feeds the task
+// run's outputs, a written one is fed by its inputs.
+// :fragment usage_type() when relation=read
+READ
+// :fragment usage_type() when relation=wrote
+WROTE
+// :fragment made_by(a, f) when relation=read
+(a:Asset {key: $assetKey})-[f:FEEDS]->(:Asset)
+// :fragment made_by(a, f) when relation=wrote
+(:Asset)-[f:FEEDS]->(a:Asset {key: $assetKey})

@@ -19,6 +19,7 @@ from app.domain.access import Scope
 from app.domain.assets import AssetLock, AssetPage
 from app.errors import BadRequest, InvalidInput
 from app.services import kestra_assets as service
+from app.services import kestra_usages
 from app.store.base import GraphStore
 from app.timeutil import Clock
 
@@ -51,6 +52,56 @@ class KestraAssetController(Controller):
     ) -> AssetPage:
         sort = query_filters.parse_sort(request.query_params.getall("sort", []), SORT_FIELDS)
         return service.search_assets(store, caller, _filters(request), sort, page=page, size=size)
+
+    @get(
+        "/usages/search",
+        sync_to_thread=True,
+        summary="Search usages (which execution's task run read or wrote which asset) with Kestra's query filters",
+        description="Fields `assetId`, `namespace`, `flowId`, `executionId`, `taskId`, `taskRunId` "
+        "(`<executionId>:<taskId>[:<value>]`), `created`; `sort=created:asc|desc` (newest first by default).",
+    )
+    def search_usages(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        page: PageParam = 1,
+        size: SizeParam = limits.DEFAULT_PAGE_SIZE,
+    ) -> kestra_usages.UsagePage:
+        newest_first = query_filters.Sort("created", descending=True)
+        sort = query_filters.parse_sort(request.query_params.getall("sort", []), ("created",), default=newest_first)
+        flt = query_filters.parse(request.query_params.multi_items(), query_filters.USAGE_FIELDS)
+        return kestra_usages.search_usages(store, caller, flt, descending=sort.descending, page=page, size=size)
+
+    @delete(
+        "/usages/by-query",
+        sync_to_thread=True,
+        status_code=HTTP_200_OK,
+        summary="Delete the usages that pass the query filters, and the lineage they made",
+    )
+    def delete_usages(
+        self, request: Request, store: NamedDependency[GraphStore], caller: NamedDependency[Scope]
+    ) -> service.BulkResponse:
+        flt = query_filters.parse(request.query_params.multi_items(), query_filters.USAGE_FIELDS)
+        if not flt.any_of:
+            raise BadRequest("give at least one filter: deleting every usage is not done by query", field="filters")
+        return kestra_usages.delete_usages(store, caller, flt)
+
+    @get(
+        "/lineage-events/search",
+        sync_to_thread=True,
+        summary="One lineage event per task run (its inputs and outputs), with Kestra's query filters",
+    )
+    def search_lineage_events(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        page: PageParam = 1,
+        size: SizeParam = limits.DEFAULT_PAGE_SIZE,
+    ) -> kestra_usages.LineageEventPage:
+        flt = query_filters.parse(request.query_params.multi_items(), query_filters.USAGE_FIELDS)
+        return kestra_usages.search_lineage_events(store, caller, flt, page=page, size=size)
 
     @delete("/by-ids", sync_to_thread=True, status_code=HTTP_200_OK, summary="Delete the assets named (JSON array)")
     def delete_by_ids(

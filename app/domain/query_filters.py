@@ -264,10 +264,10 @@ class Sort:
     descending: bool
 
 
-def parse_sort(values: list[str], allowed: tuple[str, ...], default: str = "id") -> Sort:
+def parse_sort(values: list[str], allowed: tuple[str, ...], default: Sort = Sort("id", False)) -> Sort:
     """Kestra's `sort=<field>:asc|desc`; the first one decides, ties go by id."""
     if not values:
-        return Sort(default, False)
+        return default
     key, _, direction = values[0].partition(":")
     if key not in allowed:
         raise BadRequest(f"sort: unknown field {key!r} (one of {', '.join(allowed)})", field="sort")

@@ -163,3 +163,15 @@ def query_filter(scope: Scope, flt: Filter) -> Args:
 def asset_search(scope: Scope, flt: Filter, sort: Sort, *, page: int, size: int) -> tuple[str, Args]:
     name = "asset_search_desc" if sort.descending else "asset_search_asc"
     return name, {**query_filter(scope, flt), "sortKey": sort.key, "skip": (page - 1) * size, "limit": size}
+
+
+def usage_search(scope: Scope, flt: Filter, *, descending: bool, page: int, size: int) -> tuple[str, Args]:
+    name = "usage_search_desc" if descending else "usage_search_asc"
+    return name, {**query_filter(scope, flt), "skip": (page - 1) * size, "limit": size}
+
+
+def usage_delete(usage: Args) -> list[tuple[str, Args]]:
+    """The two statements that delete one usage (a row of usage_search) and the lineage it made."""
+    relation = "read" if usage["relation"] == "READ" else "wrote"
+    args = {k: usage[k] for k in ("executionKey", "assetKey", "taskId", "value")}
+    return [(f"usage_feeds_delete_{relation}", args), (f"usage_delete_{relation}", args)]

@@ -7,12 +7,15 @@ import pytest
 
 from app.domain.access import Scope, open_scope
 from app.domain.assets import AssetIn
-from app.domain.query_filters import ASSET_FIELDS, Sort, parse
+from app.domain.lineage import Traversal
+from app.domain.query_filters import ASSET_FIELDS, USAGE_FIELDS, Sort, parse
 from app.errors import Conflict, NotFound
 from app.services import assets as svc
 from app.services import kestra_assets as kestra
+from app.services import kestra_usages, lineage
 from app.store.base import GraphStore
 from tests.clock import TestClock
+from tests.contract.helpers import record, run
 
 ASSETS = {
     "orders": ("sales", "TABLE", {"owner": "ana", "tier": 1}, "Orders", "every order"),
@@ -153,3 +156,22 @@ def test_locks_expire_and_belong_to_their_holder(store: GraphStore, tenant: str,
     assert svc.get_asset(store, scope, "orders", clock=clock).lock is None
     with pytest.raises(NotFound):
         kestra.lock_asset(store, scope, "nope", kestra.LockRequest(), clock=clock)
+
+
+def test_deleting_usages_removes_the_lineage_they_made(store: GraphStore, tenant: str) -> None:
+    scope = open_scope(tenant)
+    record(store, tenant, run("etl", [("load", ["raw"], ["staged"]), ("model", ["staged"], ["mart", "report"])]))
+    before = lineage.impact(store, scope, "raw", "downstream", Traversal())
+    assert sorted(r.id for r in before.results) == ["mart", "report", "staged"]
+    flt = parse([("filters[taskId][EQUALS]", "model"), ("filters[assetId][EQUALS]", "report")], USAGE_FIELDS)
+    assert [u.assetId for u in kestra_usages.search_usages(store, scope, flt).results] == ["report"]
+    assert kestra_usages.delete_usages(store, scope, flt).count == 1
+    after = lineage.impact(store, scope, "raw", "downstream", Traversal())
+    assert sorted(r.id for r in after.results) == ["mart", "staged"]  # report is no longer fed
+    remaining = kestra_usages.search_usages(store, scope, parse([], USAGE_FIELDS), descending=False)
+    assert remaining.total == 4 and "report" not in {u.assetId for u in remaining.results}
+    events = kestra_usages.search_lineage_events(store, scope, parse([], USAGE_FIELDS), page=1, size=10)
+    assert {(e.taskId, tuple(i.id for i in e.inputs), tuple(o.id for o in e.outputs)) for e in events.results} == {
+        ("load", ("raw",), ("staged",)),
+        ("model", ("staged",), ("mart",)),
+    }

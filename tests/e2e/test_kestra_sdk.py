@@ -159,6 +159,29 @@ def test_flows_dependencies_and_locks_through_kestrapy(kestra: tuple[KestraClien
     down = client.assets.asset_dependencies("trips", T, destination_only=True)
     assert {n.id for n in down.nodes} >= {"trips", "avg_trip_distance", "avg_passenger_count"}  # type: ignore[union-attr]
 
+    usages = client.assets.search_asset_usages(
+        T, filters=[QueryFilter(field="assetId", operation="EQUALS", value="trips")], sort=["created:asc"]
+    )
+    assert usages.total == 3 and {u.flow_id for u in usages.results} == {"data_pipeline_assets"}
+    tasks = sorted(u.task_id for u in usages.results)
+    assert tasks == ["create_mart_layer_asset", "create_mart_layer_asset", "create_staging_layer_asset"]
+    run_ids = sorted(u.task_run_id.split(":", 1)[1] for u in usages.results)  # <executionId>:<taskId>[:<value>]
+    assert run_ids[-1] == "create_staging_layer_asset" and run_ids[0].startswith("create_mart_layer_asset:")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Kestra deprecated the route; 2.0.x still has it
+        events = client.assets.search_asset_lineage_events(
+            T, filters=[QueryFilter(field="taskId", operation="EQUALS", value="create_staging_layer_asset")]
+        )
+    (event,) = events.results
+    assert [o.id for o in event.outputs] == ["trips"] and [i.id for i in event.inputs] == ["sample_data.nyc.taxi"]
+    assert event.state == "SUCCESS" and event.flow_id == "data_pipeline_assets"
+    removed = client.assets.delete_asset_usages_by_query(
+        T, [QueryFilter(field="taskId", operation="EQUALS", value="create_mart_layer_asset")]
+    )
+    assert removed.count == 4  # trips read twice, two marts written
+    assert client.assets.search_asset_usages(T).total == 2
+    assert client.assets.asset_dependencies("trips", T, destination_only=True).edges == []
+
     lock = client.assets.lock_asset("trips", T, AssetsControllerAssetLockRequest(ttl="PT10M", executionId="exec-1"))
     assert lock.execution_id == "exec-1" and lock.owner_type == "EXECUTION"
     with pytest.raises(ConflictException):

@@ -58,6 +58,14 @@ def ol_event(namespace: str) -> dict[str, Any]:
     }
 
 
+def recorded(w: World, namespace: str) -> str:
+    """A new execution in `namespace`, recorded by the admin; returns its id."""
+    body = run_body(namespace)
+    r = w.client.post(f"{B}/executions", json=body, headers=w.headers("admin"))
+    assert r.status_code == 201, r.text
+    return str(body["id"])
+
+
 OK, CREATED, NO_CONTENT, BAD, UNAUTH, FORBIDDEN, MISSING = 200, 201, 204, 400, 401, 403, 404
 PUBLIC = dict.fromkeys(WHO, OK)
 
@@ -174,6 +182,34 @@ ROWS: list[Row] = [
         "/api/v1/{tenant}/assets/by-query",
         lambda w: ("DELETE", f"{B}/assets/by-query", {"params": {"filters[id][EQUALS]": w.fresh("company.team")}}),
         WRITE_TEAM,
+    ),
+    ("GET", "/api/v1/{tenant}/assets/usages/search", lambda w: ("GET", f"{B}/assets/usages/search", {}), READ_TEAM),
+    (
+        "GET",
+        "/api/v1/{tenant}/assets/lineage-events/search",
+        lambda w: ("GET", f"{B}/assets/lineage-events/search", {}),
+        READ_TEAM,
+    ),
+    (
+        "DELETE",
+        "/api/v1/{tenant}/assets/usages/by-query",
+        lambda w: (
+            "DELETE",
+            f"{B}/assets/usages/by-query",
+            {"params": {"filters[executionId][EQUALS]": recorded(w, "company.team")}},
+        ),
+        WRITE_TEAM,
+    ),
+    # usages of executions the caller cannot see are not deleted (nothing matches)
+    (
+        "DELETE",
+        "/api/v1/{tenant}/assets/usages/by-query",
+        lambda w: (
+            "DELETE",
+            f"{B}/assets/usages/by-query",
+            {"params": {"filters[executionId][EQUALS]": recorded(w, "hr")}},
+        ),
+        statuses(OK, OK, FORBIDDEN),
     ),
     (
         "GET",

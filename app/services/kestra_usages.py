@@ -1,0 +1,156 @@
+"""Kestra's usage and lineage-event searches, and deleting usages by query: the audit trail of which execution's
+task run read or wrote which asset, filtered in the database by Kestra's query filters."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import msgspec
+
+from app.domain import limits
+from app.domain.access import Scope
+from app.domain.query_filters import Filter
+from app.errors import BadRequest, Forbidden
+from app.services import binding
+from app.services.kestra_assets import MAX_BULK, BulkResponse
+from app.store.base import GraphStore, Tx
+
+
+class KestraUsage(msgspec.Struct, kw_only=True):
+    """A usage as Kestra's API answers it; `taskRunId` is `<executionId>:<taskId>[:<value>]`."""
+
+    assetId: str
+    namespace: str
+    flowId: str
+    flowRevision: int | None
+    executionId: str
+    taskId: str
+    taskRunId: str
+    created: str
+    relation: str  # READ | WROTE (ours: which way the task run used the asset)
+
+
+class UsagePage(msgspec.Struct):
+    results: list[KestraUsage]
+    total: int
+
+
+def search_usages(
+    store: GraphStore, scope: Scope, flt: Filter, *, descending: bool = True, page: int = 1, size: int = 25
+) -> UsagePage:
+    def work(tx: Tx) -> UsagePage:
+        total = tx.run("usage_search_count", **binding.query_filter(scope, flt))[0]["total"]
+        rows = tx.run(*binding.usage_search(scope, flt, descending=descending, page=page, size=size))
+        return UsagePage(results=[msgspec.convert(r, KestraUsage) for r in rows], total=int(total))
+
+    return store.read(work)
+
+
+def delete_usages(store: GraphStore, scope: Scope, flt: Filter) -> BulkResponse:
+    """Delete every usage that passes the filters, and the FEEDS edges each made, in one transaction: lineage
+    answers no longer follow them. An execution in a namespace the caller may read but not write is a 403."""
+
+    def work(tx: Tx) -> BulkResponse:
+        rows = _all_usages(tx, scope, flt)
+        for row in rows:
+            if not scope.can_write(row["namespace"]):
+                raise Forbidden(f"no editor grant on namespace {row['namespace']!r}", field="namespace")
+        for row in rows:
+            for name, args in binding.usage_delete(row):
+                tx.run(name, args)
+        return BulkResponse(count=len(rows))
+
+    return store.write(work)
+
+
+def _all_usages(tx: Tx, scope: Scope, flt: Filter) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    page = 1
+    while len(rows) <= MAX_BULK:
+        batch = tx.run(*binding.usage_search(scope, flt, descending=False, page=page, size=limits.MAX_PAGE_SIZE))
+        rows += batch
+        if len(batch) < limits.MAX_PAGE_SIZE:
+            return rows
+        page += 1
+    raise BadRequest(f"more than {MAX_BULK} usages match: narrow the filters", field="filters")
+
+
+# -- lineage events -------------------------------------------------------------------------------------------------
+
+
+class AssetRef(msgspec.Struct):
+    id: str
+    type: str
+    namespace: str | None
+
+
+class LineageEvent(msgspec.Struct, kw_only=True):
+    """One task run's lineage, as Kestra's (deprecated) lineage-event search answers it."""
+
+    uid: str
+    namespace: str
+    flowId: str
+    flowRevision: int | None
+    executionId: str
+    taskId: str
+    taskRunId: str
+    state: str
+    inputs: list[AssetRef]
+    outputs: list[AssetRef]
+    created: str
+    startDate: str | None
+    endDate: str | None
+
+
+class LineageEventPage(msgspec.Struct):
+    results: list[LineageEvent]
+    total: int
+
+
+def search_lineage_events(store: GraphStore, scope: Scope, flt: Filter, *, page: int, size: int) -> LineageEventPage:
+    def work(tx: Tx) -> LineageEventPage:
+        args = binding.query_filter(scope, flt)
+        total = tx.run("lineage_event_runs_count", **args)[0]["total"]
+        runs = tx.run("lineage_event_runs", **args, skip=(page - 1) * size, limit=size)
+        keys = [f"{r['executionKey']}|{r['taskId']}|{r['value']}" for r in runs]
+        if not keys:
+            return LineageEventPage(results=[], total=int(total))
+        rows = tx.run("lineage_event_assets", runs=keys, **binding.visibility(scope))
+        return LineageEventPage(results=_events(keys, rows), total=int(total))
+
+    return store.read(work)
+
+
+def _events(keys: list[str], rows: list[dict[str, Any]]) -> list[LineageEvent]:
+    by_run: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        by_run[f"{row['executionKey']}|{row['taskId']}|{row['value']}"].append(row)
+    events = []
+    for key in keys:
+        usages = by_run.get(key)
+        if not usages:
+            continue
+        first = usages[0]
+        refs = {
+            rel: [AssetRef(u["id"], u["type"], u["assetNamespace"]) for u in usages if u["relation"] == rel]
+            for rel in ("READ", "WROTE")
+        }
+        events.append(
+            LineageEvent(
+                uid=first["taskRunId"],
+                namespace=first["namespace"],
+                flowId=first["flowId"],
+                flowRevision=first["flowRevision"],
+                executionId=first["executionId"],
+                taskId=first["taskId"],
+                taskRunId=first["taskRunId"],
+                state=first["state"],
+                inputs=sorted(refs["READ"], key=lambda a: a.id),
+                outputs=sorted(refs["WROTE"], key=lambda a: a.id),
+                created=first["created"],
+                startDate=first["startDate"],
+                endDate=first["endDate"],
+            )
+        )
+    return events
