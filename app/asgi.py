@@ -49,7 +49,8 @@ class LineageApp(Litestar):
     def _allow_table(self) -> list[tuple[re.Pattern[str], str]]:
         if self._allow is None:
             table = []
-            for route in self.routes:
+            # a static segment wins over a parameter, as in routing: /assets/search before /assets/{id}
+            for route in sorted(self.routes, key=lambda r: r.path.count("{")):
                 methods = getattr(route, "methods", None)
                 if not methods:
                     continue

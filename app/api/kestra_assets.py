@@ -147,8 +147,8 @@ class KestraAssetController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         id: FromPath[str],
-        destinationOnly: bool = False,
-        expandAll: bool = False,
+        destinationOnly: Annotated[bool, QueryParameter(description="Only what lies downstream")] = False,
+        expandAll: Annotated[bool, QueryParameter(description="The whole lineage, not one hop")] = False,
     ) -> service.TopologyGraph:
         return service.asset_dependencies(
             store, caller, asset_id(id), destination_only=destinationOnly, expand_all=expandAll

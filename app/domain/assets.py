@@ -76,6 +76,7 @@ class AssetIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     updated: str | None = None
     deleted: bool | None = None
     createdBy: str | None = None
+    lock: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         check_metadata(self.metadata)

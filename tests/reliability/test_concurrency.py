@@ -83,3 +83,28 @@ def test_concurrent_overlapping_executions(
         len({i["id"] for i in p["taskRuns"][0]["assets"]["inputs"]}) for p in acknowledged.values()
     )
     assert stats["writes"] == len(acknowledged)
+
+
+def test_concurrent_lock_requests_have_one_winner(tmp_path: Path, serve_flags: list[str]) -> None:
+    """8 executions ask for the same asset's lock at once, over and over: each round exactly one holds it, and the
+    others get a 409 naming it."""
+    with Server(tmp_path / "data", *serve_flags) as server:
+        base = f"{server.url}/api/v1/main"
+        for rnd in range(5):
+            asset = f"contended{rnd}"
+            assert httpx.put(f"{base}/assets/{asset}", json={"type": "VM"}).status_code == 201
+            barrier, results = threading.Barrier(CLIENTS), [0] * CLIENTS
+
+            def ask(n: int, asset: str = asset, barrier: threading.Barrier = barrier, results: list = results) -> None:
+                with httpx.Client(base_url=base, timeout=30) as http:
+                    barrier.wait()
+                    results[n] = http.post(f"/assets/{asset}/lock", json={"executionId": f"e{n}"}).status_code
+
+            threads = [threading.Thread(target=ask, args=(n,)) for n in range(CLIENTS)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            assert sorted(results) == [200] + [409] * (CLIENTS - 1), results
+            holder = httpx.get(f"{base}/assets/{asset}").json()["lock"]["executionId"]
+            assert holder == f"e{results.index(200)}"

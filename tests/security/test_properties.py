@@ -63,6 +63,7 @@ def test_foreach_gives_one_task_run_per_value(items: list[str]) -> None:
         start_date="2026-01-01T00:00:00.000000Z",
         revision=None,
         renderer=R,
+        now="2026-01-01T00:00:00.000000Z",
     )
     assert [r.value for r in runs] == items
     assert all(r.outputs[0].id.endswith(f"-{len(v)}") for r, v in zip(runs, items, strict=True))
