@@ -1,13 +1,24 @@
 // Which assets of a tenant pass Kestra's query filters (one page, sorted)? The filters are data, not text:
 // `anyOf` is a disjunction of conjunctions of leaves (see the asset_passes fragment); `sortKey` names the field
 // to sort on (id, namespace, type, displayName, created, updated), ties going by id. Deleted assets are left out.
-// The page is chosen on (sort value, id) before whole nodes are read, as asset_list does.
+// What every alternative requires (binding.asset_query_filter: metadata pairs, a namespace, a type) is tested
+// first, as asset_list tests it; the whole filter runs after a WITH, on the rows left. Measured on LadybugDB at
+// 100K assets, two metadata pairs and a namespace prefix (1,500 match): 371 ms with one WHERE, which LadybugDB
+// evaluates whole on every row, 25 ms split. The page is chosen on (sort value, id) before whole nodes are read.
 // :variant asset_search_asc order=asc
 // :variant asset_search_desc order=desc
 // :param tenantId string
+// :param types list<string>
+// :param metaPairs list<string>
 // :param sortKey string
 MATCH (a:Asset)
-WHERE a.tenantId = $tenantId AND a.deleted = false AND {{visible(a)}} AND {{asset_passes(a)}}
+WHERE a.tenantId = $tenantId AND a.deleted = false
+  AND ({{flag(allTypes)}} OR a.type IN $types)
+  AND ({{flag(anyNamespace)}} OR {{in_namespace(a)}})
+  AND ({{flag(anyMetadata)}} OR {{holds_all(a.metaPairs, $metaPairs)}})
+  AND {{visible(a)}}
+WITH a
+WHERE {{asset_passes(a)}}
 WITH a.key AS key, a.id AS id,
      CASE $sortKey
        WHEN 'namespace' THEN coalesce(a.namespace, '')

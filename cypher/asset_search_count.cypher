@@ -1,5 +1,13 @@
 // How many assets of a tenant pass Kestra's query filters (the `total` of asset_search)?
 // :param tenantId string
+// :param types list<string>
+// :param metaPairs list<string>
 MATCH (a:Asset)
-WHERE a.tenantId = $tenantId AND a.deleted = false AND {{visible(a)}} AND {{asset_passes(a)}}
+WHERE a.tenantId = $tenantId AND a.deleted = false
+  AND ({{flag(allTypes)}} OR a.type IN $types)
+  AND ({{flag(anyNamespace)}} OR {{in_namespace(a)}})
+  AND ({{flag(anyMetadata)}} OR {{holds_all(a.metaPairs, $metaPairs)}})
+  AND {{visible(a)}}
+WITH a
+WHERE {{asset_passes(a)}}
 RETURN count(*) AS total

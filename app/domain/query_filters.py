@@ -110,6 +110,14 @@ class Filter:
     def as_param(self) -> list[list[dict[str, object]]]:
         return [[leaf.as_param() for leaf in conj] for conj in self.any_of] or [[]]
 
+    def required(self) -> list[Leaf]:
+        """The leaves every alternative holds: conditions any match must meet, which a query can test first,
+        with an index or a cheap test, before it evaluates the whole filter."""
+        if not self.any_of:
+            return []
+        first, *rest = self.any_of
+        return [leaf for leaf in dict.fromkeys(first) if all(leaf in conj for conj in rest)]
+
 
 @dataclass
 class _Group:

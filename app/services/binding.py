@@ -151,7 +151,7 @@ _NO_LEAF = {"s": "id", "op": "in", "v": "", "vs": [""], "neg": False}
 
 
 def query_filter(scope: Scope, flt: Filter) -> Args:
-    """Kestra's query filters for the asset_passes fragment (asset_search, asset_search_count)."""
+    """Kestra's query filters for the asset_passes / usage_passes fragments."""
     return {
         "tenantId": scope.tenant,
         "unfiltered": not flt.any_of,
@@ -160,9 +160,27 @@ def query_filter(scope: Scope, flt: Filter) -> Args:
     }
 
 
+def asset_query_filter(scope: Scope, flt: Filter) -> Args:
+    """query_filter, plus what every alternative requires as the cheap filters asset_list has (metadata pairs,
+    a namespace and its children, a type), tested before the whole filter (see asset_search.cypher)."""
+    required = flt.required()
+    pairs = sorted({leaf.vs[0] for leaf in required if leaf.s == "meta" and not leaf.neg and len(leaf.vs) == 1})
+    namespace = next((leaf.v for leaf in required if leaf.s == "namespace" and leaf.op == "prefix"), None)
+    types = next((list(leaf.vs) for leaf in required if leaf.s == "type" and leaf.op == "in" and not leaf.neg), None)
+    return {
+        **query_filter(scope, flt),
+        "anyMetadata": not pairs,
+        "metaPairs": pairs or _NO_PAIRS,
+        "anyNamespace": namespace is None,
+        "namespace": namespace or "",
+        "allTypes": types is None,
+        "types": types or _NO_TYPES,
+    }
+
+
 def asset_search(scope: Scope, flt: Filter, sort: Sort, *, page: int, size: int) -> tuple[str, Args]:
     name = "asset_search_desc" if sort.descending else "asset_search_asc"
-    return name, {**query_filter(scope, flt), "sortKey": sort.key, "skip": (page - 1) * size, "limit": size}
+    return name, {**asset_query_filter(scope, flt), "sortKey": sort.key, "skip": (page - 1) * size, "limit": size}
 
 
 def usage_search(scope: Scope, flt: Filter, *, descending: bool, page: int, size: int) -> tuple[str, Args]:

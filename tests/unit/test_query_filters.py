@@ -68,3 +68,16 @@ def test_sort() -> None:
     assert parse_sort(["updated:desc", "id:asc"], ("id", "updated")).descending is True
     with pytest.raises(BadRequest, match="unknown field"):
         parse_sort(["secret:asc"], ("id",))
+
+
+def test_required_leaves_are_those_of_every_alternative() -> None:
+    f = parse(
+        [
+            ("filters[namespace][PREFIX]", "data"),
+            ("filters[or][0][type][EQUALS]", "TABLE"),
+            ("filters[or][1][id][EQUALS]", "x"),
+        ],
+        ASSET_FIELDS,
+    )
+    assert f.required() == [Leaf("namespace", "prefix", v="data")]
+    assert parse([], ASSET_FIELDS).required() == []
