@@ -8,14 +8,18 @@
 // :variant asset_search_asc order=asc
 // :variant asset_search_desc order=desc
 // :param tenantId string
+// :param ids list<string>
+// :param text string
 // :param types list<string>
 // :param metaPairs list<string>
 // :param sortKey string
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId AND a.deleted = false
+  AND ({{flag(anyId)}} OR a.id IN $ids)
   AND ({{flag(allTypes)}} OR a.type IN $types)
   AND ({{flag(anyNamespace)}} OR {{in_namespace(a)}})
   AND ({{flag(anyMetadata)}} OR {{holds_all(a.metaPairs, $metaPairs)}})
+  AND ({{flag(anyText)}} OR {{text_contains(a, $text)}})
   AND {{visible(a)}}
 WITH a
 WHERE {{asset_passes(a)}}

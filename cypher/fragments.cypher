@@ -103,28 +103,33 @@ regexp_full_match(text, pattern)
     ELSE false
   END) <> l.neg)
 
-// The value of asset `a` a filter leaf `l` tests (`l.s` names the field; `text` is what `q` searches).
+// The value of asset `a` a filter leaf `l` tests (`l.s` names the field).
 // :fragment asset_field(a, l)
 (CASE l.s
   WHEN 'id' THEN a.id
   WHEN 'namespace' THEN coalesce(a.namespace, '')
   WHEN 'type' THEN a.type
   WHEN 'created' THEN a.created
-  WHEN 'updated' THEN a.updated
-  ELSE {{lowercase(a.id)}} + ' ' + coalesce({{lowercase(a.displayName)}}, '') + ' '
-    + coalesce({{lowercase(a.description)}}, '')
+  ELSE a.updated
 END)
 
 // Does asset `a` pass Kestra's query filters: any conjunction of `anyOf` whose every leaf holds? Metadata leaves
-// test the asset's `key=value` pairs (app/domain/assets.py: meta_pair). The field expression is written into
-// each comparison rather than bound once (`any(x IN [<field>] ...)` crashes LadybugDB 0.22's binder).
+// test the asset's `key=value` pairs (app/domain/assets.py: meta_pair), text leaves (`q`) three fields. The
+// field expression is written into each comparison rather than bound once (`any(x IN [<field>] ...)` crashes
+// LadybugDB 0.22's binder).
 // :fragment asset_passes(a)
 // :param anyOf list<list<map>>
 ({{flag(unfiltered)}} OR any(c IN $anyOf WHERE all(l IN c WHERE
-  CASE WHEN l.s = 'meta'
-    THEN (any(p IN l.vs WHERE {{has_item(a.metaPairs, p)}}) <> l.neg)
+  CASE
+    WHEN l.s = 'meta' THEN (any(p IN l.vs WHERE {{has_item(a.metaPairs, p)}}) <> l.neg)
+    WHEN l.s = 'text' THEN ({{text_contains(a, l.v)}} <> l.neg)
     ELSE {{leaf_holds({{asset_field(a, l)}}, l)}}
   END)))
+
+// Does `text` (lower case) occur in the id, displayName or description of asset `a`, in any case (Kestra's `q`)?
+// :fragment text_contains(a, text)
+coalesce({{lowercase(a.id)}} CONTAINS text OR {{lowercase(a.displayName)}} CONTAINS text
+         OR {{lowercase(a.description)}} CONTAINS text, false)
 
 // The order of a sorted answer.
 // :fragment order() when order=asc

@@ -27,6 +27,8 @@ _NO_GRANTS = ["!"]
 _NO_TYPES = [""]
 #: A metadata pair is the JSON text of a two-element array (app/domain/assets.py: meta_pair).
 _NO_PAIRS = [""]
+#: An asset id is 1 to 512 printable characters.
+_NO_IDS = [""]
 #: The bounds of an open time window: every stored date (fixed-width ISO 8601 text) lies between them.
 _EARLIEST, _LATEST = "", "\uffff"
 
@@ -161,12 +163,14 @@ def query_filter(scope: Scope, flt: Filter) -> Args:
 
 
 def asset_query_filter(scope: Scope, flt: Filter) -> Args:
-    """query_filter, plus what every alternative requires as the cheap filters asset_list has (metadata pairs,
-    a namespace and its children, a type), tested before the whole filter (see asset_search.cypher)."""
+    """query_filter, plus what every alternative requires as cheap tests (metadata pairs, a namespace and its
+    children, a type, ids, a text to search), tested before the whole filter (see asset_search.cypher)."""
     required = flt.required()
     pairs = sorted({leaf.vs[0] for leaf in required if leaf.s == "meta" and not leaf.neg and len(leaf.vs) == 1})
     namespace = next((leaf.v for leaf in required if leaf.s == "namespace" and leaf.op == "prefix"), None)
     types = next((list(leaf.vs) for leaf in required if leaf.s == "type" and leaf.op == "in" and not leaf.neg), None)
+    ids = next((list(leaf.vs) for leaf in required if leaf.s == "id" and leaf.op == "in" and not leaf.neg), None)
+    text = next((leaf.v for leaf in required if leaf.s == "text"), None)
     return {
         **query_filter(scope, flt),
         "anyMetadata": not pairs,
@@ -175,6 +179,10 @@ def asset_query_filter(scope: Scope, flt: Filter) -> Args:
         "namespace": namespace or "",
         "allTypes": types is None,
         "types": types or _NO_TYPES,
+        "anyId": ids is None,
+        "ids": ids or _NO_IDS,
+        "anyText": text is None,
+        "text": text or "",
     }
 
 
