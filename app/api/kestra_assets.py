@@ -4,6 +4,7 @@ dependency graph around an asset, and locks. Same tenants, tokens and namespace 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 import msgspec
@@ -26,8 +27,18 @@ from app.timeutil import Clock
 SORT_FIELDS = ("id", "namespace", "type", "displayName", "created", "updated")
 
 
-def _filters(request: Request) -> query_filters.Filter:
-    return query_filters.parse(request.query_params.multi_items(), query_filters.ASSET_FIELDS)
+def _filters(
+    request: Request, fields: Mapping[str, query_filters.FieldSpec] = query_filters.ASSET_FIELDS
+) -> query_filters.Filter:
+    return query_filters.parse(request.query_params.multi_items(), fields)
+
+
+def _some_filters(request: Request, fields: Mapping[str, query_filters.FieldSpec], what: str) -> query_filters.Filter:
+    """The filters of a delete by query: at least one, so that a forgotten parameter cannot delete everything."""
+    flt = _filters(request, fields)
+    if not flt.any_of:
+        raise BadRequest(f"give at least one filter: deleting every {what} is not done by query", field="filters")
+    return flt
 
 
 class KestraAssetController(Controller):
@@ -70,7 +81,7 @@ class KestraAssetController(Controller):
     ) -> kestra_usages.UsagePage:
         newest_first = query_filters.Sort("created", descending=True)
         sort = query_filters.parse_sort(request.query_params.getall("sort", []), ("created",), default=newest_first)
-        flt = query_filters.parse(request.query_params.multi_items(), query_filters.USAGE_FIELDS)
+        flt = _filters(request, query_filters.USAGE_FIELDS)
         return kestra_usages.search_usages(store, caller, flt, descending=sort.descending, page=page, size=size)
 
     @delete(
@@ -82,10 +93,7 @@ class KestraAssetController(Controller):
     def delete_usages(
         self, request: Request, store: NamedDependency[GraphStore], caller: NamedDependency[Scope]
     ) -> service.BulkResponse:
-        flt = query_filters.parse(request.query_params.multi_items(), query_filters.USAGE_FIELDS)
-        if not flt.any_of:
-            raise BadRequest("give at least one filter: deleting every usage is not done by query", field="filters")
-        return kestra_usages.delete_usages(store, caller, flt)
+        return kestra_usages.delete_usages(store, caller, _some_filters(request, query_filters.USAGE_FIELDS, "usage"))
 
     @get(
         "/lineage-events/search",
@@ -100,7 +108,7 @@ class KestraAssetController(Controller):
         page: PageParam = 1,
         size: SizeParam = limits.DEFAULT_PAGE_SIZE,
     ) -> kestra_usages.LineageEventPage:
-        flt = query_filters.parse(request.query_params.multi_items(), query_filters.USAGE_FIELDS)
+        flt = _filters(request, query_filters.USAGE_FIELDS)
         return kestra_usages.search_lineage_events(store, caller, flt, page=page, size=size)
 
     @delete("/by-ids", sync_to_thread=True, status_code=HTTP_200_OK, summary="Delete the assets named (JSON array)")
@@ -128,9 +136,7 @@ class KestraAssetController(Controller):
         clock: NamedDependency[Clock],
         purge: Annotated[bool, QueryParameter(description="Remove for good, with lineage edges")] = False,
     ) -> service.BulkResponse:
-        flt = _filters(request)
-        if not flt.any_of:
-            raise BadRequest("give at least one filter: deleting every asset is not done by query", field="filters")
+        flt = _some_filters(request, query_filters.ASSET_FIELDS, "asset")
         return service.delete_by_query(store, caller, flt, purge=purge, clock=clock)
 
     @get(

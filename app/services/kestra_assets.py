@@ -252,18 +252,26 @@ class TopologyGraph(msgspec.Struct, kw_only=True):
     edges: list[GraphEdge]
 
 
+def asset_uid(asset_id: str) -> str:
+    return "ASSET:" + asset_id
+
+
+def flow_uid(namespace: str, flow_id: str) -> str:
+    return "FLOW:" + namespace + "/" + flow_id
+
+
 class _Drawing:
     def __init__(self) -> None:
         self.nodes: dict[str, GraphNode] = {}
         self.edges: dict[tuple[str, str, str], GraphEdge] = {}
 
     def asset(self, asset_id: str, namespace: str | None) -> str:
-        uid = f"ASSET:{asset_id}"
+        uid = asset_uid(asset_id)
         self.nodes.setdefault(uid, GraphNode(uid=uid, namespace=namespace, id=asset_id, type="ASSET"))
         return uid
 
     def flow(self, namespace: str, flow_id: str) -> str:
-        uid = f"FLOW:{namespace}/{flow_id}"
+        uid = flow_uid(namespace, flow_id)
         self.nodes.setdefault(uid, GraphNode(uid=uid, namespace=namespace, id=flow_id, type="FLOW"))
         return uid
 
@@ -305,7 +313,7 @@ def _walk(
             if row["relation"] != into_flow:
                 continue
             flow = f"{row['flowNamespace']}/{row['flowId']}"
-            drawing.edge(drawing.flow(row["flowNamespace"], row["flowId"]), f"ASSET:{ids[row['assetKey']]}", into_flow)
+            drawing.edge(drawing.flow(row["flowNamespace"], row["flowId"]), asset_uid(ids[row["assetKey"]]), into_flow)
             if flow not in seen_flows:
                 seen_flows.add(flow)
                 flows.append(flow)
