@@ -27,6 +27,13 @@ class InvalidInput(DomainError):
     title = "Invalid input"
 
 
+def invalid_input(exc: Exception, default_field: str = "body") -> InvalidInput:
+    """A msgspec ValidationError as the 422 it means, naming the field its message points at (`at `$.a``)."""
+    message = str(exc)
+    field = message.rsplit("at `$.", 1)[-1].rstrip("`") if "at `$." in message else default_field
+    return InvalidInput(message, field=field)
+
+
 class BadRequest(DomainError):
     status = 400
     title = "Bad request"

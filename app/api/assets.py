@@ -19,7 +19,7 @@ from app.domain import limits, yamlsafe
 from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetPage
 from app.domain.types import PREDEFINED, AssetType
-from app.errors import BadRequest, InvalidInput
+from app.errors import BadRequest, InvalidInput, invalid_input
 from app.services import assets as service
 from app.services import kestra_assets as kestra
 from app.services.usages import UsagePage, asset_usages
@@ -66,8 +66,7 @@ async def kestra_asset_body(request: Request) -> kestra.KestraAssetIn:
     try:
         body = msgspec.convert(doc, kestra.KestraAssetIn)
     except msgspec.ValidationError as exc:
-        where = str(exc).rsplit("at `$.", 1)[-1].rstrip("`") if "at `$." in str(exc) else "body"
-        raise InvalidInput(f"{exc}", field=where) from exc
+        raise invalid_input(exc) from exc
     checked_id(body.id, "id")
     return body
 

@@ -10,7 +10,7 @@ import msgspec
 
 from app.domain import limits
 from app.domain.access import Scope
-from app.domain.assets import Asset, AssetIn, AssetPage, AssetWrite, asset_from_row
+from app.domain.assets import Asset, AssetIn, AssetLock, AssetPage, AssetWrite, asset_from_row
 from app.domain.keys import asset_key
 from app.errors import DomainError, Forbidden, InvalidInput, NotFound
 from app.services import binding
@@ -46,7 +46,6 @@ def get_asset(
     store: GraphStore, scope: Scope, asset_id: str, *, allow_deleted: bool = True, clock: Clock = now_iso
 ) -> Asset:
     """One asset with its lock, if held. A deleted asset is a 404 unless `allow_deleted` (Kestra's rule)."""
-    from app.services.kestra_assets import current_lock
 
     def work(tx: Tx) -> Asset | None:
         asset = fetch_asset(tx, scope, asset_id)
@@ -56,7 +55,46 @@ def get_asset(
 
     asset = store.read(work)
     if asset is None or (asset.deleted and not allow_deleted):
-        raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+        raise asset_missing(scope, asset_id)
+    return asset
+
+
+def lock_from_row(props: dict[str, Any], namespace: str | None) -> AssetLock:
+    return AssetLock(
+        lockedUntil=props["lockedUntil"],
+        acquiredAt=props["acquiredAt"],
+        ownerType=props.get("ownerType") or "USER",
+        executionId=props.get("executionId"),
+        flowId=props.get("flowId"),
+        flowNamespace=props.get("flowNamespace"),
+        namespace=namespace,
+        username=props.get("username"),
+    )
+
+
+def current_lock(tx: Tx, tenant: str, asset: Asset, now: str) -> AssetLock | None:
+    """Who holds the asset at `now`: a lock whose time ran out is no lock."""
+    rows = tx.run("asset_lock_get", key=asset_key(tenant, asset.id))
+    if not rows or rows[0]["l"]["lockedUntil"] <= now:
+        return None
+    return lock_from_row(rows[0]["l"], asset.namespace)
+
+
+def asset_missing(scope: Scope, asset_id: str) -> NotFound:
+    return NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+
+
+def require_write(scope: Scope, namespace: str | None) -> None:
+    if not scope.can_write(namespace):
+        raise Forbidden(f"no editor grant on namespace {namespace or '(none)'!r}", field="namespace")
+
+
+def writable_asset(tx: Tx, scope: Scope, asset_id: str) -> Asset:
+    """An asset the caller may change: 404 when it cannot see it, 403 when it may only read it."""
+    asset = fetch_asset(tx, scope, asset_id)
+    if asset is None:
+        raise asset_missing(scope, asset_id)
+    require_write(scope, asset.namespace)
     return asset
 
 
@@ -143,26 +181,21 @@ def checked_write(scope: Scope, asset_id: str, body: AssetIn) -> AssetWrite:
             field="tenantId",
         )
     state = AssetWrite.from_input(body)
-    if not scope.can_write(state.namespace):
-        raise Forbidden(f"no editor grant on namespace {state.namespace or '(none)'!r}", field="namespace")
+    require_write(scope, state.namespace)
     return state
 
 
 def check_existing(scope: Scope, asset_id: str, namespace: str) -> None:
     """May the caller replace an asset that exists in `namespace`?"""
     if not scope.can_read(namespace):
-        raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+        raise asset_missing(scope, asset_id)
     if not scope.can_write(namespace):
         raise Forbidden(f"no editor grant on namespace {namespace!r}", field="namespace")
 
 
 def delete_asset(store: GraphStore, scope: Scope, asset_id: str, *, clock: Clock = now_iso) -> Asset:
     def work(tx: Tx) -> Asset:
-        current = fetch_asset(tx, scope, asset_id)
-        if current is None:
-            raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
-        if not scope.can_write(current.namespace):
-            raise Forbidden(f"no editor grant on namespace {current.namespace or '(none)'!r}", field="namespace")
+        writable_asset(tx, scope, asset_id)
         key = asset_key(scope.tenant, asset_id)
         rows = tx.run("asset_delete", key=key, now=clock(), **binding.visibility(scope))
         return asset_from_row(rows[0]["a"])

@@ -3,7 +3,9 @@ bulk deletes, the dependency graph around an asset, and locks. Each is one unit 
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -14,9 +16,17 @@ from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetLock, AssetPage, asset_from_row
 from app.domain.keys import asset_key
 from app.domain.query_filters import Filter, Sort
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.errors import BadRequest, Conflict, InvalidInput, invalid_input
 from app.services import binding
-from app.services.assets import check_existing, checked_write, fetch_asset
+from app.services.assets import (
+    asset_missing,
+    check_existing,
+    checked_write,
+    fetch_asset,
+    lock_from_row,
+    require_write,
+    writable_asset,
+)
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, now_iso, parse_iso, to_iso
 
@@ -50,8 +60,7 @@ def merged(current: Asset | None, body: KestraAssetIn) -> AssetIn:
     try:
         return msgspec.convert({**fields, "metadata": metadata}, AssetIn)
     except msgspec.ValidationError as exc:
-        where = str(exc).rsplit("at `$.", 1)[-1].rstrip("`") if "at `$." in str(exc) else "body"
-        raise InvalidInput(str(exc), field=where) from exc
+        raise invalid_input(exc) from exc
 
 
 def upsert_asset(store: GraphStore, scope: Scope, body: KestraAssetIn, *, clock: Clock = now_iso) -> Asset:
@@ -84,8 +93,7 @@ def _remove(tx: Tx, scope: Scope, asset_id: str, *, purge: bool, now: str) -> bo
     current = fetch_asset(tx, scope, asset_id)
     if current is None or (current.deleted and not purge):
         return False
-    if not scope.can_write(current.namespace):
-        raise Forbidden(f"no editor grant on namespace {current.namespace or '(none)'!r}", field="namespace")
+    require_write(scope, current.namespace)
     key = asset_key(scope.tenant, asset_id)
     if purge:
         tx.run("asset_purge", key=key)
@@ -100,27 +108,40 @@ def delete_assets(
     """Soft-delete (or, with `purge`, remove with their edges) every asset named that exists; one transaction."""
     if len(ids) > MAX_BULK:
         raise InvalidInput(f"more than {MAX_BULK} ids", field="body")
-
-    def work(tx: Tx) -> BulkResponse:
-        now = clock()
-        return BulkResponse(count=sum(_remove(tx, scope, i, purge=purge, now=now) for i in dict.fromkeys(ids)))
-
-    return store.write(work)
+    return store.write(lambda tx: _remove_all(tx, scope, ids, purge=purge, now=clock()))
 
 
 def delete_by_query(
     store: GraphStore, scope: Scope, flt: Filter, *, purge: bool = False, clock: Clock = now_iso
 ) -> BulkResponse:
-    found = search_assets(store, scope, flt, Sort("id", False), page=1, size=limits.MAX_PAGE_SIZE)
-    ids = [a.id for a in found.results]
-    page = 1
-    while len(ids) < found.total and len(ids) <= MAX_BULK:
-        page += 1
-        more = search_assets(store, scope, flt, Sort("id", False), page=page, size=limits.MAX_PAGE_SIZE).results
-        if not more:
-            break
-        ids += [a.id for a in more]
-    return delete_assets(store, scope, ids, purge=purge, clock=clock)
+    """delete_assets for the assets the filters select, read in the same transaction that deletes them."""
+
+    def work(tx: Tx) -> BulkResponse:
+        def page(n: int) -> list[dict[str, Any]]:
+            return tx.run(*binding.asset_search(scope, flt, Sort("id", False), page=n, size=limits.MAX_PAGE_SIZE))
+
+        ids = [row["a"]["id"] for row in every_page(page, what="assets")]
+        return _remove_all(tx, scope, ids, purge=purge, now=clock())
+
+    return store.write(work)
+
+
+def _remove_all(tx: Tx, scope: Scope, ids: list[str], *, purge: bool, now: str) -> BulkResponse:
+    return BulkResponse(count=sum(_remove(tx, scope, i, purge=purge, now=now) for i in dict.fromkeys(ids)))
+
+
+def every_page(page: Callable[[int], list[dict[str, Any]]], *, what: str) -> list[dict[str, Any]]:
+    """Every row of a paged query (pages of MAX_PAGE_SIZE), at most MAX_BULK: a bulk change larger than that is a
+    400 asking for narrower filters, not a transaction without bound."""
+    rows: list[dict[str, Any]] = []
+    for n in itertools.count(1):
+        batch = page(n)
+        rows += batch
+        if len(rows) > MAX_BULK:
+            raise BadRequest(f"more than {MAX_BULK} {what} match: narrow the filters", field="filters")
+        if len(batch) < limits.MAX_PAGE_SIZE:
+            return rows
+    raise AssertionError("unreachable")
 
 
 # -- locks -------------------------------------------------------------------------------------------------------
@@ -149,24 +170,9 @@ def ttl_of(text: str | None) -> timedelta:
     return ttl
 
 
-def lock_from_row(props: dict[str, Any], namespace: str | None) -> AssetLock:
-    return AssetLock(
-        lockedUntil=props["lockedUntil"],
-        acquiredAt=props["acquiredAt"],
-        ownerType=props.get("ownerType") or "USER",
-        executionId=props.get("executionId"),
-        flowId=props.get("flowId"),
-        flowNamespace=props.get("flowNamespace"),
-        namespace=namespace,
-        username=props.get("username"),
-    )
-
-
-def current_lock(tx: Tx, tenant: str, asset: Asset, now: str) -> AssetLock | None:
-    rows = tx.run("asset_lock_get", key=asset_key(tenant, asset.id))
-    if not rows or rows[0]["l"]["lockedUntil"] <= now:
-        return None
-    return lock_from_row(rows[0]["l"], asset.namespace)
+def _holder(scope: Scope, execution_id: str | None) -> str:
+    """Who a lock belongs to: the execution named, else the caller's token."""
+    return f"execution:{execution_id}" if execution_id else f"user:{scope.principal}"
 
 
 def lock_asset(
@@ -175,18 +181,17 @@ def lock_asset(
     """Hold an asset for one execution (or this user) until the ttl runs out; a second holder is a 409, the
     same holder asking again extends its hold."""
     ttl = ttl_of(req.ttl)
-    holder = f"execution:{req.executionId}" if req.executionId else f"user:{scope.principal}"
+    holder = _holder(scope, req.executionId)
 
     def work(tx: Tx) -> AssetLock:
         now = clock()
         key = asset_key(scope.tenant, asset_id)
         rows = tx.run("asset_lock_take", key=key, tenantId=scope.tenant, **binding.visibility(scope))
         if not rows:
-            raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+            raise asset_missing(scope, asset_id)
         namespace = rows[0]["namespace"]
+        require_write(scope, namespace)
         lock = tx.run("asset_lock_row", key=key)[0]["l"]
-        if not scope.can_write(namespace):
-            raise Forbidden(f"no editor grant on namespace {namespace or '(none)'!r}", field="namespace")
         if lock["holder"] not in ("", holder) and lock["lockedUntil"] > now:
             raise Conflict(f"asset {asset_id!r} is locked by {lock['holder']} until {lock['lockedUntil']}", field="id")
         props = {
@@ -209,14 +214,10 @@ def lock_asset(
 def unlock_asset(store: GraphStore, scope: Scope, asset_id: str, execution_id: str | None) -> None:
     """Release a hold. Owner-checked: only the execution (or user) holding it releases it; anything else is a
     no-op, so a release can run unconditionally after the work."""
-    holder = f"execution:{execution_id}" if execution_id else f"user:{scope.principal}"
+    holder = _holder(scope, execution_id)
 
     def work(tx: Tx) -> None:
-        asset = fetch_asset(tx, scope, asset_id)
-        if asset is None:
-            raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
-        if not scope.can_write(asset.namespace):
-            raise Forbidden(f"no editor grant on namespace {asset.namespace or '(none)'!r}", field="namespace")
+        writable_asset(tx, scope, asset_id)
         rows = tx.run("asset_lock_get", key=asset_key(scope.tenant, asset_id))
         if rows and rows[0]["l"]["holder"] == holder:
             tx.run("asset_lock_clear", key=asset_key(scope.tenant, asset_id))
@@ -291,7 +292,7 @@ def asset_dependencies(
     def work(tx: Tx) -> TopologyGraph:
         start = fetch_asset(tx, scope, asset_id)
         if start is None:
-            raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
+            raise asset_missing(scope, asset_id)
         drawing = _Drawing()
         drawing.asset(start.id, start.namespace)
         for into_flow, out_of_flow in directions:

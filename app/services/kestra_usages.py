@@ -11,9 +11,9 @@ import msgspec
 from app.domain import limits
 from app.domain.access import Scope
 from app.domain.query_filters import Filter
-from app.errors import BadRequest, Forbidden
 from app.services import binding
-from app.services.kestra_assets import MAX_BULK, BulkResponse
+from app.services.assets import require_write
+from app.services.kestra_assets import BulkResponse, every_page
 from app.store.base import GraphStore, Tx
 
 
@@ -52,28 +52,18 @@ def delete_usages(store: GraphStore, scope: Scope, flt: Filter) -> BulkResponse:
     answers no longer follow them. An execution in a namespace the caller may read but not write is a 403."""
 
     def work(tx: Tx) -> BulkResponse:
-        rows = _all_usages(tx, scope, flt)
+        def page(n: int) -> list[dict[str, Any]]:
+            return tx.run(*binding.usage_search(scope, flt, descending=False, page=n, size=limits.MAX_PAGE_SIZE))
+
+        rows = every_page(page, what="usages")
         for row in rows:
-            if not scope.can_write(row["namespace"]):
-                raise Forbidden(f"no editor grant on namespace {row['namespace']!r}", field="namespace")
+            require_write(scope, row["namespace"])
         for row in rows:
             for name, args in binding.usage_delete(row):
                 tx.run(name, args)
         return BulkResponse(count=len(rows))
 
     return store.write(work)
-
-
-def _all_usages(tx: Tx, scope: Scope, flt: Filter) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
-    page = 1
-    while len(rows) <= MAX_BULK:
-        batch = tx.run(*binding.usage_search(scope, flt, descending=False, page=page, size=limits.MAX_PAGE_SIZE))
-        rows += batch
-        if len(batch) < limits.MAX_PAGE_SIZE:
-            return rows
-        page += 1
-    raise BadRequest(f"more than {MAX_BULK} usages match: narrow the filters", field="filters")
 
 
 # -- lineage events -------------------------------------------------------------------------------------------------
