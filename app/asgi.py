@@ -22,7 +22,7 @@ from app.api.expressions import ExpressionController
 from app.api.flows import FlowController
 from app.api.health import health, ready
 from app.api.kestra_assets import KestraAssetController
-from app.api.lineage import LineageController
+from app.api.lineage import ColumnController, LineageController
 from app.api.openapi import document_problems
 from app.api.openlineage import OpenLineageController, ingest_default
 from app.api.paths import keep_encoded_separators
@@ -128,6 +128,7 @@ def create_app(
             ExecutionController,
             FlowController,
             LineageController,
+            ColumnController,
             ExpressionController,
             OpenLineageController,
             ShipController,

@@ -4,6 +4,6 @@
 MATCH (e:Execution)-[r:READ|WROTE]->(a:Asset {key: $key})
 WHERE {{visible(e)}}
 RETURN e.id AS executionId, e.namespace AS namespace, e.flowId AS flowId, r.taskId AS taskId,
-       r.value AS value, {{rel_type(r)}} AS relation, r.date AS date, r.current AS current
+       r.value AS value, {{rel_type(r)}} AS relation, r.date AS date, r.current AS current, e.state AS state
 ORDER BY date DESC, executionId DESC, taskId, value, relation
 {{page()}}

@@ -1,4 +1,5 @@
-"""`/api/v1/{tenant}/assets/{id}/impact|upstream|lineage`: what a change breaks, where data comes from."""
+"""`/api/v1/{tenant}/assets/{id}/impact|upstream|lineage` and `.../columns/{column}/impact|upstream`: what a change
+breaks, where data comes from, at asset and at column level."""
 
 from __future__ import annotations
 
@@ -9,8 +10,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
 from app.api.assets import asset_id
+from app.api.paths import decode_segment
 from app.domain import limits
 from app.domain.access import Scope
+from app.domain.columns import (
+    DEFAULT_COLUMN_DEPTH,
+    DEFAULT_COLUMN_LIMIT,
+    MAX_COLUMN_DEPTH,
+    MAX_COLUMN_LIMIT,
+    AssetColumns,
+    ColumnLineagePage,
+)
 from app.domain.lineage import (
     DEFAULT_NODE_CAP,
     DEFAULT_PAGE_SIZE,
@@ -21,7 +31,9 @@ from app.domain.lineage import (
     LineageGraph,
     Traversal,
 )
+from app.services import columns as columns_service
 from app.services import lineage as service
+from app.services.binding import Direction
 from app.store.base import GraphStore
 
 Depth = Annotated[
@@ -123,3 +135,85 @@ class LineageController(Controller):
     ) -> LineageGraph:
         traversal = Traversal.build(depth, history, after, before)
         return service.lineage_graph(store, caller, asset_id(id), traversal, direction=direction, node_cap=limit)
+
+
+ColumnDepth = Annotated[
+    int | None,
+    QueryParameter(
+        ge=1,
+        le=MAX_COLUMN_DEPTH,
+        description=f"Hops to follow (default {DEFAULT_COLUMN_DEPTH}, up to {MAX_COLUMN_DEPTH}).",
+    ),
+]
+ColumnLimit = Annotated[
+    int | None,
+    QueryParameter(
+        ge=1, le=MAX_COLUMN_LIMIT, description=f"Columns to list (default {DEFAULT_COLUMN_LIMIT}), nearest first."
+    ),
+]
+
+
+class ColumnController(Controller):
+    """Column-level lineage (from OpenLineage `schema` and `columnLineage` facets), under the asset's grants."""
+
+    path = "/api/v1/{tenant:str}/assets/{id:str}/columns"
+    tags = ["lineage"]
+
+    @get("/", sync_to_thread=True, summary="The columns of an asset (name, type, description)")
+    def columns(
+        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]
+    ) -> AssetColumns:
+        return columns_service.list_columns(store, caller, asset_id(id))
+
+    @get(
+        "/{column:str}/impact",
+        sync_to_thread=True,
+        summary="Every column derived from this column, each once, with distance and route",
+        description="Columns of downstream assets whose values come from this column (DIRECT) or depend on it "
+        "(INDIRECT: joins, filters, grouping), nearest first, each with one shortest route and the transformations "
+        "of each hop. Percent-encode `/` in the asset id and the column name as `%2F`.",
+    )
+    def impact(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        id: FromPath[str],
+        column: FromPath[str],
+        depth: ColumnDepth = None,
+        history: History = False,
+        limit: ColumnLimit = None,
+    ) -> ColumnLineagePage:
+        return _column_answer(store, caller, id, column, "downstream", history, depth, limit)
+
+    @get(
+        "/{column:str}/upstream",
+        sync_to_thread=True,
+        summary="Every column this column derives from, each once, with distance and route",
+    )
+    def upstream(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        id: FromPath[str],
+        column: FromPath[str],
+        depth: ColumnDepth = None,
+        history: History = False,
+        limit: ColumnLimit = None,
+    ) -> ColumnLineagePage:
+        return _column_answer(store, caller, id, column, "upstream", history, depth, limit)
+
+
+def _column_answer(
+    store: GraphStore,
+    caller: Scope,
+    raw_id: str,
+    raw_column: str,
+    direction: Direction,
+    history: bool,
+    depth: int | None,
+    limit: int | None,
+) -> ColumnLineagePage:
+    column = decode_segment(raw_column)
+    return columns_service.column_lineage(
+        store, caller, asset_id(raw_id), column, direction, history=history, depth=depth, limit=limit
+    )

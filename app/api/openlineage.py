@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from app.api.deps import provide_scope
@@ -14,7 +14,15 @@ from app.domain.access import Scope
 from app.domain.templating import Renderer
 from app.errors import BadRequest
 from app.services import openlineage as service
-from app.services.openlineage import DEFAULT_EVENTS, MAX_EVENTS, EventPage, IngestResult
+from app.services.openlineage import (
+    DEFAULT_EVENTS,
+    MAX_BATCH_EVENTS,
+    MAX_EVENTS,
+    BatchResult,
+    EventPage,
+    IngestResult,
+    RunDetail,
+)
 from app.store.base import GraphStore
 from app.timeutil import Clock
 
@@ -76,6 +84,37 @@ class OpenLineageController(Controller):
 
         event = await _event(request)
         return await to_thread.run_sync(lambda: service.ingest(store, caller, event, renderer, clock=clock))
+
+    @post(
+        "/batch",
+        status_code=HTTP_200_OK,
+        summary="Ingest many OpenLineage events: a JSON array or JSON Lines (backfills, replays)",
+        description=f"Each event is validated and applied on its own, in order, in its own transaction; the answer "
+        f"lists every event's result or problem (`items[].status`). At most {MAX_BATCH_EVENTS} events and the body "
+        "limit. Events of one run may be spread over a batch, or over batches, in any order.",
+    )
+    async def batch(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        renderer: NamedDependency[Renderer],
+        clock: NamedDependency[Clock],
+    ) -> BatchResult:
+        from anyio import to_thread
+
+        events = service.parse_batch(await request.body())
+        return await to_thread.run_sync(lambda: service.ingest_batch(store, caller, events, renderer, clock=clock))
+
+    @get(
+        "/runs/{runId:str}",
+        sync_to_thread=True,
+        summary="An OpenLineage run: its events merged so far, its state, parent and child runs",
+    )
+    def run(
+        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], runId: FromPath[str]
+    ) -> RunDetail:
+        return service.get_run(store, caller, runId)
 
 
 @post(

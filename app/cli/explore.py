@@ -217,12 +217,42 @@ def _lineage(api: Api, args: argparse.Namespace, kind: str) -> int:
     return EXIT_OK
 
 
+def _column_lineage(api: Api, args: argparse.Namespace, kind: str) -> int:
+    """`--column NAME`: the columns downstream (upstream) of one column, with each hop's transformations."""
+    if args.format == "dot" or args.after or args.before or args.type or args.namespace:
+        raise CliError(EXIT_USAGE, "--column answers with --depth, --history, --size and --format table|json only")
+    params: dict[str, Any] = {"limit": args.size}
+    if args.depth:
+        params["depth"] = args.depth
+    if args.history:
+        params["history"] = "true"
+    page = api.request("GET", f"{_asset_path(args.id)}/columns/{quote(args.column, safe='')}/{kind}", params=params)
+    if args.format == "json":
+        _print_json(page)
+        return EXIT_OK
+    noun = "downstream" if kind == "impact" else "upstream"
+    title = f"{len(page['items'])} column(s) {noun} of {args.id}.{args.column}"
+    table = Table("hops", "asset", "column", "route (transformations)", title=title)
+    for item in page["items"]:
+        if not item["visible"]:
+            table.add_row(str(item["distance"]), "(hidden)", "", "")
+            continue
+        route = " > ".join(
+            f"{h['column'] or '(hidden)'} [{', '.join(h['transformations']) or '?'}]" for h in item["route"]
+        )
+        table.add_row(str(item["distance"]), item["assetId"], item["column"], route)
+    out.print(table)
+    if page["truncated"]:
+        err.print(Text(f"showing the nearest {len(page['items'])}: use --size to see more"))
+    return EXIT_OK
+
+
 def impact(api: Api, args: argparse.Namespace) -> int:
-    return _lineage(api, args, "impact")
+    return _column_lineage(api, args, "impact") if args.column else _lineage(api, args, "impact")
 
 
 def upstream(api: Api, args: argparse.Namespace) -> int:
-    return _lineage(api, args, "upstream")
+    return _column_lineage(api, args, "upstream") if args.column else _lineage(api, args, "upstream")
 
 
 def to_dot(graph: dict[str, Any]) -> str:
@@ -269,10 +299,68 @@ IMPORT_BATCH = 500
 _ASSET_FIELDS = ("id", "type", "namespace", "displayName", "description", "metadata")
 
 
-def import_assets(api: Api, args: argparse.Namespace) -> int:
+def _is_openlineage(lines: list[str]) -> bool:
+    """Whether a JSON Lines file holds OpenLineage events (its first object has `eventTime` and `producer`)."""
+    first = next((line for line in lines if line.strip()), "")
+    try:
+        head = json.loads(first)
+    except ValueError:
+        return False
+    return isinstance(head, dict) and "eventTime" in head and "producer" in head
+
+
+#: A batch of events stays well under the service's default body limit (2 MiB).
+EVENT_BATCH_BYTES = 1_500_000
+EVENT_BATCH_COUNT = 2_000
+
+
+def import_events(api: Api, lines: list[str]) -> int:
+    """OpenLineage events (a saved pull feed, a producer's file transport, a backfill) replayed in order through
+    `POST /openlineage/batch`: each event applied on its own, every refused one reported with its line number."""
+    numbered = [(n, line) for n, line in enumerate(lines, 1) if line.strip()]
+    failed: list[str] = []
+    applied = 0
+    with _progress() as progress:
+        task = progress.add_task(f"replay events into {api.tenant}", total=len(numbered))
+        start = 0
+        while start < len(numbered):
+            end, size = start, 0
+            while end < len(numbered) and end - start < EVENT_BATCH_COUNT and size < EVENT_BATCH_BYTES:
+                size += len(numbered[end][1].encode()) + 1
+                end += 1
+            chunk = numbered[start:end]
+            body = "\n".join(line for _, line in chunk).encode()
+            answer = api.request(
+                "POST", "/openlineage/batch", content=body, headers={"content-type": "application/x-ndjson"}
+            )
+            applied += answer["applied"]
+            for item in answer["items"]:
+                if item["status"] != 200:
+                    failed.append(f"line {chunk[item['index']][0]}: {item['problem']['detail']}")
+            progress.advance(task, len(chunk))
+            start = end
+    return _report(f"applied {applied} of {len(numbered)} OpenLineage events in {api.tenant}", failed)
+
+
+def _report(summary: str, failed: list[str]) -> int:
+    """An import's summary and its first 20 failures (each naming its line); exit 1 when anything failed."""
+    err.print(Text(summary))
+    for line in failed[:20]:
+        err.print(Text(f"  {line}"))
+    if len(failed) > 20:
+        err.print(Text(f"  ... and {len(failed) - 20} more"))
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def import_file(api: Api, args: argparse.Namespace) -> int:
+    lines = args.file.read_text(encoding="utf-8").splitlines()
+    kind = args.kind if args.kind != "auto" else ("openlineage" if _is_openlineage(lines) else "assets")
+    return import_events(api, lines) if kind == "openlineage" else import_assets(api, lines)
+
+
+def import_assets(api: Api, lines: list[str]) -> int:
     """Batches of `PUT /assets` (one transaction each). A batch the service refuses is retried asset by asset,
     so one bad line costs its own asset, not its 499 neighbours, and the report names every bad line."""
-    lines = args.file.read_text(encoding="utf-8").splitlines()
     failed: list[str] = []
     total = sum(1 for line in lines if line.strip())
     with _progress() as progress:
@@ -317,15 +405,36 @@ def import_assets(api: Api, args: argparse.Namespace) -> int:
             if len(batch) >= IMPORT_BATCH:
                 flush()
         flush()
-    err.print(Text(f"imported {total - len(failed)} of {total} assets into {api.tenant}"))
-    for line in failed[:20]:
-        err.print(Text(f"  {line}"))
-    if len(failed) > 20:
-        err.print(Text(f"  ... and {len(failed) - 20} more"))
-    return EXIT_FAILED if failed else EXIT_OK
+    return _report(f"imported {total - len(failed)} of {total} assets into {api.tenant}", failed)
+
+
+def export_events(api: Api, args: argparse.Namespace) -> int:
+    """The OpenLineage pull feed as JSON Lines, every page (what `lineage import` replays elsewhere)."""
+    sink = args.output.open("w", encoding="utf-8") if args.output else sys.stdout
+    count, cursor = 0, None
+    try:
+        with _progress() as progress:
+            task = progress.add_task(f"export OpenLineage events of {api.tenant}", total=None)
+            while True:
+                params = {"limit": 1000, **({"cursor": cursor} if cursor else {})}
+                page = api.request("GET", "/openlineage/events", params=params)
+                for event in page["events"]:
+                    sink.write(json.dumps(event, ensure_ascii=False, separators=(",", ":")) + "\n")
+                count += len(page["events"])
+                progress.advance(task, len(page["events"]))
+                cursor = page["nextCursor"]
+                if not cursor:
+                    break
+    finally:
+        if args.output:
+            sink.close()
+    err.print(Text(f"exported {count} OpenLineage events" + (f" to {args.output}" if args.output else "")))
+    return EXIT_OK
 
 
 def export_assets(api: Api, args: argparse.Namespace) -> int:
+    if args.openlineage:
+        return export_events(api, args)
     params: dict[str, Any] = {"size": 1000}
     for name in ("type", "namespace"):
         if getattr(args, name):
@@ -458,9 +567,11 @@ def add_commands(sub: Any) -> None:
             f"lineage {name} trips",
             f"lineage {name} trips --depth 2 --format json",
             f"lineage {name} trips --format dot | dot -Tsvg > {name}.svg",
+            f"lineage {name} postgres://db:5432/shop.public.orders --column amount",
         )
         p.add_argument("id")
-        p.add_argument("--depth", type=int, help="hops (default all, up to 100)")
+        p.add_argument("--column", help="answer for this column of the asset (column-level lineage)")
+        p.add_argument("--depth", type=int, help="hops (default all, up to 100; 10 with --column)")
         p.add_argument("--history", action="store_true", help="every recorded execution, not only current lineage")
         p.add_argument("--after", help="executions started at or after (ISO 8601)")
         p.add_argument("--before", help="executions started before (ISO 8601)")
@@ -478,19 +589,28 @@ def add_commands(sub: Any) -> None:
     p = _command(
         sub,
         "import",
-        "register the assets of a JSON Lines file (one asset per line)",
-        import_assets,
+        "register the assets of a JSON Lines file, or replay OpenLineage events (one per line)",
+        import_file,
         "lineage import assets.jsonl --tenant staging",
+        "lineage import events.jsonl  # OpenLineage events: a saved pull feed, a producer's file transport",
     )
     p.add_argument("file", type=Path)
+    p.add_argument(
+        "--kind",
+        choices=["auto", "assets", "openlineage"],
+        default="auto",
+        help="what the file holds (default: OpenLineage events if its first line is one, else assets)",
+    )
     p = _command(
         sub,
         "export",
         "write the assets as JSON Lines (stdout or --output)",
         export_assets,
         "lineage export --output assets.jsonl",
+        "lineage export --openlineage --output events.jsonl  # the pull feed, for `lineage import` elsewhere",
     )
     p.add_argument("--output", type=Path)
+    p.add_argument("--openlineage", action="store_true", help="the OpenLineage pull feed instead of the assets")
     p.add_argument("--type")
     p.add_argument("--namespace")
     p.add_argument("--deleted", action="store_true")

@@ -47,6 +47,9 @@ STATES = (
     "RESUBMITTED",
 )
 FAILED_STATES = ("FAILED", "KILLED")
+#: A run in one of these states is history, never the current lineage of its tasks: the last successful run of
+#: a task slot stays current (a failed run appears in usages and in `history=true` answers).
+UNSUCCESSFUL_STATES = ("FAILED", "KILLED", "CANCELLED")
 MAX_TASK_RUNS = 10_000
 MAX_ASSETS_PER_TASK_RUN = 1_000
 EXECUTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
@@ -552,6 +555,7 @@ def fingerprint_plan(plan: ExecutionPlan) -> str:
 
 
 __all__ = [
+    "UNSUCCESSFUL_STATES",
     "ExecutionIn",
     "ExecutionPlan",
     "ExecutionRecord",

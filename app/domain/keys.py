@@ -21,6 +21,10 @@ def execution_key(tenant: str, execution_id: str) -> str:
     return f"{tenant}/{execution_id}"
 
 
+def lineage_run_key(tenant: str, run_id: str) -> str:
+    return f"{tenant}/{run_id}"
+
+
 def flow_key(tenant: str, namespace: str, flow_id: str) -> str:
     return _compound(tenant, namespace, flow_id)
 
@@ -31,3 +35,13 @@ def flow_revision_key(tenant: str, namespace: str, flow_id: str, revision: int) 
 
 def task_slot_key(tenant: str, namespace: str, flow_id: str, task_id: str, value: str) -> str:
     return _compound(tenant, namespace, flow_id, task_id, value)
+
+
+def column_key(tenant: str, asset_id: str, name: str) -> str:
+    return _compound(tenant, asset_id, name)
+
+
+def column_of(key: str) -> tuple[str, str]:
+    """(asset id, column name) of a column key."""
+    _tenant, asset_id, name = json.loads(key)
+    return str(asset_id), str(name)

@@ -25,8 +25,10 @@ from openlineage.client.event_v2 import (
     StaticDataset,
 )
 from openlineage.client.facet_v2 import (
+    column_lineage_dataset,
     dataset_type_dataset,
     documentation_dataset,
+    job_type_job,
     parent_run,
     symlinks_dataset,
 )
@@ -35,7 +37,7 @@ from openlineage.client.serde import Serde
 from app.domain.assets import Asset
 from app.domain.executions import ExecutionRecord, TaskRunRecord
 from app.domain.types import PREDEFINED, canonical_type
-from app.openlineage import PRODUCER
+from app.openlineage import PRODUCER, ingest
 from app.openlineage.facets import KestraAssetDatasetFacet, KestraTaskRunRunFacet
 from app.openlineage.naming import FieldMapping, dataset_name, symlink_namespace
 
@@ -104,7 +106,7 @@ def task_run_events(
     """START and (for a finished execution) its end event; assets absent from `assets` (not visible to the
     caller) are left out of inputs and outputs."""
     tenant = execution.tenantId
-    job = Job(namespace=execution.namespace, name=f"{execution.flowId}.{task_run.taskId}")
+    job = Job(namespace=execution.namespace, name=f"{execution.flowId}.{task_run.taskId}", facets=job_facets(execution))
     facets = {
         "parent": parent_run.ParentRunFacet(
             run=parent_run.Run(runId=run_id(tenant, execution.id)),
@@ -136,6 +138,10 @@ def task_run_events(
 
     inputs = datasets(task_run.inputs, InputDataset)
     outputs = datasets(task_run.outputs, OutputDataset)
+    for output, output_id in zip(outputs, [a for a in task_run.outputs if a in assets], strict=True):
+        facet = column_lineage(execution, output_id, assets, mappings)
+        if facet is not None:
+            output.facets["columnLineage"] = facet
     events = [
         RunEvent(
             eventType=RunState.START,
@@ -161,6 +167,64 @@ def task_run_events(
             )
         )
     return events
+
+
+def job_facets(execution: ExecutionRecord) -> dict[str, Any]:
+    """The `jobType` facet a run was ingested with: a streaming job's runs record lineage while they run, so a
+    consumer replaying this feed must know the job streams."""
+    job_type = (((execution.openlineage or {}).get("job") or {}).get("facets") or {}).get("jobType")
+    if not isinstance(job_type, dict) or not job_type.get("processingType") or not job_type.get("integration"):
+        return {}
+    return {
+        "jobType": job_type_job.JobTypeJobFacet(
+            processingType=str(job_type["processingType"]),
+            integration=str(job_type["integration"]),
+            jobType=job_type.get("jobType"),
+            producer=PRODUCER,
+        )
+    }
+
+
+def column_lineage(
+    execution: ExecutionRecord,
+    output_id: str,
+    assets: Mapping[str, Asset],
+    mappings: Mapping[str, FieldMapping] | None,
+) -> column_lineage_dataset.ColumnLineageDatasetFacet | None:
+    """The `columnLineage` facet an output was ingested with (kept in the execution's OpenLineage run), its input
+    datasets renamed as this feed names them; input fields of assets the caller cannot see are left out."""
+    recorded = execution.openlineage or {}
+    tenant = execution.tenantId
+    for dataset in recorded.get("outputs") or []:
+        facet = (dataset.get("facets") or {}).get("columnLineage")
+        if not facet or ingest.asset_id(dataset, tenant) != output_id:
+            continue
+        fields = {}
+        for name, field in (facet.get("fields") or {}).items():
+            sources = [_input_field(i, tenant, assets, mappings) for i in field.get("inputFields") or []]
+            if any(sources):
+                fields[name] = column_lineage_dataset.Fields(inputFields=[s for s in sources if s is not None])
+        return column_lineage_dataset.ColumnLineageDatasetFacet(fields=fields, producer=PRODUCER) if fields else None
+    return None
+
+
+def _input_field(
+    source: dict[str, Any], tenant: str, assets: Mapping[str, Asset], mappings: Mapping[str, FieldMapping] | None
+) -> column_lineage_dataset.InputField | None:
+    asset = assets.get(ingest.asset_id({"namespace": source.get("namespace"), "name": source.get("name")}, tenant))
+    if asset is None or not source.get("field"):
+        return None
+    namespace, name = dataset_name(asset, mappings)
+    transformations = [
+        column_lineage_dataset.Transformation(
+            type=str(t["type"]), subtype=t.get("subtype"), description=t.get("description"), masking=t.get("masking")
+        )
+        for t in source.get("transformations") or []
+        if isinstance(t, dict) and t.get("type")
+    ]
+    return column_lineage_dataset.InputField(
+        namespace=namespace, name=name, field=str(source["field"]), transformations=transformations
+    )
 
 
 def to_dict(event: Any) -> dict[str, Any]:

@@ -1,20 +1,24 @@
 """OpenLineage events in: validated against the official schema, then turned into executions and assets.
 
-- A `COMPLETE` RunEvent records one execution whose id is the run's `runId`: its inputs are READ, its
-  outputs WROTE. The task slot (current lineage) is the job: namespace, job name, no value; events this
-  service emitted carry a `kestra_taskRun` facet that restores the exact flow, task, value and start.
+- RunEvents are merged per `runId` (app/openlineage/runs.py). A run that has ended (COMPLETE, FAIL, ABORT)
+  records one execution whose id is the `runId`, from the union of its events: its inputs are READ, its
+  outputs WROTE; a later event of the run records it again from the new union. The task slot (current
+  lineage) is the job: namespace, job name, no value; events this service emitted carry a `kestra_taskRun`
+  facet that restores the exact flow, task, value and start.
+- `schema` facets name a dataset's columns and `columnLineage` facets which output column derives from which
+  input column (with the transformation types); both become Column nodes and DERIVES edges.
 - A dataset is the asset its `symlinks` facet names under `kestra://<tenant>` (this tenant's first, then any
   tenant's) when it has one, else the asset `<dataset namespace>/<dataset name>`.
-- A DatasetEvent registers or updates that asset. START / RUNNING / FAIL / ABORT / OTHER RunEvents and
-  JobEvents are validated and acknowledged; they record nothing (documented in the README).
-- The event itself is kept with the execution it recorded, so facets this service does not model are
-  not lost.
+- A DatasetEvent registers or updates that asset (and its columns). JobEvents are validated and acknowledged.
+- The merged run is kept with the execution it recorded, so facets this service does not model are not lost.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +29,7 @@ from jsonschema.exceptions import best_match, relevance
 from app.domain import limits
 from app.errors import BadRequest
 from app.openlineage import KESTRA_SYMLINK_SCHEME
+from app.openlineage.runs import TERMINAL, RunView
 from app.timeutil import normalize_iso
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "OpenLineage.json"
@@ -126,31 +131,29 @@ def asset_declaration(dataset: dict[str, Any], tenant: str, *, output: bool) -> 
     return decl
 
 
-def run_event_execution(event: dict[str, Any], tenant: str) -> dict[str, Any] | None:
-    """The execution body (resolved task runs) a COMPLETE RunEvent records, or None for other states."""
-    if event.get("eventType") != "COMPLETE":
-        return None
-    run, job = event["run"], event["job"]
-    inputs, outputs = event.get("inputs") or [], event.get("outputs") or []
+def execution_body(view: RunView, tenant: str) -> dict[str, Any]:
+    """The execution (resolved task runs) a run records once it has ended: its datasets' union, its state from
+    its terminal event (COMPLETE is SUCCESS, FAIL is FAILED, ABORT is KILLED)."""
+    inputs, outputs = view.inputs + referenced_inputs(view), view.outputs
     if len(inputs) + len(outputs) > MAX_DATASETS:
-        raise BadRequest(f"more than {MAX_DATASETS} datasets in one event", field="inputs")
-    facets = run.get("facets") or {}
-    task_run = facets.get("kestra_taskRun") or {}
-    nominal = (facets.get("nominalTime") or {}).get("nominalStartTime")
-    try:
-        start = normalize_iso(task_run.get("startDate") or nominal or event["eventTime"])
-        end = normalize_iso(event["eventTime"])
-    except ValueError as exc:
-        raise BadRequest(f"eventTime: not an ISO 8601 date-time ({exc})", field="eventTime") from exc
-    if end < start:
-        start = end
-    namespace = task_run.get("namespace") or kestra_namespace(job["namespace"])
+        raise BadRequest(f"more than {MAX_DATASETS} datasets in one run", field="inputs")
+    task_run = view.run_facets.get("kestra_taskRun") or {}
+    start, end = view.started(), view.end_time
+    if task_run.get("startDate"):
+        try:
+            start = normalize_iso(task_run["startDate"])
+        except ValueError as exc:
+            raise BadRequest(f"run.facets.kestra_taskRun.startDate: {exc}", field="run.facets") from exc
+    state = TERMINAL.get(view.terminal or "", "RUNNING")
+    if state == "SUCCESS" and task_run.get("state") == "WARNING":
+        state = "WARNING"
+    job = view.job
     return {
-        "id": str(run["runId"]),
-        "namespace": namespace,
+        "id": view.runId,
+        "namespace": run_namespace(view),
         "flowId": task_run.get("flowId") or flow_id(job["name"]),
-        "state": task_run.get("state") if task_run.get("state") in ("SUCCESS", "WARNING") else "SUCCESS",
-        "startDate": start,
+        "state": state,
+        "startDate": min(start, end) if end else start,
         "endDate": end,
         "taskRuns": [
             {
@@ -163,3 +166,122 @@ def run_event_execution(event: dict[str, Any], tenant: str) -> dict[str, Any] | 
             }
         ],
     }
+
+
+def run_namespace(view: RunView) -> str:
+    """The namespace a run's execution is in (the unit of access control for the run and what it records)."""
+    task_run = view.run_facets.get("kestra_taskRun") or {}
+    return task_run.get("namespace") or kestra_namespace(view.job["namespace"])
+
+
+# -- columns --------------------------------------------------------------------------------------------
+
+
+def schema_columns(dataset: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(name, type, description) of a dataset's `schema` facet; nested fields are named `parent.child`."""
+    out: list[tuple[str, str, str]] = []
+
+    def walk(fields: list[Any], prefix: str) -> None:
+        for f in fields or []:
+            if isinstance(f, dict) and f.get("name"):
+                name = prefix + str(f["name"])
+                out.append((name, str(f.get("type") or ""), str(f.get("description") or "")))
+                walk(f.get("fields") or [], name + ".")
+
+    walk(((dataset.get("facets") or {}).get("schema") or {}).get("fields") or [], "")
+    return out
+
+
+def _transformations(input_field: dict[str, Any], output_field: dict[str, Any]) -> str:
+    """`TYPE/SUBTYPE` of each transformation, comma-separated (the facet's older `transformationType` when the
+    input field names none); empty when the producer did not say."""
+    kinds = [
+        "/".join(str(t[k]) for k in ("type", "subtype") if t.get(k))
+        for t in input_field.get("transformations") or []
+        if isinstance(t, dict) and t.get("type")
+    ]
+    if not kinds and output_field.get("transformationType"):
+        kinds = [str(output_field["transformationType"])]
+    return ",".join(dict.fromkeys(kinds))
+
+
+def referenced_inputs(view: RunView) -> list[dict[str, Any]]:
+    """Datasets a `columnLineage` facet reads from that the run does not list as inputs (they are inputs too)."""
+    known = {(d["namespace"], d["name"]) for d in view.inputs + view.outputs}
+    extra: dict[tuple[str, str], dict[str, Any]] = {}
+    for output in view.outputs:
+        for source in _lineage_sources(output):
+            name = (str(source["namespace"]), str(source["name"]))
+            if name not in known:
+                extra.setdefault(name, {"namespace": name[0], "name": name[1]})
+    return list(extra.values())
+
+
+def _lineage_sources(output: dict[str, Any]) -> list[dict[str, Any]]:
+    facet = (output.get("facets") or {}).get("columnLineage") or {}
+    sources = [i for f in (facet.get("fields") or {}).values() for i in (f.get("inputFields") or [])]
+    return [s for s in sources + list(facet.get("dataset") or []) if s.get("namespace") and s.get("name")]
+
+
+@dataclass
+class ColumnLineage:
+    #: {"assetId", "name", "type", "description"}, one per column
+    columns: list[dict[str, str]] = field(default_factory=list)
+    #: {"sourceAsset", "sourceColumn", "targetAsset", "targetColumn", "transformations"}
+    edges: list[dict[str, str]] = field(default_factory=list)
+
+
+def column_lineage(view: RunView, tenant: str) -> ColumnLineage:
+    """The columns a run's datasets have (their `schema` facets) and which output column derives from which input
+    column (`columnLineage` facets of its outputs; a facet's `dataset` entries feed every output column)."""
+    datasets = view.inputs + referenced_inputs(view) + view.outputs
+    ids = {(d["namespace"], d["name"]): asset_id(d, tenant) for d in datasets}
+    columns: dict[tuple[str, str], dict[str, str]] = {}
+
+    def column(asset: str, name: str, type_: str = "", description: str = "") -> None:
+        known = columns.setdefault((asset, name), {"assetId": asset, "name": name, "type": "", "description": ""})
+        known["type"] = type_ or known["type"]
+        known["description"] = description or known["description"]
+
+    for d in datasets:
+        for name, type_, description in schema_columns(d):
+            column(ids[(d["namespace"], d["name"])], name, type_, description)
+    edges: dict[tuple[str, str, str, str], str] = {}
+    for output in view.outputs:
+        target = ids[(output["namespace"], output["name"])]
+        facet = (output.get("facets") or {}).get("columnLineage") or {}
+        fields = {str(k): v for k, v in (facet.get("fields") or {}).items() if isinstance(v, dict)}
+        for out_name, out_field in fields.items():
+            column(target, out_name)
+            for source in out_field.get("inputFields") or []:
+                _edge(edges, column, ids, source, target, out_name, _transformations(source, out_field))
+        every_column = sorted({*fields, *(n for n, _, _ in schema_columns(output))})
+        for source in facet.get("dataset") or []:
+            for out_name in every_column:
+                _edge(edges, column, ids, source, target, out_name, _transformations(source, {}))
+    return ColumnLineage(
+        columns=list(columns.values()),
+        edges=[
+            {"sourceAsset": s, "sourceColumn": sc, "targetAsset": t, "targetColumn": tc, "transformations": tr}
+            for (s, sc, t, tc), tr in edges.items()
+        ],
+    )
+
+
+def _edge(
+    edges: dict[tuple[str, str, str, str], str],
+    column: Callable[[str, str], None],
+    ids: dict[tuple[str, str], str],
+    source: dict[str, Any],
+    target: str,
+    out_name: str,
+    kinds: str,
+) -> None:
+    """One DERIVES edge source column -> output column; the same pair named twice keeps both transformations."""
+    if not source.get("namespace") or not source.get("name") or not source.get("field"):
+        return
+    source_asset = ids[(str(source["namespace"]), str(source["name"]))]
+    column(source_asset, str(source["field"]))
+    key = (source_asset, str(source["field"]), target, out_name)
+    both = [*edges.get(key, "").split(","), *kinds.split(",")]
+    edges[key] = ",".join(dict.fromkeys(k for k in both if k))

@@ -201,3 +201,14 @@ def usage_delete(usage: Args) -> list[tuple[str, Args]]:
     relation = "read" if usage["relation"] == "READ" else "wrote"
     args = {k: usage[k] for k in ("executionKey", "assetKey", "taskId", "value")}
     return [(f"usage_feeds_delete_{relation}", args), (f"usage_delete_{relation}", args)]
+
+
+# -- columns ---------------------------------------------------------------------------------------------------
+
+
+def column_reach(
+    key: str, direction: Direction, *, history: bool, depth: int, scope: Scope, limit: int
+) -> tuple[str, Args]:
+    """Columns downstream (upstream) of a column: cypher/*/column_reach.cypher."""
+    args = {"key": key, "maxDepth": depth, "history": history, **visibility(scope), "limit": limit}
+    return f"column_reach_{direction}", args

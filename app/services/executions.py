@@ -15,6 +15,7 @@ import msgspec
 from app.domain.access import Scope
 from app.domain.assets import AssetWrite
 from app.domain.executions import (
+    UNSUCCESSFUL_STATES,
     ExecutionIn,
     ExecutionPlan,
     ExecutionRecord,
@@ -31,7 +32,9 @@ from app.domain.keys import asset_key, execution_key, flow_key, task_slot_key
 from app.domain.templating import Renderer
 from app.domain.types import EXTERNAL
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.openlineage.ingest import ColumnLineage
 from app.services import binding
+from app.services.columns import write_column_lineage
 from app.services.flows import load_flow
 from app.services.lineage_state import demote
 from app.store.base import GraphStore, Tx
@@ -198,7 +201,14 @@ def _existing(props: dict[str, Any], fingerprint: str) -> tuple[ExecutionRecord,
     return msgspec.json.decode(props["document"], type=ExecutionRecord), False
 
 
-def _write(tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str, now: str) -> tuple[ExecutionRecord, bool]:
+def _write(
+    tx: Tx,
+    scope: Scope,
+    plan: ExecutionPlan,
+    fingerprint: str,
+    now: str,
+    columns: ColumnLineage | None = None,
+) -> tuple[ExecutionRecord, bool]:
     tenant = scope.tenant
     ekey = execution_key(tenant, plan.id)
     rows = tx.run("execution_get", key=ekey)
@@ -260,8 +270,9 @@ def _write(tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str, now: str
         document=msgspec.json.encode(document).decode(),
     )
 
+    has_columns = bool(columns and columns.edges)
     for run in plan.taskRuns:
-        current = _take_slot(tx, tenant, plan, fkey, ekey, run.taskId, run.value, latest_tasks)
+        current = _take_slot(tx, tenant, plan, fkey, ekey, run.taskId, run.value, latest_tasks, has_columns)
         common = {
             "executionKey": ekey,
             "executionId": plan.id,
@@ -283,7 +294,26 @@ def _write(tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str, now: str
         ]
         if pairs:
             tx.run("feeds_create", pairs=pairs, **common)
+        if columns is not None:
+            write_column_lineage(tx, tenant, columns, edge=common)
     return document, True
+
+
+def record_again(
+    tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str, now: str, columns: ColumnLineage | None
+) -> tuple[ExecutionRecord, bool]:
+    """Record an execution whose content may have changed since it was recorded (an OpenLineage run that received
+    more events), in the caller's transaction: unchanged, it is left alone; changed, its old recording (node,
+    READ / WROTE / FEEDS / DERIVES edges) is replaced as a whole."""
+    ekey = execution_key(scope.tenant, plan.id)
+    rows = tx.run("execution_get", key=ekey)
+    if rows:
+        if rows[0]["e"].get("fingerprint") == fingerprint:
+            return _existing(rows[0]["e"], fingerprint)
+        for query in ("execution_feeds_delete", "execution_derives_delete"):
+            tx.run(query, executionKey=ekey)
+        tx.run("execution_delete", key=ekey)
+    return _write(tx, scope, plan, fingerprint, now, columns)
 
 
 def _take_slot(
@@ -295,19 +325,22 @@ def _take_slot(
     task_id: str,
     value: str,
     latest_tasks: set[str] | None,
+    has_columns: bool = False,
 ) -> bool:
     """Whether this task run's edges are current; makes it the slot's latest execution when it is."""
     if latest_tasks is not None and task_id not in latest_tasks:
         return False  # the stored flow's latest revision no longer has this task
     skey = task_slot_key(tenant, plan.namespace, plan.flowId, task_id, value)
     rows = tx.run("task_slot_get", key=skey)
-    if rows:
-        slot = rows[0]["s"]
-        if slot["executionKey"] == ekey:
-            return True
+    slot = rows[0]["s"] if rows else None
+    if plan.state in UNSUCCESSFUL_STATES:
+        if slot is not None and slot["executionKey"] == ekey:
+            tx.run("task_slot_delete", key=skey)  # recorded again as failed: it is no longer the slot's latest
+        return False
+    if slot is not None and slot["executionKey"] != ekey:
         if (plan.startDate, ekey) <= (slot["date"], slot["executionKey"]):
             return False  # an execution that started later is already recorded for this slot
-        demote(tx, slot["executionKey"], task_id, value)
+        demote(tx, slot["executionKey"], task_id, value, columns=bool(slot.get("hasColumns")))
     tx.run(
         "task_slot_put",
         key=skey,
@@ -319,6 +352,7 @@ def _take_slot(
         value=value,
         executionKey=ekey,
         date=plan.startDate,
+        hasColumns=has_columns,
     )
     return True
 

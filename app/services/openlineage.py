@@ -9,21 +9,36 @@ from typing import Any
 import msgspec
 
 from app.domain.access import Scope
-from app.domain.assets import Asset, asset_from_row
-from app.domain.executions import ExecutionIn, ExecutionRecord, literal_asset
+from app.domain.assets import Asset, asset_from_row, fingerprint
+from app.domain.executions import ExecutionIn, ExecutionRecord, fingerprint_plan, literal_asset
 from app.domain.flows import AssetDecl
-from app.domain.keys import asset_key
+from app.domain.keys import asset_key, execution_key, lineage_run_key
 from app.domain.templating import Renderer
-from app.errors import InvalidInput
+from app.errors import (
+    BadRequest,
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    StoreUnavailable,
+    TooLarge,
+    invalid_input,
+)
 from app.openlineage import events as ol_events
 from app.openlineage import ingest as ol_ingest
 from app.openlineage.naming import Mappings
+from app.openlineage.runs import RunEvents, RunView, parent_of
 from app.services import binding
-from app.services.executions import plan_execution, record_execution, write_output_asset
+from app.services.assets import require_write
+from app.services.columns import write_columns
+from app.services.executions import plan_execution, record_again, write_output_asset
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, normalize_iso, now_iso
 
 MAX_EVENTS = 1_000
+#: Events in one batch (the body limit applies as well).
+MAX_BATCH_EVENTS = 10_000
 DEFAULT_EVENTS = 100
 FAR_FUTURE = "9999-12-31T23:59:59.999999Z"
 
@@ -36,8 +51,12 @@ class EventPage(msgspec.Struct, kw_only=True):
 class IngestResult(msgspec.Struct, kw_only=True):
     kind: str
     eventType: str | None = None
+    #: whether this event (re)recorded the run's execution
     recorded: bool = False
     executionId: str | None = None
+    runId: str | None = None
+    #: the run's state after this event: RUNNING until a terminal event (COMPLETE, FAIL, ABORT) arrived
+    runState: str | None = None
     assets: list[str] = msgspec.field(default_factory=list)
     note: str | None = None
 
@@ -120,29 +139,253 @@ def pull_events(
 
 
 def ingest(store: GraphStore, scope: Scope, event: Any, renderer: Renderer, *, clock: Clock = now_iso) -> IngestResult:
+    """Apply one OpenLineage event (validated against the official schema first)."""
     kind = ol_ingest.validate(event)
     if kind == "RunEvent":
-        body = ol_ingest.run_event_execution(event, scope.tenant)
-        if body is None:
-            return IngestResult(
-                kind=kind, eventType=event.get("eventType"), note="validated; only COMPLETE run events record lineage"
-            )
-        plan = plan_execution(store, scope, msgspec.convert(body, ExecutionIn), renderer, clock=clock)
-        plan.openlineage = event
-        record, created = record_execution(store, scope, plan, clock=clock)
-        ids = sorted({a for t in record.taskRuns for a in (*t.inputs, *t.outputs)})
-        return IngestResult(kind=kind, eventType="COMPLETE", recorded=created, executionId=record.id, assets=ids)
-    if kind == "DatasetEvent":
-        decl = ol_ingest.asset_declaration(event["dataset"], scope.tenant, output=True)
         try:
-            asset = literal_asset(msgspec.convert(decl, AssetDecl), "dataset")
-        except msgspec.ValidationError as exc:
-            raise InvalidInput(f"dataset: {exc}", field="dataset") from exc
-        now = clock()
-        store.write(
-            lambda tx: write_output_asset(
-                tx, scope, asset.id, [asset], default_namespace="", written_by="openlineage", now=now
-            )
-        )
-        return IngestResult(kind=kind, recorded=True, assets=[asset.id])
+            return store.write(lambda tx: _apply_run_event(tx, store, scope, event, renderer, clock()))
+        except Conflict:
+            # Two events of one new run (or naming one new parent) raced to create it; the loser merges again.
+            return store.write(lambda tx: _apply_run_event(tx, store, scope, event, renderer, clock()))
+    if kind == "DatasetEvent":
+        return _apply_dataset_event(store, scope, event, clock())
     return IngestResult(kind=kind, note="validated; job events record nothing (jobs are not modelled)")
+
+
+def _apply_run_event(
+    tx: Tx, store: GraphStore, scope: Scope, event: dict[str, Any], renderer: Renderer, now: str
+) -> IngestResult:
+    """Merge the event into its run (one transaction); a run that has ended records its execution again."""
+    run_id = str(event["run"]["runId"])
+    key = lineage_run_key(scope.tenant, run_id)
+    stored = tx.run("lineage_run_claim", key=key, tenantId=scope.tenant, runId=run_id, now=now)[0]["r"]
+    events = RunEvents.load(stored.get("document"))
+    if events.events:
+        require_write(scope, stored.get("namespace"))
+    before = events.fingerprint() if events.events else None
+    events.add(event)
+    view = events.view()
+    namespace = ol_ingest.run_namespace(view)
+    require_write(scope, namespace)
+    result = IngestResult(kind="RunEvent", eventType=event.get("eventType"), runId=run_id, runState=view.state)
+    if events.fingerprint() == before:
+        result.note = "already received: nothing changed"
+        return result
+    tx.run(
+        "lineage_run_put",
+        key=key,
+        namespace=namespace,
+        jobNamespace=view.job["namespace"],
+        jobName=view.job["name"],
+        state=view.state,
+        startTime=view.started(),
+        endTime=view.end_time or "",
+        updated=now,
+        events=len(events.events),
+        fingerprint=events.fingerprint(),
+        document=events.dump(),
+    )
+    _link_parent(tx, scope, key, view, now)
+    if not view.records():
+        result.note = "merged; the run records its lineage when it ends (COMPLETE, FAIL or ABORT)"
+        return result
+    try:
+        body = msgspec.convert(ol_ingest.execution_body(view, scope.tenant), ExecutionIn)
+    except msgspec.ValidationError as exc:
+        raise invalid_input(exc, "event") from exc
+    plan = plan_execution(store, scope, body, renderer, clock=lambda: now)
+    plan.openlineage = view.as_event()
+    columns = ol_ingest.column_lineage(view, scope.tenant)
+    content = fingerprint(fingerprint_plan(plan), msgspec.to_builtins(columns.columns), columns.edges)
+    record, created = record_again(tx, scope, plan, content, now, columns)
+    result.recorded, result.executionId = created, record.id
+    result.assets = sorted({a for t in record.taskRuns for a in (*t.inputs, *t.outputs)})
+    return result
+
+
+def _link_parent(tx: Tx, scope: Scope, key: str, view: RunView, now: str) -> None:
+    parent = parent_of(view)
+    if parent is None or parent["runId"] == view.runId:
+        return
+    tx.run(
+        "lineage_run_link_parent",
+        childKey=key,
+        parentKey=lineage_run_key(scope.tenant, parent["runId"]),
+        tenantId=scope.tenant,
+        runId=parent["runId"],
+        namespace=ol_ingest.kestra_namespace(parent["namespace"]),
+        jobNamespace=parent["namespace"],
+        jobName=parent["name"],
+        now=now,
+    )
+
+
+def _apply_dataset_event(store: GraphStore, scope: Scope, event: dict[str, Any], now: str) -> IngestResult:
+    dataset = event["dataset"]
+    decl = ol_ingest.asset_declaration(dataset, scope.tenant, output=True)
+    try:
+        asset = literal_asset(msgspec.convert(decl, AssetDecl), "dataset")
+    except msgspec.ValidationError as exc:
+        raise InvalidInput(f"dataset: {exc}", field="dataset") from exc
+    columns = [
+        {"assetId": asset.id, "name": name, "type": type_, "description": description}
+        for name, type_, description in ol_ingest.schema_columns(dataset)
+    ]
+
+    def work(tx: Tx) -> None:
+        write_output_asset(tx, scope, asset.id, [asset], default_namespace="", written_by="openlineage", now=now)
+        write_columns(tx, scope.tenant, columns)
+
+    store.write(work)
+    return IngestResult(kind="DatasetEvent", recorded=True, assets=[asset.id])
+
+
+# -- batches ----------------------------------------------------------------------------------------------------
+
+
+class BatchItem(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """The outcome of one event of a batch: its result, or the problem (RFC 9457 fields) that refused it."""
+
+    index: int
+    status: int
+    result: IngestResult | None = None
+    problem: dict[str, Any] | None = None
+
+
+class BatchResult(msgspec.Struct, kw_only=True):
+    received: int
+    applied: int
+    failed: int
+    items: list[BatchItem]
+
+
+def _problem(exc: DomainError) -> dict[str, Any]:
+    return {
+        "title": exc.title,
+        "status": exc.status,
+        "detail": exc.detail,
+        **({"field": exc.field} if exc.field else {}),
+    }
+
+
+def ingest_batch(
+    store: GraphStore, scope: Scope, events: list[Any], renderer: Renderer, *, clock: Clock = now_iso
+) -> BatchResult:
+    """Apply each event on its own, in order (each validated and in its own transaction): one refused event does
+    not stop the others. An unavailable database stops the batch; the events not attempted say so."""
+    if not scope.write:
+        raise Forbidden(f"this token cannot write in tenant {scope.tenant!r}", field="body")
+    if len(events) > MAX_BATCH_EVENTS:
+        raise TooLarge(f"a batch holds at most {MAX_BATCH_EVENTS} events (got {len(events)})", field="body")
+    items: list[BatchItem] = []
+    for index, event in enumerate(events):
+        if isinstance(event, DomainError):  # a JSON Lines line that did not parse
+            items.append(BatchItem(index=index, status=event.status, problem=_problem(event)))
+            continue
+        try:
+            items.append(BatchItem(index=index, status=200, result=ingest(store, scope, event, renderer, clock=clock)))
+        except StoreUnavailable as exc:
+            items += [BatchItem(index=i, status=exc.status, problem=_problem(exc)) for i in range(index, len(events))]
+            break
+        except DomainError as exc:
+            items.append(BatchItem(index=index, status=exc.status, problem=_problem(exc)))
+    applied = sum(1 for i in items if i.status == 200)
+    return BatchResult(received=len(events), applied=applied, failed=len(items) - applied, items=items)
+
+
+def parse_batch(body: bytes) -> list[Any]:
+    """A JSON array of events, or JSON Lines (one event per line; a line that is not JSON is that event's 400)."""
+    text = body.lstrip()
+    if text.startswith(b"["):
+        try:
+            events = msgspec.json.decode(text)
+        except msgspec.DecodeError as exc:
+            raise BadRequest(f"the body is not a JSON array: {exc}", field="body") from exc
+        return list(events)
+    out: list[Any] = []
+    for number, line in enumerate(body.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append(msgspec.json.decode(line))
+        except msgspec.DecodeError as exc:
+            out.append(BadRequest(f"line {number} is not JSON: {exc}", field=f"line {number}"))
+    if not out:
+        raise BadRequest("the body holds no events (a JSON array, or JSON Lines)", field="body")
+    return out
+
+
+# -- runs -------------------------------------------------------------------------------------------------------
+
+
+class RunRef(msgspec.Struct, kw_only=True):
+    runId: str
+    jobNamespace: str | None
+    jobName: str | None
+    state: str | None = None
+    startTime: str | None = None
+    endTime: str | None = None
+
+
+class RunDetail(msgspec.Struct, kw_only=True):
+    runId: str
+    namespace: str | None
+    jobNamespace: str | None
+    jobName: str | None
+    state: str
+    startTime: str | None
+    endTime: str | None
+    events: int
+    eventTypes: list[str]
+    executionId: str | None
+    inputs: list[dict[str, str]]
+    outputs: list[dict[str, str]]
+    parent: RunRef | None
+    children: list[RunRef]
+
+
+def get_run(store: GraphStore, scope: Scope, run_id: str, *, children: int = 1000) -> RunDetail:
+    """An OpenLineage run as its events say so far, with its parent and child runs (those the caller can see)."""
+
+    def work(tx: Tx) -> RunDetail:
+        key = lineage_run_key(scope.tenant, run_id)
+        rows = tx.run("lineage_run_get", key=key)
+        if not rows or not scope.can_read(rows[0]["r"].get("namespace")):
+            raise NotFound(f"run {run_id!r} does not exist in tenant {scope.tenant!r}", field="runId")
+        row, r = rows[0], rows[0]["r"]
+        events = RunEvents.load(r.get("document"))
+        view = events.view() if events.events else None
+        kids = [c for c in tx.run("lineage_run_children", key=key, limit=children) if scope.can_read(c["namespace"])]
+        recorded = bool(view and view.records() and tx.run("execution_get", key=execution_key(scope.tenant, run_id)))
+        return RunDetail(
+            runId=run_id,
+            namespace=r.get("namespace"),
+            jobNamespace=r.get("jobNamespace"),
+            jobName=r.get("jobName"),
+            state=r.get("state") or "UNKNOWN",
+            startTime=r.get("startTime") or None,
+            endTime=r.get("endTime") or None,
+            events=int(r.get("events") or 0),
+            eventTypes=view.event_types if view else [],
+            executionId=run_id if recorded else None,
+            inputs=[{"namespace": d["namespace"], "name": d["name"]} for d in (view.inputs if view else [])],
+            outputs=[{"namespace": d["namespace"], "name": d["name"]} for d in (view.outputs if view else [])],
+            parent=RunRef(
+                runId=row["parentRunId"], jobNamespace=row["parentJobNamespace"], jobName=row["parentJobName"]
+            )
+            if row.get("parentRunId")
+            else None,
+            children=[
+                RunRef(
+                    runId=c["runId"],
+                    jobNamespace=c["jobNamespace"],
+                    jobName=c["jobName"],
+                    state=c["state"],
+                    startTime=c["startTime"] or None,
+                    endTime=c["endTime"] or None,
+                )
+                for c in kids
+            ],
+        )
+
+    return store.read(work)

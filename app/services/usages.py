@@ -21,6 +21,8 @@ class Usage(msgspec.Struct, kw_only=True):
     relation: str  # READ or WROTE
     date: str
     current: bool
+    #: the execution's state: a FAILED or KILLED run is history, never current lineage
+    state: str | None = None
 
 
 class UsagePage(msgspec.Struct):

@@ -6,8 +6,18 @@ user input; the Neo4j Cypher check declares exactly these names, so a query that
 
 from __future__ import annotations
 
-LABELS: tuple[str, ...] = ("Asset", "AssetLock", "Execution", "Flow", "FlowRevision", "TaskSlot", "SchemaInfo")
-REL_TYPES: tuple[str, ...] = ("READ", "WROTE", "FEEDS")
+LABELS: tuple[str, ...] = (
+    "Asset",
+    "AssetLock",
+    "Execution",
+    "Flow",
+    "FlowRevision",
+    "TaskSlot",
+    "SchemaInfo",
+    "LineageRun",
+    "AssetColumn",
+)
+REL_TYPES: tuple[str, ...] = ("READ", "WROTE", "FEEDS", "PARENT_OF", "HAS_COLUMN", "DERIVES")
 
 ASSET_PROPERTIES: tuple[str, ...] = (
     "key",
@@ -62,6 +72,7 @@ TASK_SLOT_PROPERTIES: tuple[str, ...] = (
     "value",
     "executionKey",
     "date",
+    "hasColumns",
 )
 EDGE_PROPERTIES: tuple[str, ...] = (
     "executionKey",
@@ -73,6 +84,24 @@ EDGE_PROPERTIES: tuple[str, ...] = (
     "date",
     "current",
 )
+#: An OpenLineage run as its events merged so far (one node per runId; `document` is the merged run).
+RUN_PROPERTIES: tuple[str, ...] = (
+    "key",
+    "tenantId",
+    "runId",
+    "namespace",
+    "jobNamespace",
+    "jobName",
+    "state",
+    "startTime",
+    "endTime",
+    "updated",
+    "events",
+    "fingerprint",
+    "document",
+)
+#: A column of an asset (from OpenLineage `schema` and `columnLineage` facets); DERIVES edges join columns.
+COLUMN_PROPERTIES: tuple[str, ...] = ("key", "tenantId", "assetKey", "name", "type", "description", "transformations")
 SCHEMA_INFO_PROPERTIES: tuple[str, ...] = ("key", "version", "updated")
 #: One execution's (or user's) hold on an asset, keyed by the asset's key (Kestra's asset lock).
 LOCK_PROPERTIES: tuple[str, ...] = (
@@ -89,7 +118,21 @@ LOCK_PROPERTIES: tuple[str, ...] = (
     "lockedUntil",
 )
 #: Keys of the parameter maps queries read (`row.sourceKey`; a filter leaf's `l.op`), checked like property keys.
-PARAMETER_MAP_KEYS: tuple[str, ...] = ("sourceKey", "targetKey", "date", "s", "op", "v", "vs", "neg")
+PARAMETER_MAP_KEYS: tuple[str, ...] = (
+    "sourceKey",
+    "targetKey",
+    "date",
+    "s",
+    "op",
+    "v",
+    "vs",
+    "neg",
+    "assetKey",
+    "name",
+    "type",
+    "description",
+    "transformations",
+)
 
 PROPERTY_KEYS: tuple[str, ...] = tuple(
     sorted(
@@ -100,9 +143,11 @@ PROPERTY_KEYS: tuple[str, ...] = tuple(
         | set(EDGE_PROPERTIES)
         | set(SCHEMA_INFO_PROPERTIES)
         | set(LOCK_PROPERTIES)
+        | set(RUN_PROPERTIES)
+        | set(COLUMN_PROPERTIES)
         | set(PARAMETER_MAP_KEYS)
     )
 )
 
 #: Version of the graph schema this code reads and writes; stored in the (:SchemaInfo) node.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2

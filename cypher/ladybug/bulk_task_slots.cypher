@@ -4,5 +4,5 @@ COPY TaskSlot FROM (
     LOAD WITH HEADERS (key STRING, tenantId STRING, flowKey STRING, namespace STRING, flowId STRING,
                        taskId STRING, value STRING, executionKey STRING, date STRING)
     FROM {{path}} (header=true)
-    RETURN key, tenantId, flowKey, namespace, flowId, taskId, value, executionKey, date
+    RETURN key, tenantId, flowKey, namespace, flowId, taskId, value, executionKey, date, false AS hasColumns
 )

@@ -9,3 +9,9 @@
 // :fragment reach(s, r, t) when direction=upstream
 // :literal maxDepth 1..100
 (s)<-[r:FEEDS* SHORTEST 1..{{maxDepth}} (f, n | WHERE {{walks(f)}})]-(t:Asset)
+
+// The breadth-first search of a column answer: from column `s` over the DERIVES edges lineage follows.
+// :fragment column_hops(s, r, t) when direction=downstream
+(s)-[r:DERIVES* SHORTEST 1..{{maxDepth}} (d, n | WHERE {{walks(d)}})]->(t:AssetColumn)
+// :fragment column_hops(s, r, t) when direction=upstream
+(s)<-[r:DERIVES* SHORTEST 1..{{maxDepth}} (d, n | WHERE {{walks(d)}})]-(t:AssetColumn)

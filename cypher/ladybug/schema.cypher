@@ -1,4 +1,4 @@
-// The LadybugDB schema, version 1 (see app/store/model.py: SCHEMA_VERSION).
+// The LadybugDB schema, version 2 (see app/store/model.py: SCHEMA_VERSION).
 // Every node table is keyed by a natural key string that starts with the tenant id, so uniqueness of
 // (tenant, id) is the primary key's job, not the code's.
 CREATE NODE TABLE IF NOT EXISTS SchemaInfo(key STRING PRIMARY KEY, version INT64, updated STRING);
@@ -25,7 +25,7 @@ CREATE NODE TABLE IF NOT EXISTS FlowRevision(
 );
 CREATE NODE TABLE IF NOT EXISTS TaskSlot(
     key STRING PRIMARY KEY, tenantId STRING, flowKey STRING, namespace STRING, flowId STRING, taskId STRING,
-    value STRING, executionKey STRING, date STRING
+    value STRING, executionKey STRING, date STRING, hasColumns BOOLEAN
 );
 CREATE REL TABLE IF NOT EXISTS READ(
     FROM Execution TO Asset, executionKey STRING, executionId STRING, namespace STRING, flowId STRING,
@@ -38,4 +38,18 @@ CREATE REL TABLE IF NOT EXISTS WROTE(
 CREATE REL TABLE IF NOT EXISTS FEEDS(
     FROM Asset TO Asset, executionKey STRING, executionId STRING, namespace STRING, flowId STRING,
     taskId STRING, value STRING, date STRING, current BOOLEAN
+);
+CREATE NODE TABLE IF NOT EXISTS LineageRun(
+    key STRING PRIMARY KEY, tenantId STRING, runId STRING, namespace STRING, jobNamespace STRING, jobName STRING,
+    state STRING, startTime STRING, endTime STRING, updated STRING, events INT64, fingerprint STRING,
+    document STRING
+);
+CREATE NODE TABLE IF NOT EXISTS AssetColumn(
+    key STRING PRIMARY KEY, tenantId STRING, assetKey STRING, name STRING, type STRING, description STRING
+);
+CREATE REL TABLE IF NOT EXISTS PARENT_OF(FROM LineageRun TO LineageRun);
+CREATE REL TABLE IF NOT EXISTS HAS_COLUMN(FROM Asset TO AssetColumn);
+CREATE REL TABLE IF NOT EXISTS DERIVES(
+    FROM AssetColumn TO AssetColumn, executionKey STRING, taskId STRING, value STRING, date STRING, current BOOLEAN,
+    transformations STRING
 );

@@ -76,3 +76,9 @@ x IN list
 // :fragment regex_match(text, pattern)
 text =~ pattern
 
+
+// One to `maxDepth` hops over the DERIVES edges lineage follows, from column `s` to column `t`.
+// :fragment column_hops(s, r, t) when direction=downstream
+(s)-[r:DERIVES WHERE {{walks(r)}}]->{1,{{maxDepth}}}(t:AssetColumn)
+// :fragment column_hops(s, r, t) when direction=upstream
+(s)<-[r:DERIVES WHERE {{walks(r)}}]-{1,{{maxDepth}}}(t:AssetColumn)

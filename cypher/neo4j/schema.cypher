@@ -1,4 +1,4 @@
-// The Neo4j schema, version 1 (see app/store/model.py: SCHEMA_VERSION). Idempotent: run at every start.
+// The Neo4j schema, version 2 (see app/store/model.py: SCHEMA_VERSION). Idempotent: run at every start.
 // Natural keys are unique by constraint; `key` is "<tenant>/<id>" and (tenantId, id) is unique as well.
 CREATE CONSTRAINT schema_info_key IF NOT EXISTS FOR (s:SchemaInfo) REQUIRE s.key IS UNIQUE;
 CREATE CONSTRAINT asset_key IF NOT EXISTS FOR (a:Asset) REQUIRE a.key IS UNIQUE;
@@ -15,3 +15,6 @@ CREATE INDEX asset_tenant_namespace IF NOT EXISTS FOR (a:Asset) ON (a.tenantId, 
 CREATE INDEX execution_tenant_date IF NOT EXISTS FOR (e:Execution) ON (e.tenantId, e.startDate);
 CREATE INDEX task_slot_flow IF NOT EXISTS FOR (s:TaskSlot) ON (s.flowKey);
 CREATE INDEX feeds_execution IF NOT EXISTS FOR ()-[f:FEEDS]-() ON (f.executionKey);
+CREATE CONSTRAINT lineage_run_key IF NOT EXISTS FOR (r:LineageRun) REQUIRE r.key IS UNIQUE;
+CREATE CONSTRAINT column_key IF NOT EXISTS FOR (c:AssetColumn) REQUIRE c.key IS UNIQUE;
+CREATE INDEX derives_execution IF NOT EXISTS FOR ()-[d:DERIVES]-() ON (d.executionKey);

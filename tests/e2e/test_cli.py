@@ -238,3 +238,35 @@ def test_ship_locally_and_on_a_server(recorded: Workdir, tmp_path: Path) -> None
         remote = lineage("ship", str(spec), "--server", server.url, cwd=tmp_path)
         assert remote.returncode == 0, remote.stderr
         assert json.loads(remote.stdout)["exporters"][0]["shipped"] == 2  # kestra-data-bucket, raw_customer
+
+
+def test_openlineage_replay_and_column_impact(recorded: Workdir, tmp_path: Path) -> None:
+    corpus = tmp_path / "events.jsonl"
+    corpus.write_text("".join(p.read_text() for p in sorted((ROOT / "tests" / "data" / "openlineage").glob("*.jsonl"))))
+    done = lineage("import", str(corpus), "--tenant", "ol", cwd=recorded)
+    assert done.returncode == 0, done.stderr
+    assert "applied 17 of 17 OpenLineage events" in done.stderr
+    raw = "postgres://localhost:5432/dbt_test.main.raw_orders"
+    answer = lineage("impact", raw, "--column", "amount", "--format", "json", "--tenant", "ol", cwd=recorded)
+    assert answer.returncode == 0, answer.stderr
+    reached = {
+        (i["assetId"].rsplit(".", 1)[-1], i["column"], i["distance"]) for i in json.loads(answer.stdout)["items"]
+    }
+    assert reached == {
+        ("stg_orders", "amount", 1),
+        ("stg_orders", "completed_amount", 1),
+        ("customer_analytics", "avg_order_value", 2),
+        ("customer_analytics", "total_revenue", 2),
+    }
+    table = lineage("upstream", "file//tmp/cll_test/tbl1", "--column", "agg", "--tenant", "ol", cwd=recorded)
+    assert table.returncode == 0 and "DIRECT/AGGREGATION" in table.stdout, table.stdout + table.stderr
+    assert lineage("impact", raw, "--column", "nope", "--tenant", "ol", cwd=recorded).returncode == 1
+    # the pull feed, saved and replayed into another tenant, gives the same column answer
+    feed = tmp_path / "feed.jsonl"
+    assert lineage("export", "--openlineage", "--output", str(feed), "--tenant", "ol", cwd=recorded).returncode == 0
+    replayed = lineage("import", str(feed), "--tenant", "ol2", cwd=recorded)
+    assert replayed.returncode == 0, replayed.stderr
+    again = lineage("impact", raw, "--column", "amount", "--format", "json", "--tenant", "ol2", cwd=recorded)
+    assert {
+        (i["assetId"].rsplit(".", 1)[-1], i["column"], i["distance"]) for i in json.loads(again.stdout)["items"]
+    } == reached

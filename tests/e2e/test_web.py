@@ -161,3 +161,36 @@ def test_a_truncated_graph_says_so(tmp_path: Path, serve_flags: list[str]) -> No
         page.wait_for_selector("#graph[data-ready='true']")
         page.wait_for_function("document.querySelector('#asset-title').innerText.startsWith('out001')")
         assert not page.locator("#graph-note").is_visible()
+
+
+def test_asset_page_lists_columns_and_draws_column_lineage_on_demand(tmp_path: Path, serve_flags: list[str]) -> None:
+    corpus = Path(__file__).resolve().parents[1] / "data" / "openlineage" / "dbt_csv_to_postgres.jsonl"
+    with Server(tmp_path / "data", *serve_flags) as server, chromium() as browser:
+        r = httpx.post(f"{server.url}/api/v1/main/openlineage/batch", content=corpus.read_bytes(), timeout=30)
+        assert r.status_code == 200 and r.json()["failed"] == 0
+        page = browser.new_page(viewport={"width": 1280, "height": 1400}, bypass_csp=True)
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        stg = "postgres://localhost:5432/dbt_test.main.stg_orders"
+        page.goto(f"{server.url}/#/asset/{stg.replace('/', '%2F')}")
+        page.wait_for_selector("#columns-table")
+        names = page.eval_on_selector_all(
+            "#columns-table tbody tr", "rows => rows.map(r => r.innerText.split('\\t')[0])"
+        )
+        assert names == ["amount", "completed_amount", "customer_id", "order_date", "order_id", "status"]
+        page.click("button.column-button[data-column='completed_amount'][data-kind='impact']")
+        page.wait_for_selector("#column-graph[data-ready='true']")
+        rows = page.eval_on_selector_all("#column-lineage-table tbody tr", "rows => rows.map(r => r.innerText)")
+        assert [row.split("\t")[2] for row in rows] == ["avg_order_value", "total_revenue"]
+        drawn = page.evaluate("window.columnGraph")
+        assert sorted(n["column"] for n in drawn["nodes"]) == ["avg_order_value", "completed_amount", "total_revenue"]
+        assert "customer_analytics.total_revenue" in [n["label"] for n in drawn["nodes"]]
+        assert len(drawn["edges"]) == 2
+        page.click("button.column-button[data-column='completed_amount'][data-kind='upstream']")
+        page.wait_for_function(
+            "(document.querySelector('#column-lineage h3') || {innerText: ''}).innerText.includes('upstream')"
+        )
+        rows = page.eval_on_selector_all("#column-lineage-table tbody tr", "rows => rows.map(r => r.innerText)")
+        assert [row.split("\t")[2] for row in rows] == ["amount", "status"]
+        save(page, "column-lineage.png")
+        assert not errors, errors

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,10 +112,36 @@ def seed(client: TestClient, admin: dict[str, str], editor: dict[str, str]) -> d
     )
     hr_flow = flow_yaml("select_assets").replace("namespace: company.team", "namespace: hr")
     ok(client.put(f"{base}/flows", content=hr_flow, headers={**admin, "content-type": "application/x-yaml"}))
+    runs = {}
+    for ns in ("company.team", "hr"):
+        run_id = str(uuid.uuid4())
+        source = {"namespace": "file", "name": f"/{ns}-src", "facets": {}}
+        lineage = {
+            "_producer": "https://example.com",
+            "_schemaURL": "https://openlineage.io/spec/facets/1-2-0/ColumnLineageDatasetFacet.json",
+            "fields": {"b": {"inputFields": [{"namespace": "file", "name": f"/{ns}-src", "field": "a"}]}},
+        }
+        event = {
+            "eventType": "COMPLETE",
+            "eventTime": "2026-01-01T00:00:00Z",
+            "producer": "https://example.com",
+            "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+            "run": {"runId": run_id},
+            "job": {"namespace": ns, "name": "columns"},
+            "inputs": [source],
+            "outputs": [{"namespace": "file", "name": f"/{ns}-cols", "facets": {"columnLineage": lineage}}],
+        }
+        ok(client.post(f"{base}/openlineage/lineage", json=event, headers=admin))
+        runs[ns] = run_id
     ship = {"assetExporters": [{"id": "f", "type": "io.kestra.plugin.ee.assets.FileAssetExporter", "format": "JSON"}]}
     admin_file = ok(client.post(f"{base}/ship", json=ship, headers=admin)).json()["exporters"][0]["uri"]
     team_file = ok(client.post(f"{base}/ship", json=ship, headers=editor)).json()["exporters"][0]["uri"]
-    return {"admin_file": admin_file.rsplit("/", 1)[-1], "team_file": team_file.rsplit("/", 1)[-1]}
+    return {
+        "admin_file": admin_file.rsplit("/", 1)[-1],
+        "team_file": team_file.rsplit("/", 1)[-1],
+        "team_run": runs["company.team"],
+        "hr_run": runs["hr"],
+    }
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

@@ -415,6 +415,44 @@ ROWS: list[Row] = [
         statuses(OK, FORBIDDEN, FORBIDDEN),
     ),
     ("POST", "/api/v1/lineage", lambda w: ("POST", "/api/v1/lineage", {"json": ol_event("company.team")}), WRITE_TEAM),
+    (
+        "POST",
+        "/api/v1/{tenant}/openlineage/batch",
+        lambda w: ("POST", f"{B}/openlineage/batch", {"json": [ol_event("company.team")]}),
+        WRITE_TEAM,
+    ),
+    (  # per-event results: the editor's batch is answered, its `hr` event refused in the answer (test below)
+        "POST",
+        "/api/v1/{tenant}/openlineage/batch",
+        lambda w: ("POST", f"{B}/openlineage/batch", {"json": [ol_event("hr")]}),
+        statuses(OK, OK, FORBIDDEN),
+    ),
+    (
+        "GET",
+        "/api/v1/{tenant}/openlineage/runs/{runId}",
+        lambda w: ("GET", f"{B}/openlineage/runs/{w.facts['team_run']}", {}),
+        READ_TEAM,
+    ),
+    (
+        "GET",
+        "/api/v1/{tenant}/openlineage/runs/{runId}",
+        lambda w: ("GET", f"{B}/openlineage/runs/{w.facts['hr_run']}", {}),
+        READ_HR,
+    ),
+    *[
+        (
+            "GET",
+            route,
+            lambda w, url=url: ("GET", f"{B}/assets/{url}", {}),
+            expected,
+        )
+        for ns, expected in (("company.team", READ_TEAM), ("hr", READ_HR))
+        for route, url in (
+            ("/api/v1/{tenant}/assets/{id}/columns", f"file%2F%2F{ns}-cols/columns"),
+            ("/api/v1/{tenant}/assets/{id}/columns/{column}/impact", f"file%2F%2F{ns}-src/columns/a/impact"),
+            ("/api/v1/{tenant}/assets/{id}/columns/{column}/upstream", f"file%2F%2F{ns}-cols/columns/b/upstream"),
+        )
+    ],
     ("GET", "/api/v1/{tenant}/stats", lambda w: ("GET", f"{B}/stats", {}), ADMIN_ONLY),
 ]
 
@@ -468,3 +506,10 @@ def test_lists_and_answers_hide_other_namespaces(world: World) -> None:
     assert "hr.salaries" not in expression and "team.table" in expression
     flows = world.client.get(f"{B}/flows", headers=viewer).json()
     assert {f["namespace"] for f in flows} == {"company.team"}
+
+
+def test_a_batch_refuses_each_event_the_token_cannot_write(world: World) -> None:
+    body = [ol_event("company.team"), ol_event("hr")]
+    r = world.client.post(f"{B}/openlineage/batch", json=body, headers=world.headers("editor"))
+    assert [i["status"] for i in r.json()["items"]] == [OK, FORBIDDEN]
+    assert r.json()["items"][1]["problem"]["title"] == "Forbidden"

@@ -146,6 +146,7 @@ async function renderAsset(main, id, query) {
   const description = el("div", { class: "markdown", id: "description" });
   description.innerHTML = DOMPurify.sanitize(marked.parse(asset.description || "*No description.*"));
   const usages = el("section", { id: "usages" });
+  const columns = el("section", { class: "card", id: "columns" }, el("h2", {}, "Columns"), el("p", { class: "muted" }, "…"));
   const graphNote = el("p", { id: "graph-note", class: "note", hidden: true });
   main.replaceChildren(
     el("p", {}, el("a", { href: "#/" }, "← search")),
@@ -167,6 +168,7 @@ async function renderAsset(main, id, query) {
           ? table(["Key", "Value"], Object.entries(asset.metadata).map(([k, v]) => [k, JSON.stringify(v)]), "metadata")
           : el("p", { class: "muted" }, "No metadata."))),
     el("section", { class: "card" }, el("h2", {}, "Description"), description),
+    columns,
     el("section", { class: "card" }, el("h2", {}, "Usages"), usages));
 
   const graphDepth = depth === "all" ? undefined : depth;
@@ -185,7 +187,71 @@ async function renderAsset(main, id, query) {
     sideList("upstream", id, $("#upstream-list"), "upstream-table"),
     sideList("impact", id, $("#downstream-list"), "downstream-table"),
     renderUsages(usages, id, 1),
+    renderColumns(columns, id),
   ]).catch((err) => main.append(errorBox(err)));
+}
+
+// -- columns: the asset's columns, and one column's lineage drawn when asked ---------------------------
+async function renderColumns(box, id) {
+  const { columns } = await api(`${assetPath(id)}/columns`);
+  const head = el("h2", {}, "Columns");
+  if (!columns.length) {
+    box.replaceChildren(head, el("p", { class: "muted" }, "No columns known: they come from OpenLineage schema and columnLineage facets."));
+    return;
+  }
+  const drawing = el("div", { id: "column-lineage" });
+  const button = (c, kind, label) => el("button", { type: "button", class: "column-button", "data-column": c.name, "data-kind": kind,
+    onclick: () => drawColumnLineage(drawing, id, c.name, kind) }, label);
+  box.replaceChildren(head,
+    table(["Column", "Type", "Description", "Lineage"], columns.map((c) => [el("code", {}, c.name), c.type || "—", c.description || "",
+      el("span", {}, button(c, "upstream", "← upstream"), " ", button(c, "impact", "downstream →"))]), "columns-table"),
+    drawing);
+}
+
+async function drawColumnLineage(box, id, column, kind) {
+  box.replaceChildren(el("p", { class: "muted" }, "Loading…"));
+  const page = await api(`${assetPath(id)}/columns/${encodeURIComponent(column)}/${kind}`).catch((err) => { box.replaceChildren(errorBox(err)); return null; });
+  if (!page) return;
+  const noun = kind === "impact" ? "downstream" : "upstream";
+  const title = el("h3", {}, `${page.items.length} column${page.items.length === 1 ? "" : "s"} ${noun} of ${column}`);
+  if (!page.items.length) { box.replaceChildren(title); return; }
+  const start = `${id} · ${column}`;
+  const short = (asset) => (asset ? `${asset.split(/[/.]/).filter(Boolean).pop()}.` : "");
+  const nodes = new Map([[start, { id: start, label: `${short(id)}${column}`, column, asset: id, center: 1 }]]);
+  const edges = new Map();
+  for (const item of page.items.filter((i) => i.visible)) {
+    let prev = start;
+    for (const hop of item.route) {
+      const key = hop.assetId === null ? `hidden:${item.distance}:${prev}` : `${hop.assetId} · ${hop.column}`;
+      if (!nodes.has(key)) nodes.set(key, { id: key, label: hop.column ? `${short(hop.assetId)}${hop.column}` : "hidden", column: hop.column, asset: hop.assetId || "", center: 0 });
+      const [source, target] = kind === "impact" ? [prev, key] : [key, prev];
+      edges.set(`${source}->${target}`, { id: `${source}->${target}`, source, target, label: hop.transformations.map((t) => t.split("/").pop()).join(", ") });
+      prev = key;
+    }
+  }
+  const graphBox = el("div", { id: "column-graph", class: "graph column-graph" });
+  box.replaceChildren(title, graphBox, table(["Hops", "Asset", "Column", "Transformations on the route"], page.items.map((i) => i.visible
+    ? [i.distance, el("a", { href: assetHref(i.assetId), class: "asset-link" }, i.assetId), el("code", {}, i.column),
+       i.route.map((h) => h.transformations.join(", ") || "?").join(" → ")]
+    : [i.distance, el("span", { class: "muted" }, "hidden"), "", ""]), "column-lineage-table"));
+  window.columnGraph = { nodes: [...nodes.values()], edges: [...edges.values()] };
+  if (window.columnCy) window.columnCy.destroy();
+  window.columnCy = cytoscape({
+    container: graphBox,
+    elements: [...[...nodes.values()].map((n) => ({ data: { ...n, title: n.asset, w: Math.min(220, 24 + 7 * n.label.length) } })),
+               ...[...edges.values()].map((e) => ({ data: e }))],
+    style: [
+      { selector: "node", style: { shape: "round-rectangle", label: "data(label)", width: "data(w)", height: 26, "font-size": 11,
+        "text-valign": "center", "background-color": "#fef9c3", "border-width": 1, "border-color": "#ca8a04" } },
+      { selector: "node[center = 1]", style: { "background-color": "#4f46e5", color: "#fff", "border-color": "#312e81" } },
+      { selector: "edge", style: { width: 1.5, "line-color": "#cbd5e1", "target-arrow-color": "#cbd5e1", "target-arrow-shape": "triangle",
+        "curve-style": "bezier", label: "data(label)", "font-size": 9, color: "#64748b", "text-background-color": "#fff", "text-background-opacity": 0.9 } },
+    ],
+    layout: { name: "dagre", rankDir: "LR", nodeSep: 20, rankSep: 90, fit: true, padding: 16 },
+    maxZoom: 1.4,
+  });
+  window.columnCy.on("mouseover", "node", (ev) => { graphBox.title = ev.target.data("title") || ""; });
+  graphBox.dataset.ready = "true";
 }
 
 async function sideList(kind, id, box, tableId) {

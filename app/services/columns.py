@@ -1,0 +1,142 @@
+"""Column-level lineage: writing the columns and DERIVES edges a run drew, and answering which columns are
+downstream (upstream) of a column. The search runs in the database (cypher/*/column_reach.cypher); a column is
+seen under its asset's namespace grants, and columns of assets the caller cannot see are masked in routes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.domain.access import Scope
+from app.domain.columns import (
+    AssetColumns,
+    Column,
+    ColumnHop,
+    ColumnLineagePage,
+    ColumnReached,
+    check_column_bounds,
+    transformations_of,
+)
+from app.domain.keys import asset_key, column_key, column_of
+from app.errors import NotFound
+from app.openlineage.ingest import ColumnLineage
+from app.services import binding
+from app.services.assets import asset_missing
+from app.services.binding import Direction
+from app.store.base import GraphStore, Tx
+
+Row = dict[str, Any]
+
+
+def write_columns(tx: Tx, tenant: str, columns: list[dict[str, str]]) -> None:
+    """Register columns ({"assetId", "name", "type", "description"}) of assets that exist."""
+    if columns:
+        rows = [
+            {
+                "key": column_key(tenant, c["assetId"], c["name"]),
+                "assetKey": asset_key(tenant, c["assetId"]),
+                "name": c["name"],
+                "type": c["type"],
+                "description": c["description"],
+            }
+            for c in columns
+        ]
+        tx.run("columns_put", tenantId=tenant, columns=rows)
+
+
+def write_column_lineage(tx: Tx, tenant: str, lineage: ColumnLineage, *, edge: dict[str, Any]) -> None:
+    """The columns of a task run's datasets and its DERIVES edges, with the task run's own edge properties
+    (`edge`: executionKey, taskId, value, date, current)."""
+    write_columns(tx, tenant, lineage.columns)
+    if lineage.edges:
+        edges = [
+            {
+                "sourceKey": column_key(tenant, e["sourceAsset"], e["sourceColumn"]),
+                "targetKey": column_key(tenant, e["targetAsset"], e["targetColumn"]),
+                "transformations": e["transformations"],
+            }
+            for e in lineage.edges
+        ]
+        keep = ("executionKey", "taskId", "value", "date", "current")
+        tx.run("derives_create", edges=edges, **{k: edge[k] for k in keep})
+
+
+def _require_asset(tx: Tx, scope: Scope, asset_id: str) -> None:
+    if not tx.run("asset_get", key=asset_key(scope.tenant, asset_id), **binding.visibility(scope)):
+        raise asset_missing(scope, asset_id)
+
+
+def list_columns(store: GraphStore, scope: Scope, asset_id: str) -> AssetColumns:
+    def work(tx: Tx) -> AssetColumns:
+        _require_asset(tx, scope, asset_id)
+        rows = tx.run("asset_columns", key=asset_key(scope.tenant, asset_id))
+        return AssetColumns(
+            assetId=asset_id,
+            columns=[
+                Column(name=r["name"], type=r["type"] or None, description=r["description"] or None) for r in rows
+            ],
+        )
+
+    return store.read(work)
+
+
+def column_lineage(
+    store: GraphStore,
+    scope: Scope,
+    asset_id: str,
+    column: str,
+    direction: Direction,
+    *,
+    history: bool = False,
+    depth: int | None = None,
+    limit: int | None = None,
+) -> ColumnLineagePage:
+    """Columns downstream (upstream) of `column` of `asset_id`, nearest first, each with one shortest route."""
+    depth, limit = check_column_bounds(depth, limit)
+    key = column_key(scope.tenant, asset_id, column)
+
+    def work(tx: Tx) -> ColumnLineagePage:
+        _require_asset(tx, scope, asset_id)
+        if not tx.run("column_get", key=key):
+            raise NotFound(f"asset {asset_id!r} has no column {column!r}", field="column")
+        name, args = binding.column_reach(key, direction, history=history, depth=depth, scope=scope, limit=limit)
+        rows = tx.run(name, args)
+        seen = _visible_assets(tx, scope, {column_of(k)[0] for r in rows for k in r["via"] or []})
+        return ColumnLineagePage(
+            assetId=asset_id,
+            column=column,
+            direction=direction,
+            history=history,
+            depth=depth,
+            items=[_reached(r, seen) for r in rows],
+            truncated=len(rows) == limit,
+        )
+
+    return store.read(work)
+
+
+def _visible_assets(tx: Tx, scope: Scope, ids: set[str]) -> set[str]:
+    if not ids:
+        return set()
+    keys = sorted(asset_key(scope.tenant, i) for i in ids)
+    return {r["a"]["id"] for r in tx.run("assets_by_key", keys=keys, **binding.visibility(scope))}
+
+
+def _reached(row: Row, seen: set[str]) -> ColumnReached:
+    if not row["visible"]:
+        return ColumnReached(distance=row["distance"], visible=False)
+    hops = [column_of(k) for k in row["via"] or []]
+    shown: list[tuple[str | None, str | None]] = [(a, c) if a in seen else (None, None) for a, c in hops]
+    shown.append((row["id"], row["columnName"]))
+    route = [
+        ColumnHop(assetId=a, column=c, transformations=transformations_of(t))
+        for (a, c), t in zip(shown, row["transformations"] or [], strict=True)
+    ]
+    return ColumnReached(
+        distance=row["distance"],
+        visible=True,
+        assetId=row["id"],
+        namespace=row["namespace"],
+        type=row["type"],
+        column=row["columnName"],
+        route=route,
+    )
