@@ -21,7 +21,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import httpx
 import numpy as np
@@ -31,11 +31,17 @@ from rich.table import Table
 
 from app.bench.answers import all_distances
 from app.bench.baselines import CsrBaseline, CteBaseline
+from app.bench.events import COLUMNS, NAMESPACE
+from app.bench.events import generate as generate_events
 from app.bench.graph import SyntheticGraph, generate
 from app.domain.access import open_scope
 from app.domain.lineage import Traversal
 from app.services import lineage
 from app.store.base import GraphStore
+
+#: Events a batch request carries (what `lineage import` sends), and events posted one by one for the baseline.
+EVENT_BATCH = 1_000
+SINGLE_SAMPLE = 2_000
 
 
 @dataclass
@@ -58,6 +64,8 @@ class BenchConfig:
     neo4j_password: str = ""
     neo4j_database: str | None = None
     json_path: Path | None = None
+    #: OpenLineage events replayed through the batch endpoint after the read timings (0: skip that phase)
+    events: int = 0
     cte_depth: int = 100
     results: dict[str, Any] = field(default_factory=dict)
 
@@ -105,6 +113,7 @@ class Bench:
                 "backends": list(cfg.backends),
                 "seed": cfg.seed,
                 "cte_depth": cfg.cte_depth,
+                "events": cfg.events,
             },
             "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
             "backends": {},
@@ -319,6 +328,8 @@ class BackendRun:
                     self._wait_for_checkpoint(log_path)
                 self._impact_timings(client, graph)
                 self._list_timings(client)
+                if self.cfg.events:
+                    self._ingest_events(client, url, log_path)
             self.results["server"] = {"peak_rss_mb": _peak_rss_mb(proc.pid)}
         finally:
             proc.terminate()
@@ -328,7 +339,7 @@ class BackendRun:
                 proc.kill()
             log.close()
 
-    def _wait_for_checkpoint(self, log_path: Path) -> None:
+    def _wait_for_checkpoint(self, log_path: Path, key: str | None = None) -> None:
         """Reads are timed as a server answers between write bursts: LadybugDB's store checkpoints once writes
         pause (app/store/ladybug.py), and timing reads during that checkpoint would measure the checkpoint."""
         started = time.perf_counter()
@@ -339,7 +350,11 @@ class BackendRun:
                 if text.count("checkpoint done") > seen:
                     break
                 time.sleep(0.2)
-        self.results["record_executions"]["settle_s"] = round(time.perf_counter() - started, 2)
+        settle = round(time.perf_counter() - started, 2)
+        if key is None:
+            self.results["record_executions"]["settle_s"] = settle
+        else:
+            self.results[key] = settle
 
     def _record_executions(self, base: str, graph: SyntheticGraph) -> None:
         """`warmup` executions first, untimed (a fresh server's write paths are still being compiled: on a
@@ -477,6 +492,66 @@ class BackendRun:
             },
         }
 
+    def _ingest_events(self, client: httpx.Client, url: str, log_path: Path) -> None:
+        """`--events N`: an OpenLineage history (app/bench/events.py) replayed in order through
+        `POST /openlineage/batch`, 1,000 events a request (what `lineage import` sends), beside its baseline: the
+        first events again, one request each (`POST /openlineage/lineage`), into a tenant of their own. Then column
+        answers on what was ingested."""
+        lines = [json.dumps(e, separators=(",", ":")) for e in generate_events(self.cfg.events, self.cfg.seed)]
+        batch_s: list[float] = []
+        with _progress(self.console) as progress:
+            task = progress.add_task("OpenLineage events (batch)", total=len(lines))
+            started = time.perf_counter()
+            for i in range(0, len(lines), EVENT_BATCH):
+                chunk = lines[i : i + EVENT_BATCH]
+                t0 = time.perf_counter()
+                r = client.post("/openlineage/batch", content="\n".join(chunk).encode(), timeout=600)
+                batch_s.append(time.perf_counter() - t0)
+                if r.status_code != 200 or r.json()["failed"]:
+                    raise SystemExit(f"batch refused: {r.status_code} {r.text[:500]}")
+                progress.advance(task, len(chunk))
+            total = time.perf_counter() - started
+        single_tenant = f"{self.tenant}-single"
+        sample = lines[: min(len(lines), SINGLE_SAMPLE)]
+        started = time.perf_counter()
+        for line in sample:
+            r = client.post(f"{url}/api/v1/{single_tenant}/openlineage/lineage", content=line.encode())
+            if r.status_code != 200:
+                raise SystemExit(f"event refused: {r.status_code} {r.text[:500]}")
+        single = time.perf_counter() - started
+        if self.backend == "ladybug":
+            self._wait_for_checkpoint(log_path, "openlineage_ingest_settle_s")
+        self.results["openlineage_ingest"] = {
+            "events": len(lines),
+            "batch_events_per_s": round(len(lines) / total, 1),
+            "batch_total_s": round(total, 1),
+            "batch_ms": _ms(batch_s),
+            "single_sample": len(sample),
+            "single_events_per_s": round(len(sample) / single, 1),
+            **self._column_timings(client, lines),
+            "settle_s": self.results.pop("openlineage_ingest_settle_s", None),
+        }
+
+    def _column_timings(self, client: httpx.Client, lines: list[str]) -> dict[str, Any]:
+        """Column impact from raw tables' columns, column upstream from report tables' columns."""
+        events = [json.loads(line) for line in lines]
+        starts = sorted({d["name"] for e in events for d in e["inputs"] if d["name"].startswith("raw.")})
+        ends = sorted({d["name"] for e in events for d in e["outputs"] if d["name"].startswith("report.")})
+        rng = random.Random(self.cfg.seed)
+        out: dict[str, Any] = {}
+        for kind, names in (("impact", starts), ("upstream", ends)):
+            samples, reached = [], []
+            for _ in range(self.cfg.typical_requests):
+                asset = quote(f"{NAMESPACE}/{rng.choice(names)}", safe="")
+                t0 = time.perf_counter()
+                r = client.get(f"/assets/{asset}/columns/c{rng.randrange(COLUMNS)}/{kind}")
+                samples.append(time.perf_counter() - t0)
+                if r.status_code != 200:
+                    raise SystemExit(f"column {kind} failed: {r.status_code} {r.text[:300]}")
+                reached.append(len(r.json()["items"]))
+            out[f"column_{kind}"] = {**_ms(samples), "reached_p50": int(np.median(reached))}
+        return out
+
     def _list_timings(self, client: httpx.Client) -> None:
         samples = []
         matched = 0
@@ -577,6 +652,19 @@ def render(results: dict[str, Any], console: Console) -> None:
         row(f"{label}, typical (HTTP) p50 / p95", lambda r, k=key: ms(r.get(k, {}).get("typical"), "p50_ms", "p95_ms"))
     row("list filter by 2 metadata keys (HTTP) p50", lambda r: ms(r.get("list_filter_http"), "p50_ms"))
     row("Kestra search, same + namespace PREFIX (HTTP) p50", lambda r: ms(r.get("kestra_search_http"), "p50_ms"))
+    row(
+        "OpenLineage replay, batches of 1,000 (HTTP) events/s",
+        lambda r: f"{r['openlineage_ingest']['batch_events_per_s']} /s" if "openlineage_ingest" in r else "",
+    )
+    row(
+        "  one event per request (baseline) events/s",
+        lambda r: f"{r['openlineage_ingest']['single_events_per_s']} /s" if "openlineage_ingest" in r else "",
+    )
+    for kind in ("impact", "upstream"):
+        row(
+            f"column {kind} (HTTP) p50 / p95",
+            lambda r, k=kind: ms(r.get("openlineage_ingest", {}).get(f"column_{k}"), "p50_ms", "p95_ms"),
+        )
     row("store: count + first page (hub) p50", lambda r: ms(r["store_count_first_page"], "p50_ms"))
     base = results["baselines"]
     row(f"  / CSR BFS floor ({base['csr_floor_bfs']['p50_ms']} ms)", lambda r: f"{r['store_over_floor']}x")

@@ -101,6 +101,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         neo4j_database=settings.neo4j_database,
         json_path=args.json,
         cte_depth=args.cte_depth,
+        events=args.events,
     )
     results = bench_main(cfg)
     failed = [name for name, r in results["backends"].items() if r.get("verify", {}).get("ok") is False]
@@ -271,6 +272,12 @@ def _bench_command(sub: Any) -> None:
     bench.add_argument("--hub-requests", type=int, default=30, help="impact/upstream requests on the worst hub")
     bench.add_argument("--typical-requests", type=int, default=100, help="requests on typical assets")
     bench.add_argument("--seed", type=int, default=42)
+    bench.add_argument(
+        "--events",
+        type=int,
+        default=0,
+        help="then replay this many OpenLineage events through the batch endpoint, beside one request per event",
+    )
     bench.add_argument(
         "--backend",
         dest="backends",

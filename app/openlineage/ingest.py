@@ -38,10 +38,23 @@ _NAMESPACE_CHARS = re.compile(r"[^A-Za-z0-9_.-]+")
 _TASK_CHARS = re.compile(r"[^A-Za-z0-9_-]+")
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
+@lru_cache(maxsize=4)
+def _validator(kind: str | None = None) -> Draft202012Validator:
+    """The schema's validator; for one kind of event, the same schema with its `oneOf` narrowed to that kind (a
+    RunEvent checked against RunEvent alone costs a third of the three-way `oneOf`)."""
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    if kind is not None:
+        schema["oneOf"] = [{"$ref": f"#/$defs/{kind}"}]
     return Draft202012Validator(schema, format_checker=FormatChecker())
+
+
+def _kind_by_shape(event: dict[str, Any]) -> str | None:
+    """The kind an event's top-level fields say it is (the schema then decides whether it is a valid one)."""
+    if "run" in event:
+        return "RunEvent"
+    if "dataset" in event:
+        return "DatasetEvent"
+    return "JobEvent" if "job" in event else None
 
 
 def _relevance(error: Any) -> Any:
@@ -53,7 +66,7 @@ def validate(event: Any) -> str:
     """The event's kind (RunEvent, DatasetEvent, JobEvent), or a 400 naming the schema path that failed."""
     if not isinstance(event, dict):
         raise BadRequest("an OpenLineage event is a JSON object", field="event")
-    best = best_match(_validator().iter_errors(event), key=_relevance)
+    best = best_match(_validator(_kind_by_shape(event)).iter_errors(event), key=_relevance)
     if best is not None:
         while best.context:  # oneOf / allOf: descend to the failure that names a field
             best = best_match(best.context, key=_relevance) or best

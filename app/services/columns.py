@@ -28,19 +28,29 @@ Row = dict[str, Any]
 
 
 def write_columns(tx: Tx, tenant: str, columns: list[dict[str, str]]) -> None:
-    """Register columns ({"assetId", "name", "type", "description"}) of assets that exist."""
-    if columns:
-        rows = [
-            {
-                "key": column_key(tenant, c["assetId"], c["name"]),
-                "assetKey": asset_key(tenant, c["assetId"]),
-                "name": c["name"],
-                "type": c["type"],
-                "description": c["description"],
-            }
-            for c in columns
-        ]
-        tx.run("columns_put", tenantId=tenant, columns=rows)
+    """Register columns ({"assetId", "name", "type", "description"}) of assets that exist; those already stored
+    as given are not written again."""
+    if not columns:
+        return
+    rows = [
+        {
+            "key": column_key(tenant, c["assetId"], c["name"]),
+            "assetKey": asset_key(tenant, c["assetId"]),
+            "name": c["name"],
+            "type": c["type"],
+            "description": c["description"],
+        }
+        for c in columns
+    ]
+    stored = {r["key"]: r for r in tx.run("columns_by_key", keys=[r["key"] for r in rows])}
+    changed = [r for r in rows if r["key"] not in stored or _adds_to(stored[r["key"]], r)]
+    if changed:
+        tx.run("columns_put", tenantId=tenant, columns=changed)
+
+
+def _adds_to(stored: Row, given: dict[str, str]) -> bool:
+    """Whether a column as given changes the stored one (an empty type or description keeps the stored one)."""
+    return any(given[k] and given[k] != (stored[k] or "") for k in ("type", "description"))
 
 
 def write_column_lineage(tx: Tx, tenant: str, lineage: ColumnLineage, *, edge: dict[str, Any]) -> None:

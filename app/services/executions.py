@@ -157,7 +157,15 @@ def write_output_asset(
             f"asset {asset_id!r} would be written to namespace {state.namespace!r}, where this token cannot write",
             field="taskRuns",
         )
-    tx.run("asset_record_output", key=key, now=now, executionId=written_by, **state.params())
+    params = state.params()
+    if current is not None and _stored_as(current, params["fingerprint"]):
+        return  # already as this write leaves it (a job's daily run rewriting its table): nothing to store
+    tx.run("asset_record_output", key=key, now=now, executionId=written_by, **params)
+
+
+def _stored_as(current: dict[str, Any], fingerprint: str) -> bool:
+    """Whether asset_record_output.cypher would change nothing: same content, not deleted, creator known."""
+    return current.get("fingerprint") == fingerprint and not current.get("deleted") and bool(current.get("createdBy"))
 
 
 def _unique(ids: list[str]) -> list[str]:
@@ -208,10 +216,13 @@ def _write(
     fingerprint: str,
     now: str,
     columns: ColumnLineage | None = None,
+    *,
+    absent: bool = False,
 ) -> tuple[ExecutionRecord, bool]:
+    """`absent`: the caller has just seen that no execution has this id (in this transaction)."""
     tenant = scope.tenant
     ekey = execution_key(tenant, plan.id)
-    rows = tx.run("execution_get", key=ekey)
+    rows = [] if absent else tx.run("execution_get", key=ekey)
     if rows:
         return _existing(rows[0]["e"], fingerprint)
     fkey = flow_key(tenant, plan.namespace, plan.flowId)
@@ -313,7 +324,7 @@ def record_again(
         for query in ("execution_feeds_delete", "execution_derives_delete"):
             tx.run(query, executionKey=ekey)
         tx.run("execution_delete", key=ekey)
-    return _write(tx, scope, plan, fingerprint, now, columns)
+    return _write(tx, scope, plan, fingerprint, now, columns, absent=True)
 
 
 def _take_slot(

@@ -142,32 +142,41 @@ def ingest(store: GraphStore, scope: Scope, event: Any, renderer: Renderer, *, c
     """Apply one OpenLineage event (validated against the official schema first)."""
     kind = ol_ingest.validate(event)
     if kind == "RunEvent":
-        try:
-            return store.write(lambda tx: _apply_run_event(tx, store, scope, event, renderer, clock()))
-        except Conflict:
-            # Two events of one new run (or naming one new parent) raced to create it; the loser merges again.
-            return store.write(lambda tx: _apply_run_event(tx, store, scope, event, renderer, clock()))
+        return _apply_run(store, scope, [event], renderer, clock)
     if kind == "DatasetEvent":
         return _apply_dataset_event(store, scope, event, clock())
     return IngestResult(kind=kind, note="validated; job events record nothing (jobs are not modelled)")
 
 
-def _apply_run_event(
-    tx: Tx, store: GraphStore, scope: Scope, event: dict[str, Any], renderer: Renderer, now: str
+def _apply_run(
+    store: GraphStore, scope: Scope, events: list[dict[str, Any]], renderer: Renderer, clock: Clock
 ) -> IngestResult:
-    """Merge the event into its run (one transaction); a run that has ended records its execution again."""
-    run_id = str(event["run"]["runId"])
+    """Merge events of one run into it, in one transaction."""
+    try:
+        return store.write(lambda tx: _merge_run(tx, store, scope, events, renderer, clock()))
+    except Conflict:
+        # Two events of one new run (or naming one new parent) raced to create it; the loser merges again.
+        return store.write(lambda tx: _merge_run(tx, store, scope, events, renderer, clock()))
+
+
+def _merge_run(
+    tx: Tx, store: GraphStore, scope: Scope, new: list[dict[str, Any]], renderer: Renderer, now: str
+) -> IngestResult:
+    """Merge events into their run; a run that has ended (or streams) records its execution again."""
+    run_id = str(new[0]["run"]["runId"])
     key = lineage_run_key(scope.tenant, run_id)
     stored = tx.run("lineage_run_claim", key=key, tenantId=scope.tenant, runId=run_id, now=now)[0]["r"]
     events = RunEvents.load(stored.get("document"))
-    if events.events:
+    previous = events.view() if events.events else None
+    if previous is not None:
         require_write(scope, stored.get("namespace"))
-    before = events.fingerprint() if events.events else None
-    events.add(event)
+    before = events.fingerprint() if previous else None
+    for event in new:
+        events.add(event)
     view = events.view()
     namespace = ol_ingest.run_namespace(view)
     require_write(scope, namespace)
-    result = IngestResult(kind="RunEvent", eventType=event.get("eventType"), runId=run_id, runState=view.state)
+    result = IngestResult(kind="RunEvent", eventType=new[-1].get("eventType"), runId=run_id, runState=view.state)
     if events.fingerprint() == before:
         result.note = "already received: nothing changed"
         return result
@@ -185,7 +194,8 @@ def _apply_run_event(
         fingerprint=events.fingerprint(),
         document=events.dump(),
     )
-    _link_parent(tx, scope, key, view, now)
+    if previous is None or parent_of(previous) != parent_of(view):
+        _link_parent(tx, scope, key, view, now)
     if not view.records():
         result.note = "merged; the run records its lineage when it ends (COMPLETE, FAIL or ABORT)"
         return result
@@ -271,26 +281,50 @@ def _problem(exc: DomainError) -> dict[str, Any]:
 def ingest_batch(
     store: GraphStore, scope: Scope, events: list[Any], renderer: Renderer, *, clock: Clock = now_iso
 ) -> BatchResult:
-    """Apply each event on its own, in order (each validated and in its own transaction): one refused event does
-    not stop the others. An unavailable database stops the batch; the events not attempted say so."""
+    """Validate each event on its own, then apply them in order. The events of one run in the batch are merged
+    into it together (one transaction, as the model is cumulative: START and COMPLETE of a run cost one
+    recording); every other event, and every run, in a transaction of its own, so one refused event does not stop
+    the others. An unavailable database stops the batch; the events not attempted say so."""
     if not scope.write:
         raise Forbidden(f"this token cannot write in tenant {scope.tenant!r}", field="body")
     if len(events) > MAX_BATCH_EVENTS:
         raise TooLarge(f"a batch holds at most {MAX_BATCH_EVENTS} events (got {len(events)})", field="body")
-    items: list[BatchItem] = []
+    outcome: dict[int, BatchItem] = {}
+    units: dict[Any, list[int]] = {}  # a run's runId, or an event's own index: what is applied together
     for index, event in enumerate(events):
-        if isinstance(event, DomainError):  # a JSON Lines line that did not parse
-            items.append(BatchItem(index=index, status=event.status, problem=_problem(event)))
-            continue
         try:
-            items.append(BatchItem(index=index, status=200, result=ingest(store, scope, event, renderer, clock=clock)))
+            if isinstance(event, DomainError):  # a JSON Lines line that did not parse
+                raise event
+            kind = ol_ingest.validate(event)
+        except DomainError as exc:
+            outcome[index] = BatchItem(index=index, status=exc.status, problem=_problem(exc))
+            continue
+        unit = ("run", str(event["run"]["runId"])) if kind == "RunEvent" else ("event", index)
+        units.setdefault(unit, []).append(index)
+    for unit, indexes in units.items():
+        try:
+            if unit[0] == "run":
+                result = _apply_run(store, scope, [events[i] for i in indexes], renderer, clock)
+                for i in indexes:
+                    outcome[i] = BatchItem(index=i, status=200, result=_for_event(result, events[i]))
+            else:
+                outcome[indexes[0]] = BatchItem(
+                    index=indexes[0], status=200, result=ingest(store, scope, events[indexes[0]], renderer, clock=clock)
+                )
         except StoreUnavailable as exc:
-            items += [BatchItem(index=i, status=exc.status, problem=_problem(exc)) for i in range(index, len(events))]
+            for i in range(len(events)):
+                outcome.setdefault(i, BatchItem(index=i, status=exc.status, problem=_problem(exc)))
             break
         except DomainError as exc:
-            items.append(BatchItem(index=index, status=exc.status, problem=_problem(exc)))
+            for i in indexes:
+                outcome[i] = BatchItem(index=i, status=exc.status, problem=_problem(exc))
+    items = [outcome[i] for i in range(len(events))]
     applied = sum(1 for i in items if i.status == 200)
     return BatchResult(received=len(events), applied=applied, failed=len(items) - applied, items=items)
+
+
+def _for_event(result: IngestResult, event: dict[str, Any]) -> IngestResult:
+    return msgspec.structs.replace(result, eventType=event.get("eventType"))
 
 
 def parse_batch(body: bytes) -> list[Any]:

@@ -82,3 +82,73 @@ def test_a_missing_step_and_a_newer_database_are_refused(opener, backend: str, m
     monkeypatch.setattr(model, "SCHEMA_VERSION", current - 1)
     with pytest.raises(SchemaVersionError, match=f"schema v{current}, newer than this service"):
         opener()
+
+
+#: What schema v1 lacked: the v1 -> v2 migration files must bring each back.
+V2_ONLY = {
+    "ladybug": [
+        "DROP TABLE DERIVES",
+        "DROP TABLE HAS_COLUMN",
+        "DROP TABLE PARENT_OF",
+        "DROP TABLE AssetColumn",
+        "DROP TABLE LineageRun",
+        "ALTER TABLE TaskSlot DROP hasColumns",
+        "MATCH (s:SchemaInfo) SET s.version = 1",
+    ],
+    "neo4j": [
+        "DROP CONSTRAINT lineage_run_key",
+        "DROP CONSTRAINT column_key",
+        "DROP INDEX derives_execution",
+        "MATCH (s:SchemaInfo) SET s.version = 1",
+    ],
+}
+
+
+def downgrade_to_v1(backend: str, store: GraphStore, request: pytest.FixtureRequest) -> None:
+    store.close()
+    if backend == "ladybug":
+        import ladybug
+
+        conn = ladybug.Connection(ladybug.Database(str(store.path)))  # type: ignore[attr-defined]
+        for statement in V2_ONLY[backend]:
+            conn.execute(statement)
+        conn.close()
+        return
+    from neo4j import GraphDatabase
+
+    server = request.getfixturevalue("fresh_neo4j")
+    with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
+        for statement in V2_ONLY[backend]:
+            driver.execute_query(statement)
+
+
+def test_a_v1_database_is_migrated_to_columns_and_runs(opener, backend: str, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
+    """A database written by the previous release (v1: no runs, no columns) keeps its lineage and learns both."""
+    from app.domain.templating import Renderer
+    from app.services import columns as columns_svc
+    from app.services import openlineage as ol
+    from tests.contract.test_openlineage_runs import PG, ds, event, lineage_facet
+
+    scope = open_scope("t")
+    store = opener()
+    old = event(
+        "COMPLETE", "1b4e28ba-2fa1-41d2-883f-0016d3cca427", "2026-01-01T00:00:00Z", [ds("m.src")], [ds("m.dst")]
+    )
+    ol.ingest(store, scope, old, Renderer())
+    downgrade_to_v1(backend, store, request)
+    migrated = opener()
+    try:
+        assert version_of(migrated) == model.SCHEMA_VERSION == 2
+        facet = lineage_facet({"y": [("m.src", "x", "DIRECT/IDENTITY")]})
+        newer = event(
+            "COMPLETE",
+            "2b4e28ba-2fa1-41d2-883f-0016d3cca427",
+            "2026-02-01T00:00:00Z",
+            [ds("m.src")],
+            [ds("m.dst", columnLineage=facet)],
+        )
+        assert ol.ingest(migrated, scope, newer, Renderer()).recorded  # demotes the v1 run's slot (hasColumns unset)
+        reached = columns_svc.column_lineage(migrated, scope, f"{PG}/m.src", "x", "downstream").items
+        assert [(i.assetId, i.column) for i in reached] == [(f"{PG}/m.dst", "y")]
+    finally:
+        migrated.close()
