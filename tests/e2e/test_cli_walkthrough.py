@@ -65,3 +65,6 @@ def check_walkthrough(tmp_path: Path, extra_env: dict[str, str]) -> None:
     assert {"trips", "avg_passenger_count", "kestra-data-bucket", "raw_customer"} <= ids
     assert "orders" not in ids  # soft-deleted, and export leaves deleted assets out unless --deleted
     assert f"imported {len(exported)} of {len(exported)} assets into staging" in err
+    assert "applied 6 of 6 OpenLineage events in main" in err
+    assert "4 column(s) downstream of postgres://localhost:5432/dbt_test.main.raw_orders.amount" in out
+    assert '"column": "completed_amount"' in out  # total_revenue comes from stg_orders.completed_amount

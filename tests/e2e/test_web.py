@@ -192,5 +192,7 @@ def test_asset_page_lists_columns_and_draws_column_lineage_on_demand(tmp_path: P
         )
         rows = page.eval_on_selector_all("#column-lineage-table tbody tr", "rows => rows.map(r => r.innerText)")
         assert [row.split("\t")[2] for row in rows] == ["amount", "status"]
+        page.wait_for_selector("#graph[data-ready='true']")
+        page.wait_for_selector("#downstream-table")
         save(page, "column-lineage.png")
         assert not errors, errors

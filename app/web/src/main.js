@@ -232,7 +232,7 @@ async function drawColumnLineage(box, id, column, kind) {
   const graphBox = el("div", { id: "column-graph", class: "graph column-graph" });
   box.replaceChildren(title, graphBox, table(["Hops", "Asset", "Column", "Transformations on the route"], page.items.map((i) => i.visible
     ? [i.distance, el("a", { href: assetHref(i.assetId), class: "asset-link" }, i.assetId), el("code", {}, i.column),
-       i.route.map((h) => h.transformations.join(", ") || "?").join(" → ")]
+       i.route.map((h) => h.transformations.join(", ") || "not given").join(" → ")]
     : [i.distance, el("span", { class: "muted" }, "hidden"), "", ""]), "column-lineage-table"));
   window.columnGraph = { nodes: [...nodes.values()], edges: [...edges.values()] };
   if (window.columnCy) window.columnCy.destroy();
