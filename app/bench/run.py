@@ -34,10 +34,12 @@ from app.bench.baselines import CsrBaseline, CteBaseline
 from app.bench.events import COLUMNS, NAMESPACE
 from app.bench.events import generate as generate_events
 from app.bench.graph import SyntheticGraph, generate
+from app.bench.mixed import MixedLoad
 from app.domain.access import open_scope
 from app.domain.lineage import Traversal
 from app.services import lineage
 from app.store.base import GraphStore
+from app.store.ladybug import DB_FILE
 
 #: Events a batch request carries (what `lineage import` sends), and events posted one by one for the baseline.
 EVENT_BATCH = 1_000
@@ -66,6 +68,8 @@ class BenchConfig:
     json_path: Path | None = None
     #: OpenLineage events replayed through the batch endpoint after the read timings (0: skip that phase)
     events: int = 0
+    #: seconds of reads and writes at once after the other phases (0: skip that phase)
+    mixed: float = 0
     cte_depth: int = 100
     results: dict[str, Any] = field(default_factory=dict)
 
@@ -114,6 +118,7 @@ class Bench:
                 "seed": cfg.seed,
                 "cte_depth": cfg.cte_depth,
                 "events": cfg.events,
+                "mixed_s": cfg.mixed,
             },
             "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
             "backends": {},
@@ -330,6 +335,8 @@ class BackendRun:
                 self._list_timings(client)
                 if self.cfg.events:
                     self._ingest_events(client, url, log_path)
+                if self.cfg.mixed:
+                    self._mixed_load(base, graph, log_path)
             self.results["server"] = {"peak_rss_mb": _peak_rss_mb(proc.pid)}
         finally:
             proc.terminate()
@@ -491,6 +498,17 @@ class BackendRun:
                 "reached_p50": int(np.median(typ_up_reached)),
             },
         }
+
+    def _mixed_load(self, base: str, graph: SyntheticGraph, log_path: Path) -> None:
+        """`--mixed SECONDS`: two writers and two readers at once (app/bench/mixed.py), after a checkpoint so
+        that the run starts from a settled store."""
+        if self.backend == "ladybug":
+            self._wait_for_checkpoint(log_path, "mixed_settle_s")
+            self.results.pop("mixed_settle_s", None)
+        files = [] if self.backend == "neo4j" else [self.data_dir / DB_FILE, self.data_dir / f"{DB_FILE}.wal"]
+        with self.console.status(f"mixed load: 2 writers and 2 readers for {self.cfg.mixed:.0f} s"):
+            load = MixedLoad(base, graph, list(self.picks["typical"]), self.cfg.mixed, log_path, files)
+            self.results["mixed"] = load.run()
 
     def _ingest_events(self, client: httpx.Client, url: str, log_path: Path) -> None:
         """`--events N`: an OpenLineage history (app/bench/events.py) replayed in order through
@@ -665,6 +683,39 @@ def render(results: dict[str, Any], console: Console) -> None:
             f"column {kind} (HTTP) p50 / p95",
             lambda r, k=kind: ms(r.get("openlineage_ingest", {}).get(f"column_{k}"), "p50_ms", "p95_ms"),
         )
+
+    def mixed(r: dict[str, Any], kind: str) -> str:
+        m = r.get("mixed", {}).get(kind)
+        return " / ".join(f"{m[k]:,.0f}" for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")) + " ms" if m else ""
+
+    row("mixed load: read p50 / p95 / p99 / max", lambda r: mixed(r, "read"))
+    row("mixed load: write p50 / p95 / p99 / max", lambda r: mixed(r, "write"))
+    row(
+        "mixed load: writes/s (2 writers), reads/s",
+        lambda r: f"{r['mixed']['writes_per_s']} /s, {r['mixed']['reads_per_s']} /s" if "mixed" in r else "",
+    )
+    row(
+        "mixed load: longest write stall",
+        lambda r: (
+            f"{r['mixed']['longest_write_stall']['seconds']} s: {r['mixed']['longest_write_stall']['cause']}"
+            if r.get("mixed", {}).get("longest_write_stall")
+            else ""
+        ),
+    )
+    row(
+        "mixed load: checkpoints (count, longest)",
+        lambda r: (
+            f"{r['mixed']['checkpoints']['count']}, {r['mixed']['checkpoints']['max_s']} s" if "mixed" in r else ""
+        ),
+    )
+    row(
+        "mixed load: file + WAL MB before -> after",
+        lambda r: (
+            " -> ".join(f"{sum(r['mixed']['files_mb'][k].values()):.0f}" for k in ("before", "after"))
+            if r.get("mixed", {}).get("files_mb", {}).get("before")
+            else ""
+        ),
+    )
     row("store: count + first page (hub) p50", lambda r: ms(r["store_count_first_page"], "p50_ms"))
     base = results["baselines"]
     row(f"  / CSR BFS floor ({base['csr_floor_bfs']['p50_ms']} ms)", lambda r: f"{r['store_over_floor']}x")

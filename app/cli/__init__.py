@@ -102,6 +102,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         json_path=args.json,
         cte_depth=args.cte_depth,
         events=args.events,
+        mixed=args.mixed,
     )
     results = bench_main(cfg)
     failed = [name for name, r in results["backends"].items() if r.get("verify", {}).get("ok") is False]
@@ -272,6 +273,13 @@ def _bench_command(sub: Any) -> None:
     bench.add_argument("--hub-requests", type=int, default=30, help="impact/upstream requests on the worst hub")
     bench.add_argument("--typical-requests", type=int, default=100, help="requests on typical assets")
     bench.add_argument("--seed", type=int, default=42)
+    bench.add_argument(
+        "--mixed",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="then 2 writers and 2 readers at once for SECONDS: latencies, stalls and their cause, file growth",
+    )
     bench.add_argument(
         "--events",
         type=int,
