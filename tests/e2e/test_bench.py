@@ -21,7 +21,7 @@ def test_bench_runs_both_backends_side_by_side(tmp_path: Path, neo4j_server: Neo
         [
             sys.executable, "-m", "app.cli", "bench", "--assets", "2000", "--executions", "40",
             "--warmup", "10", "--hub-requests", "3", "--typical-requests", "5", "--backend", "both", "--verify",
-            "--neo4j-uri", neo4j_server.uri, "--json", str(out),
+            "--neo4j-uri", neo4j_server.uri, "--json", str(out), "--events", "300", "--mixed", "3",
         ],
         cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
         capture_output=True, text=True, timeout=300,
@@ -34,5 +34,8 @@ def test_bench_runs_both_backends_side_by_side(tmp_path: Path, neo4j_server: Neo
         assert run["verify"]["ok"] and run["verify"]["answers_checked"] == 84, (name, run["verify"])
         assert run["store_count_first_page"]["reached"] == hub == results["baselines"]["hub_reached"]["csr"]
         assert run["record_executions"]["errors"] == 0 and run["impact_http"]["hub"]["n"] == 3
+        ingest, mixed = run["openlineage_ingest"], run["mixed"]
+        assert ingest["events"] == 300 and ingest["batch_events_per_s"] > 0 and ingest["column_impact"]["n"] == 5
+        assert mixed["error_count"] == 0 and mixed["write"]["n"] > 0 and mixed["read"]["n"] > 0
     assert results["backends"]["neo4j"]["neo4j"]["peak_rss_mb"] > 100  # found the server by its port
     assert "┃ measure" in done.stderr and "ladybug" in done.stderr and "neo4j" in done.stderr
