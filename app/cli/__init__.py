@@ -237,6 +237,8 @@ examples:
   lineage bench --assets 20000 --verify          # smaller, and check every answer against the CSR baseline
   lineage bench --backend neo4j --neo4j-uri bolt://localhost:7687 --neo4j-password secret
   lineage bench --backend both --verify --neo4j-uri bolt://localhost:7687   # side by side, one graph
+  lineage bench --events 100000                  # then replay OpenLineage events through the batch endpoint
+  lineage bench --mixed 120                      # then 2 writers and 2 readers at once: stalls and their cause
 """
 
 
