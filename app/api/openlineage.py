@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from anyio import to_thread
 from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
@@ -80,8 +81,6 @@ class OpenLineageController(Controller):
         renderer: NamedDependency[Renderer],
         clock: NamedDependency[Clock],
     ) -> IngestResult:
-        from anyio import to_thread
-
         event = await _event(request)
         return await to_thread.run_sync(lambda: service.ingest(store, caller, event, renderer, clock=clock))
 
@@ -89,9 +88,10 @@ class OpenLineageController(Controller):
         "/batch",
         status_code=HTTP_200_OK,
         summary="Ingest many OpenLineage events: a JSON array or JSON Lines (backfills, replays)",
-        description=f"Each event is validated and applied on its own, in order, in its own transaction; the answer "
-        f"lists every event's result or problem (`items[].status`). At most {MAX_BATCH_EVENTS} events and the body "
-        "limit. Events of one run may be spread over a batch, or over batches, in any order.",
+        description=f"Each event is validated and answered on its own (`items[].status`: its result or problem); the "
+        "events of one run in the batch are applied together in one transaction, every other run and event in its "
+        f"own. At most {MAX_BATCH_EVENTS} events and the body limit. A run's events may be spread over batches, in "
+        "any order.",
     )
     async def batch(
         self,
@@ -101,8 +101,6 @@ class OpenLineageController(Controller):
         renderer: NamedDependency[Renderer],
         clock: NamedDependency[Clock],
     ) -> BatchResult:
-        from anyio import to_thread
-
         events = service.parse_batch(await request.body())
         return await to_thread.run_sync(lambda: service.ingest_batch(store, caller, events, renderer, clock=clock))
 
@@ -129,8 +127,6 @@ async def ingest_default(
     renderer: NamedDependency[Renderer],
     clock: NamedDependency[Clock],
 ) -> IngestResult:
-    from anyio import to_thread
-
     caller = provide_scope(request, DEFAULT_TENANT)
     event = await _event(request)
     return await to_thread.run_sync(lambda: service.ingest(store, caller, event, renderer, clock=clock))

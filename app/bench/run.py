@@ -512,7 +512,8 @@ class BackendRun:
         `POST /openlineage/batch`, 1,000 events a request (what `lineage import` sends), beside its baseline: the
         first events again, one request each (`POST /openlineage/lineage`), into a tenant of their own. Then column
         answers on what was ingested."""
-        lines = [json.dumps(e, separators=(",", ":")) for e in generate_events(self.cfg.events, self.cfg.seed)]
+        events = list(generate_events(self.cfg.events, self.cfg.seed))
+        lines = [json.dumps(e, separators=(",", ":")) for e in events]
         batch_s: list[float] = []
         with _progress(self.console) as progress:
             task = progress.add_task("OpenLineage events (batch)", total=len(lines))
@@ -543,13 +544,12 @@ class BackendRun:
             "batch_ms": _ms(batch_s),
             "single_sample": len(sample),
             "single_events_per_s": round(len(sample) / single, 1),
-            **self._column_timings(client, lines),
+            **self._column_timings(client, events),
             "settle_s": self.results.pop("openlineage_ingest_settle_s", None),
         }
 
-    def _column_timings(self, client: httpx.Client, lines: list[str]) -> dict[str, Any]:
+    def _column_timings(self, client: httpx.Client, events: list[dict[str, Any]]) -> dict[str, Any]:
         """Column impact from raw tables' columns, column upstream from report tables' columns."""
-        events = [json.loads(line) for line in lines]
         starts = sorted({d["name"] for e in events for d in e["inputs"] if d["name"].startswith("raw.")})
         ends = sorted({d["name"] for e in events for d in e["outputs"] if d["name"].startswith("report.")})
         rng = random.Random(self.cfg.seed)

@@ -80,6 +80,14 @@ def current_lock(tx: Tx, tenant: str, asset: Asset, now: str) -> AssetLock | Non
     return lock_from_row(rows[0]["l"], asset.namespace)
 
 
+def visible_assets(tx: Tx, scope: Scope, ids: set[str]) -> dict[str, Asset]:
+    """Those of `ids` that exist and that the caller may see, by id (one lookup)."""
+    if not ids:
+        return {}
+    rows = tx.run("assets_by_key", keys=sorted(asset_key(scope.tenant, i) for i in ids), **binding.visibility(scope))
+    return {r["a"]["id"]: asset_from_row(r["a"]) for r in rows}
+
+
 def asset_missing(scope: Scope, asset_id: str) -> NotFound:
     return NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
 

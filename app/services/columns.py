@@ -20,7 +20,7 @@ from app.domain.keys import asset_key, column_key, column_of
 from app.errors import NotFound
 from app.openlineage.ingest import ColumnLineage
 from app.services import binding
-from app.services.assets import asset_missing
+from app.services.assets import asset_missing, visible_assets
 from app.services.binding import Direction
 from app.store.base import GraphStore, Tx
 
@@ -110,7 +110,7 @@ def column_lineage(
             raise NotFound(f"asset {asset_id!r} has no column {column!r}", field="column")
         name, args = binding.column_reach(key, direction, history=history, depth=depth, scope=scope, limit=limit)
         rows = tx.run(name, args)
-        seen = _visible_assets(tx, scope, {column_of(k)[0] for r in rows for k in r["via"] or []})
+        seen = set(visible_assets(tx, scope, {column_of(k)[0] for r in rows for k in r["via"] or []}))
         return ColumnLineagePage(
             assetId=asset_id,
             column=column,
@@ -122,13 +122,6 @@ def column_lineage(
         )
 
     return store.read(work)
-
-
-def _visible_assets(tx: Tx, scope: Scope, ids: set[str]) -> set[str]:
-    if not ids:
-        return set()
-    keys = sorted(asset_key(scope.tenant, i) for i in ids)
-    return {r["a"]["id"] for r in tx.run("assets_by_key", keys=keys, **binding.visibility(scope))}
 
 
 def _reached(row: Row, seen: set[str]) -> ColumnReached:

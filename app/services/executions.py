@@ -34,6 +34,7 @@ from app.domain.types import EXTERNAL
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.openlineage.ingest import ColumnLineage
 from app.services import binding
+from app.services.assets import visible_assets
 from app.services.columns import write_column_lineage
 from app.services.flows import load_flow
 from app.services.lineage_state import demote
@@ -395,17 +396,7 @@ def get_execution(store: GraphStore, scope: Scope, execution_id: str) -> Executi
         record = msgspec.json.decode(rows[0]["e"]["document"], type=ExecutionRecord)
         if scope.reads_all:
             return record
-        ids = sorted({a for t in record.taskRuns for a in (*t.inputs, *t.outputs)})
-        visible = (
-            {
-                r["a"]["id"]
-                for r in tx.run(
-                    "assets_by_key", keys=[asset_key(scope.tenant, i) for i in ids], **binding.visibility(scope)
-                )
-            }
-            if ids
-            else set()
-        )
+        visible = set(visible_assets(tx, scope, {a for t in record.taskRuns for a in (*t.inputs, *t.outputs)}))
         hidden = 0
         for t in record.taskRuns:
             hidden += sum(1 for a in (*t.inputs, *t.outputs) if a not in visible)

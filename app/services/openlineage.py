@@ -9,10 +9,10 @@ from typing import Any
 import msgspec
 
 from app.domain.access import Scope
-from app.domain.assets import Asset, asset_from_row, fingerprint
+from app.domain.assets import fingerprint
 from app.domain.executions import ExecutionIn, ExecutionRecord, fingerprint_plan, literal_asset
 from app.domain.flows import AssetDecl
-from app.domain.keys import asset_key, execution_key, lineage_run_key
+from app.domain.keys import execution_key, lineage_run_key
 from app.domain.templating import Renderer
 from app.errors import (
     BadRequest,
@@ -30,7 +30,7 @@ from app.openlineage import ingest as ol_ingest
 from app.openlineage.naming import Mappings
 from app.openlineage.runs import RunEvents, RunView, parent_of
 from app.services import binding
-from app.services.assets import require_write
+from app.services.assets import require_write, visible_assets
 from app.services.columns import write_columns
 from app.services.executions import plan_execution, record_again, write_output_asset
 from app.store.base import GraphStore, Tx
@@ -76,13 +76,6 @@ def _decode_cursor(cursor: str) -> tuple[str, str]:
         raise InvalidInput("cursor: not a cursor this service returned", field="cursor") from exc
 
 
-def load_assets(tx: Tx, scope: Scope, ids: set[str]) -> dict[str, Asset]:
-    if not ids:
-        return {}
-    rows = tx.run("assets_by_key", keys=sorted(asset_key(scope.tenant, i) for i in ids), **binding.visibility(scope))
-    return {r["a"]["id"]: asset_from_row(r["a"]) for r in rows}
-
-
 def pull_events(
     store: GraphStore,
     scope: Scope,
@@ -117,7 +110,7 @@ def pull_events(
             limit=limit,
         )
         executions = [msgspec.json.decode(r["e"]["document"], type=ExecutionRecord) for r in rows]
-        assets = load_assets(tx, scope, {a for e in executions for t in e.taskRuns for a in (*t.inputs, *t.outputs)})
+        assets = visible_assets(tx, scope, {a for e in executions for t in e.taskRuns for a in (*t.inputs, *t.outputs)})
         out: list[dict[str, Any]] = []
         last: tuple[str, str] | None = None
         consumed = 0
