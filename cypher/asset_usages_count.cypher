@@ -1,5 +1,5 @@
 // How many reads and writes of this asset are recorded (by executions the caller may see)?
 // :param key string
-MATCH (e:Execution)-[r:READ|WROTE]->(a:Asset {key: $key})
+MATCH (e:Execution)-[r:{{usages()}}]->(a:Asset {key: $key})
 WHERE {{visible(e)}}
 RETURN count(r) AS total

@@ -3,7 +3,7 @@
 // :param executionKey string
 // :param taskId string
 // :param value string
-MATCH (e:Execution {key: $executionKey})-[w:WROTE]->(:Asset)-[:HAS_COLUMN]->(:AssetColumn)<-[d:DERIVES]-(:AssetColumn)
+MATCH (e:Execution {key: $executionKey})-[w:{{wrotes()}}]->(:Asset)-[:HAS_COLUMN]->(:AssetColumn)<-[d:DERIVES]-(:AssetColumn)
 WHERE w.taskId = $taskId AND w.value = $value
   AND d.executionKey = $executionKey AND d.taskId = $taskId AND d.value = $value AND d.current
 SET d.current = false

@@ -5,7 +5,7 @@
 // :param executionKey string
 // :param taskId string
 // :param value string
-MATCH (e:Execution {key: $executionKey})-[w:WROTE]->(:Asset)<-[f:FEEDS]-(:Asset)
+MATCH (e:Execution {key: $executionKey})-[w:{{wrotes()}}]->(:Asset)<-[f:{{feeds()}}]-(:Asset)
 WHERE w.taskId = $taskId AND w.value = $value
   AND f.executionKey = $executionKey AND f.taskId = $taskId AND f.value = $value AND f.current
 SET f.current = false

@@ -2,6 +2,6 @@
 // :param executionKey string
 // :param taskId string
 // :param value string
-MATCH (e:Execution {key: $executionKey})-[r:READ]->(:Asset)
+MATCH (e:Execution {key: $executionKey})-[r:{{reads()}}]->(:Asset)
 WHERE r.taskId = $taskId AND r.value = $value AND r.current
 SET r.current = false

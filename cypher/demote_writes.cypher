@@ -2,6 +2,6 @@
 // :param executionKey string
 // :param taskId string
 // :param value string
-MATCH (e:Execution {key: $executionKey})-[w:WROTE]->(:Asset)
+MATCH (e:Execution {key: $executionKey})-[w:{{wrotes()}}]->(:Asset)
 WHERE w.taskId = $taskId AND w.value = $value AND w.current
 SET w.current = false

@@ -12,5 +12,5 @@
 UNWIND $pairs AS p
 MATCH (s:Asset {key: p.sourceKey})
 MATCH (t:Asset {key: p.targetKey})
-CREATE (s)-[:FEEDS {executionKey: $executionKey, executionId: $executionId, namespace: $namespace, flowId: $flowId,
+CREATE (s)-[:{{new_feeds()}} {executionKey: $executionKey, executionId: $executionId, namespace: $namespace, flowId: $flowId,
                     taskId: $taskId, value: $value, date: $date, current: $current}]->(t)

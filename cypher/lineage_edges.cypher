@@ -4,7 +4,7 @@
 // :param before string?
 MATCH (a:Asset)
 WHERE a.key IN $keys
-MATCH (a)-[f:FEEDS]->(b:Asset)
+MATCH (a)-[f:{{feeds()}}]->(b:Asset)
 WHERE b.key IN $keys AND ({{flag(history)}} OR f.current) AND ($after IS NULL OR f.date >= $after)
   AND ($before IS NULL OR f.date < $before)
 RETURN a.key AS source, b.key AS target, f.executionId AS executionId, f.namespace AS namespace,

@@ -1,7 +1,7 @@
 // The assets these task runs (`<executionKey>|<taskId>|<value>`) read and wrote, with their execution, one row per
 // usage; assets the caller cannot see are left out.
 // :param runs list<string>
-MATCH (e:Execution)-[r:READ|WROTE]->(a:Asset)
+MATCH (e:Execution)-[r:{{usages()}}]->(a:Asset)
 WHERE {{has_item($runs, e.key + '|' + r.taskId + '|' + r.value)}} AND {{visible(a)}}
 RETURN e.key AS executionKey, e.id AS executionId, e.namespace AS namespace, e.flowId AS flowId,
        e.flowRevision AS flowRevision, e.state AS state, e.startDate AS startDate, e.endDate AS endDate,

@@ -1,6 +1,6 @@
 // Which task runs (one lineage event each) have a usage passing Kestra's query filters? One page, newest first.
 // :param tenantId string
-MATCH (e:Execution)-[r:READ|WROTE]->(a:Asset)
+MATCH (e:Execution)-[r:{{usages()}}]->(a:Asset)
 WHERE e.tenantId = $tenantId AND {{visible(e)}} AND {{visible(a)}} AND {{usage_passes(e, r, a)}}
 WITH DISTINCT e.key AS executionKey, r.taskId AS taskId, r.value AS value, r.date AS created, e.id AS executionId
 ORDER BY created DESC, executionId, taskId, value

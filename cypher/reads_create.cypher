@@ -13,5 +13,5 @@
 MATCH (e:Execution {key: $executionKey})
 UNWIND $assetKeys AS k
 MATCH (a:Asset {key: k})
-CREATE (e)-[:READ {executionKey: $executionKey, executionId: $executionId, namespace: $namespace, flowId: $flowId,
+CREATE (e)-[:{{new_read()}} {executionKey: $executionKey, executionId: $executionId, namespace: $namespace, flowId: $flowId,
                    taskId: $taskId, value: $value, date: $date, current: $current}]->(a)

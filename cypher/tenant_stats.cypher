@@ -4,10 +4,10 @@ MATCH (a:Asset) WHERE a.tenantId = $tenantId RETURN 'assets' AS what, count(a) A
 UNION ALL
 MATCH (e:Execution) WHERE e.tenantId = $tenantId RETURN 'executions' AS what, count(e) AS n
 UNION ALL
-MATCH (e:Execution)-[r:READ]->(:Asset) WHERE e.tenantId = $tenantId RETURN 'reads' AS what, count(r) AS n
+MATCH (e:Execution)-[r:{{reads()}}]->(:Asset) WHERE e.tenantId = $tenantId RETURN 'reads' AS what, count(r) AS n
 UNION ALL
-MATCH (e:Execution)-[w:WROTE]->(:Asset) WHERE e.tenantId = $tenantId RETURN 'writes' AS what, count(w) AS n
+MATCH (e:Execution)-[w:{{wrotes()}}]->(:Asset) WHERE e.tenantId = $tenantId RETURN 'writes' AS what, count(w) AS n
 UNION ALL
-MATCH (s:Asset)-[f:FEEDS]->(:Asset) WHERE s.tenantId = $tenantId RETURN 'feeds' AS what, count(f) AS n
+MATCH (s:Asset)-[f:{{feeds()}}]->(:Asset) WHERE s.tenantId = $tenantId RETURN 'feeds' AS what, count(f) AS n
 UNION ALL
 MATCH (f:Flow) WHERE f.tenantId = $tenantId RETURN 'flows' AS what, count(f) AS n

@@ -3,7 +3,7 @@
 // :variant usage_search_asc order=asc
 // :variant usage_search_desc order=desc
 // :param tenantId string
-MATCH (e:Execution)-[r:READ|WROTE]->(a:Asset)
+MATCH (e:Execution)-[r:{{usages()}}]->(a:Asset)
 WHERE e.tenantId = $tenantId AND {{visible(e)}} AND {{visible(a)}} AND {{usage_passes(e, r, a)}}
 RETURN a.id AS assetId, e.namespace AS namespace, e.flowId AS flowId, e.flowRevision AS flowRevision,
        e.id AS executionId, r.taskId AS taskId, {{task_run_id(r)}} AS taskRunId, r.date AS created,

@@ -10,5 +10,5 @@
 // :param current boolean
 MATCH (e:Execution {key: $executionKey})
 MATCH (a:Asset {key: $assetKey})
-CREATE (e)-[:WROTE {executionKey: $executionKey, executionId: $executionId, namespace: $namespace, flowId: $flowId,
+CREATE (e)-[:{{new_wrote()}} {executionKey: $executionKey, executionId: $executionId, namespace: $namespace, flowId: $flowId,
                     taskId: $taskId, value: $value, date: $date, current: $current}]->(a)

@@ -18,6 +18,8 @@ LABELS: tuple[str, ...] = (
     "AssetColumn",
 )
 REL_TYPES: tuple[str, ...] = ("READ", "WROTE", "FEEDS", "PARENT_OF", "HAS_COLUMN", "DERIVES")
+#: LadybugDB only: where new READ / WROTE / FEEDS edges wait until writes pause (cypher/fragments.cypher: reads()).
+RECENT_REL_TYPES: tuple[str, ...] = ("READ_RECENT", "WROTE_RECENT", "FEEDS_RECENT")
 
 ASSET_PROPERTIES: tuple[str, ...] = (
     "key",
@@ -150,4 +152,4 @@ PROPERTY_KEYS: tuple[str, ...] = tuple(
 )
 
 #: Version of the graph schema this code reads and writes; stored in the (:SchemaInfo) node.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3

@@ -476,11 +476,12 @@ class QuerySet:
     def schema_statements(self) -> list[str]:
         return split_statements((self.root / self.dialect / "schema.cypher").read_text(encoding="utf-8"))
 
-    def migration_statements(self, from_version: int) -> list[str]:
-        """Statements that bring a store at `from_version` to `from_version + 1`."""
+    def migration_statements(self, from_version: int) -> list[str] | None:
+        """Statements that bring a store at `from_version` to `from_version + 1` (none when the step changes nothing
+        for this dialect); None when there is no such step."""
         path = self.root / self.dialect / f"schema_migrate_{from_version}_to_{from_version + 1}.cypher"
         if not path.exists():
-            return []
+            return None
         return split_statements(path.read_text(encoding="utf-8"))
 
 

@@ -33,7 +33,7 @@ def migrate(
     check_not_newer(where, version)
     while version < model.SCHEMA_VERSION:
         statements = queries.migration_statements(version)
-        if not statements:
+        if statements is None:
             raise SchemaVersionError(f"{where} has schema v{version} and there is no migration to v{version + 1}")
         for statement in statements:
             run(statement)

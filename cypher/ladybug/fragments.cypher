@@ -5,10 +5,10 @@
 // wants the bound as a literal; a bound given as a parameter cannot prune the search.
 // :fragment reach(s, r, t) when direction=downstream
 // :literal maxDepth 1..100
-(s)-[r:FEEDS* SHORTEST 1..{{maxDepth}} (f, n | WHERE {{walks(f)}})]->(t:Asset)
+(s)-[r:{{feeds()}}* SHORTEST 1..{{maxDepth}} (f, n | WHERE {{walks(f)}})]->(t:Asset)
 // :fragment reach(s, r, t) when direction=upstream
 // :literal maxDepth 1..100
-(s)<-[r:FEEDS* SHORTEST 1..{{maxDepth}} (f, n | WHERE {{walks(f)}})]-(t:Asset)
+(s)<-[r:{{feeds()}}* SHORTEST 1..{{maxDepth}} (f, n | WHERE {{walks(f)}})]-(t:Asset)
 
 // The breadth-first search of a column answer: from column `s` over the DERIVES edges lineage follows.
 // :fragment column_hops(s, r, t) when direction=downstream

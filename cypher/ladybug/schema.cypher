@@ -1,4 +1,4 @@
-// The LadybugDB schema, version 2 (see app/store/model.py: SCHEMA_VERSION).
+// The LadybugDB schema, version 3 (see app/store/model.py: SCHEMA_VERSION).
 // Every node table is keyed by a natural key string that starts with the tenant id, so uniqueness of
 // (tenant, id) is the primary key's job, not the code's.
 CREATE NODE TABLE IF NOT EXISTS SchemaInfo(key STRING PRIMARY KEY, version INT64, updated STRING);
@@ -52,4 +52,19 @@ CREATE REL TABLE IF NOT EXISTS HAS_COLUMN(FROM Asset TO AssetColumn);
 CREATE REL TABLE IF NOT EXISTS DERIVES(
     FROM AssetColumn TO AssetColumn, executionKey STRING, taskId STRING, value STRING, date STRING, current BOOLEAN,
     transformations STRING
+);
+// v2 -> v3: new lineage edges are written to small tables of their own and moved into READ / WROTE / FEEDS when
+// writes pause (cypher/fragments.cypher: reads(); app/store/ladybug.py: _Checkpointer), so that a checkpoint
+// during continuous writes rewrites small tables, not the large ones.
+CREATE REL TABLE IF NOT EXISTS READ_RECENT(
+    FROM Execution TO Asset, executionKey STRING, executionId STRING, namespace STRING, flowId STRING,
+    taskId STRING, value STRING, date STRING, current BOOLEAN
+);
+CREATE REL TABLE IF NOT EXISTS WROTE_RECENT(
+    FROM Execution TO Asset, executionKey STRING, executionId STRING, namespace STRING, flowId STRING,
+    taskId STRING, value STRING, date STRING, current BOOLEAN
+);
+CREATE REL TABLE IF NOT EXISTS FEEDS_RECENT(
+    FROM Asset TO Asset, executionKey STRING, executionId STRING, namespace STRING, flowId STRING,
+    taskId STRING, value STRING, date STRING, current BOOLEAN
 );

@@ -35,6 +35,22 @@ LIMIT $limit
 // :fragment rel_type(r)
 type(r)
 
+// One relationship type per kind of lineage edge: Neo4j's checkpoints do not rewrite a type's storage.
+// :fragment reads()
+READ
+// :fragment wrotes()
+WROTE
+// :fragment feeds()
+FEEDS
+// :fragment usages()
+READ|WROTE
+// :fragment new_read()
+READ
+// :fragment new_wrote()
+WROTE
+// :fragment new_feeds()
+FEEDS
+
 // :fragment lowercase(text)
 toLower(text)
 

@@ -1,4 +1,4 @@
-// The Neo4j schema, version 2 (see app/store/model.py: SCHEMA_VERSION). Idempotent: run at every start.
+// The Neo4j schema, version 3 (see app/store/model.py: SCHEMA_VERSION). Idempotent: run at every start.
 // Natural keys are unique by constraint; `key` is "<tenant>/<id>" and (tenantId, id) is unique as well.
 CREATE CONSTRAINT schema_info_key IF NOT EXISTS FOR (s:SchemaInfo) REQUIRE s.key IS UNIQUE;
 CREATE CONSTRAINT asset_key IF NOT EXISTS FOR (a:Asset) REQUIRE a.key IS UNIQUE;

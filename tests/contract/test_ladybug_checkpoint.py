@@ -67,3 +67,38 @@ def test_continuous_writes_checkpoint_when_the_wal_grows(tmp_path: Path, caplog:
         assert get_asset(reopened, scope, "after").type == "T"
     finally:
         reopened.close()
+
+
+def test_a_busy_checkpoint_leaves_new_edges_in_the_recent_tables(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """During continuous writes a checkpoint rewrites the small recent edge tables only; the fold into the large
+    ones waits for a pause (here: the clean close). Answers read both, before and after."""
+    from tests.contract.test_lineage import answer, record_edges
+
+    caplog.set_level(logging.INFO, logger="app.store.ladybug")
+    store = LadybugStore(tmp_path, checkpoint_idle_s=60)
+    scope = open_scope("main")
+    chain: list[tuple[str, str]] = []
+    try:
+        deadline = time.monotonic() + 20
+        while not any("continuous writes" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "no checkpoint during 20 s of continuous writes"
+            n = len(chain)
+            put_asset(store, scope, f"a{n}", AssetIn(type="T", description="x" * 60_000))
+            chain.append((f"a{n}", f"a{n + 1}"))
+            record_edges(store, "main", [chain[-1]], flow=f"f{n}")
+            time.sleep(0.02)
+        busy = [r.getMessage() for r in caplog.records if "continuous writes" in r.getMessage()]
+        assert "folded" not in busy[0]
+        assert store.recent_edges() == 3 * len(chain)  # READ, WROTE and FEEDS of each execution, none folded
+        expected = {f"a{n}": n for n in range(1, len(chain) + 1)}
+        assert answer(store, "main", "a0") == expected
+    finally:
+        store.close()
+    reopened = LadybugStore(tmp_path, checkpoint_idle_s=0)
+    try:
+        assert reopened.recent_edges() == 0
+        assert answer(reopened, "main", "a0") == expected
+    finally:
+        reopened.close()

@@ -84,33 +84,36 @@ def test_a_missing_step_and_a_newer_database_are_refused(opener, backend: str, m
         opener()
 
 
-#: What schema v1 lacked: the v1 -> v2 migration files must bring each back.
-V2_ONLY = {
-    "ladybug": [
-        "DROP TABLE DERIVES",
-        "DROP TABLE HAS_COLUMN",
-        "DROP TABLE PARENT_OF",
-        "DROP TABLE AssetColumn",
-        "DROP TABLE LineageRun",
-        "ALTER TABLE TaskSlot DROP hasColumns",
-        "MATCH (s:SchemaInfo) SET s.version = 1",
-    ],
-    "neo4j": [
-        "DROP CONSTRAINT lineage_run_key",
-        "DROP CONSTRAINT column_key",
-        "DROP INDEX derives_execution",
-        "MATCH (s:SchemaInfo) SET s.version = 1",
-    ],
+#: What each schema version added over the one before: the migration files must bring each back.
+ADDED_IN = {
+    3: {
+        "ladybug": ["DROP TABLE FEEDS_RECENT", "DROP TABLE WROTE_RECENT", "DROP TABLE READ_RECENT"],
+        "neo4j": [],
+    },
+    2: {
+        "ladybug": [
+            "DROP TABLE DERIVES",
+            "DROP TABLE HAS_COLUMN",
+            "DROP TABLE PARENT_OF",
+            "DROP TABLE AssetColumn",
+            "DROP TABLE LineageRun",
+            "ALTER TABLE TaskSlot DROP hasColumns",
+        ],
+        "neo4j": ["DROP CONSTRAINT lineage_run_key", "DROP CONSTRAINT column_key", "DROP INDEX derives_execution"],
+    },
 }
 
 
-def downgrade_to_v1(backend: str, store: GraphStore, request: pytest.FixtureRequest) -> None:
+def downgrade_to(version: int, backend: str, store: GraphStore, request: pytest.FixtureRequest) -> None:
+    """Close `store` (a clean close folds LadybugDB's recent edges) and undo every schema step past `version`."""
     store.close()
+    statements = [s for v in range(model.SCHEMA_VERSION, version, -1) for s in ADDED_IN[v][backend]]
+    statements.append(f"MATCH (s:SchemaInfo) SET s.version = {version}")
     if backend == "ladybug":
         import ladybug
 
         conn = ladybug.Connection(ladybug.Database(str(store.path)))  # type: ignore[attr-defined]
-        for statement in V2_ONLY[backend]:
+        for statement in statements:
             conn.execute(statement)
         conn.close()
         return
@@ -118,7 +121,7 @@ def downgrade_to_v1(backend: str, store: GraphStore, request: pytest.FixtureRequ
 
     server = request.getfixturevalue("fresh_neo4j")
     with GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as driver:
-        for statement in V2_ONLY[backend]:
+        for statement in statements:
             driver.execute_query(statement)
 
 
@@ -135,10 +138,10 @@ def test_a_v1_database_is_migrated_to_columns_and_runs(opener, backend: str, req
         "COMPLETE", "1b4e28ba-2fa1-41d2-883f-0016d3cca427", "2026-01-01T00:00:00Z", [ds("m.src")], [ds("m.dst")]
     )
     ol.ingest(store, scope, old, Renderer())
-    downgrade_to_v1(backend, store, request)
+    downgrade_to(1, backend, store, request)
     migrated = opener()
     try:
-        assert version_of(migrated) == model.SCHEMA_VERSION == 2
+        assert version_of(migrated) == model.SCHEMA_VERSION
         facet = lineage_facet({"y": [("m.src", "x", "DIRECT/IDENTITY")]})
         newer = event(
             "COMPLETE",
@@ -150,5 +153,31 @@ def test_a_v1_database_is_migrated_to_columns_and_runs(opener, backend: str, req
         assert ol.ingest(migrated, scope, newer, Renderer()).recorded  # demotes the v1 run's slot (hasColumns unset)
         reached = columns_svc.column_lineage(migrated, scope, f"{PG}/m.src", "x", "downstream").items
         assert [(i.assetId, i.column) for i in reached] == [(f"{PG}/m.dst", "y")]
+    finally:
+        migrated.close()
+
+
+def test_a_v2_database_keeps_its_lineage_and_writes_new_edges_beside_it(  # type: ignore[no-untyped-def]
+    opener, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """v2 -> v3 adds LadybugDB's recent edge tables: the old edges answer as before, new ones join them, and a fold
+    moves the new ones without changing an answer."""
+    from tests.contract.test_lineage import answer, record_edges
+
+    store = opener()
+    record_edges(store, "t", [("a", "b")], flow="g1")
+    downgrade_to(2, backend, store, request)
+    migrated = opener()
+    try:
+        assert version_of(migrated) == model.SCHEMA_VERSION
+        record_edges(migrated, "t", [("b", "c")], flow="g2")
+        assert answer(migrated, "t", "a") == {"b": 1, "c": 2}
+        assert answer(migrated, "t", "c", upstream=True) == {"b": 1, "a": 2}
+        if backend == "ladybug":
+            assert migrated.recent_edges() == 3  # g2's READ, WROTE and FEEDS edges
+            migrated.checkpoint()
+            assert migrated.recent_edges() == 0
+        assert answer(migrated, "t", "a") == {"b": 1, "c": 2}
+        assert answer(migrated, "t", "c", upstream=True) == {"b": 1, "a": 2}
     finally:
         migrated.close()

@@ -1,0 +1,4 @@
+// How many lineage edges wait in the recent tables to be folded into the large ones (the checkpointer folds
+// them during continuous writes too once there are too many: see app/store/ladybug.py: _Checkpointer).
+MATCH ()-[h:READ_RECENT|WROTE_RECENT|FEEDS_RECENT]->()
+RETURN count(h) AS n
