@@ -62,6 +62,8 @@ class MixedLoad:
             t.join()
         elapsed = time.time() - started
         checkpoints = self._checkpoints(log_offset)
+        sizes_after = self._sizes()
+        settled = self._settle(len(checkpoints), log_offset)
         return {
             "seconds": round(elapsed, 1),
             "writers": self.writers,
@@ -77,7 +79,8 @@ class MixedLoad:
                 "max_s": max((c[1] for c in checkpoints), default=None),
                 "total_s": round(sum(c[1] for c in checkpoints), 2),
             },
-            "files_mb": {"before": sizes_before, "after": self._sizes()},
+            "files_mb": {"before": sizes_before, "after": sizes_after},
+            "settled": settled,
             "errors": self.errors[:10],
             "error_count": len(self.errors),
         }
@@ -129,6 +132,24 @@ class MixedLoad:
             ok = False
             self.errors.append(repr(exc))
         return Sample(start=start, seconds=time.perf_counter() - t0, ok=ok)
+
+    def _settle(self, seen: int, log_offset: int) -> dict[str, Any] | None:
+        """LadybugDB: once the writers stop, the checkpoint after the pause folds the recent edges into the large
+        tables (app/store/ladybug.py). Its length, and the files after it: what the run left behind."""
+        if not self.files:
+            return None
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            checkpoints = self._checkpoints(log_offset)
+            paused = [c for c in checkpoints[seen:] if "writes paused" in c[2]]
+            if paused:
+                return {"checkpoint_s": paused[0][1], "why": paused[0][2], "files_mb": self._sizes()}
+            time.sleep(0.2)
+        return {
+            "checkpoint_s": None,
+            "why": "no checkpoint within 300 s of the writers stopping",
+            "files_mb": {},
+        }
 
     # -- report -----------------------------------------------------------------------------------------------
 

@@ -713,6 +713,14 @@ def render(results: dict[str, Any], console: Console) -> None:
             else ""
         ),
     )
+    row(
+        "mixed load: after the writers stop, the fold's checkpoint; file + WAL MB",
+        lambda r: (
+            f"{r['mixed']['settled']['checkpoint_s']} s; {sum(r['mixed']['settled']['files_mb'].values()):.0f}"
+            if r.get("mixed", {}).get("settled")
+            else ""
+        ),
+    )
     row("store: count + first page (hub) p50", lambda r: ms(r["store_count_first_page"], "p50_ms"))
     base = results["baselines"]
     row(f"  / CSR BFS floor ({base['csr_floor_bfs']['p50_ms']} ms)", lambda r: f"{r['store_over_floor']}x")
