@@ -9,16 +9,17 @@ from typing import Annotated
 
 import msgspec
 from anyio import to_thread
-from litestar import Controller, Request, delete, get, post
+from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import Body, FromPath, QueryParameter
-from litestar.status_codes import HTTP_200_OK
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from app.api.assets import PageParam, SizeParam, asset_id, checked_id
 from app.domain import limits, query_filters
 from app.domain.access import Scope
-from app.domain.assets import AssetLock, AssetPage
+from app.domain.assets import Asset, AssetIn, AssetLock, AssetPage
 from app.errors import BadRequest, InvalidInput
+from app.services import assets as asset_service
 from app.services import kestra_assets as service
 from app.services import kestra_usages
 from app.store.base import GraphStore
@@ -63,6 +64,47 @@ class KestraAssetController(Controller):
     ) -> AssetPage:
         sort = query_filters.parse_sort(request.query_params.getall("sort", []), SORT_FIELDS)
         return service.search_assets(store, caller, _filters(request), sort, page=page, size=size)
+
+    # `/assets/{id}` for the ids that are also this collection's routes: the router sends `/assets/search` here
+    # whatever the method, so without these an asset named `search` could not be replaced or deleted (405). Its GET
+    # stays the search, as in Kestra; the other methods of `/assets/{id}` reach the asset. Not in the schema: they
+    # are `/assets/{id}` (app/api/assets.py).
+
+    @put(["/search", "/by-ids", "/by-query"], status_code=HTTP_200_OK, include_in_schema=False)
+    async def put_named(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        data: JSONBody[AssetIn],
+    ) -> Response[Asset]:
+        name = _route_name(request)
+        asset, created = await to_thread.run_sync(
+            lambda: asset_service.put_asset(store, caller, name, data, clock=clock)
+        )
+        return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @get(["/by-ids", "/by-query"], sync_to_thread=True, include_in_schema=False)
+    def get_named(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        allowDeleted: bool = False,
+    ) -> Asset:
+        return asset_service.get_asset(store, caller, _route_name(request), allow_deleted=allowDeleted, clock=clock)
+
+    @delete("/search", sync_to_thread=True, status_code=HTTP_200_OK, include_in_schema=False)
+    def delete_named(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+    ) -> Asset:
+        return asset_service.delete_asset(store, caller, _route_name(request), clock=clock)
 
     @get(
         "/usages/search",
@@ -186,3 +228,8 @@ class KestraAssetController(Controller):
         executionId: Annotated[str | None, QueryParameter(max_length=100)] = None,
     ) -> None:
         service.unlock_asset(store, caller, asset_id(id), executionId)
+
+
+def _route_name(request: Request) -> str:
+    """The asset id a request to one of the collection's own routes names (`search`, `by-ids`, `by-query`)."""
+    return request.url.path.rstrip("/").rsplit("/", 1)[1]

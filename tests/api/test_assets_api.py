@@ -174,3 +174,20 @@ def test_batch_put_has_a_size_limit(client: TestClient, base: str) -> None:
     items = [{"id": f"a{n}", "type": "T"} for n in range(MAX_BATCH + 1)]
     problem(client.put(f"{base}/assets", json=items), 422, "body")
     assert client.get(f"{base}/assets", params={"size": 1}).json()["total"] == 0
+
+
+@pytest.mark.parametrize("name", ["search", "by-ids", "by-query"])
+def test_an_asset_named_like_a_collection_route_can_be_written_and_deleted(
+    client: TestClient, base: str, name: str
+) -> None:
+    """`/assets/search`, `/assets/by-ids` and `/assets/by-query` are Kestra's routes for one method each; every
+    other method of `/assets/{id}` still reaches the asset of that id (it was 405 before)."""
+    assert client.put(f"{base}/assets/{name}", json={"type": "T"}).status_code == 201
+    assert client.put(f"{base}/assets/{name}", json={"type": "T2"}).json()["type"] == "T2"
+    problem(client.put(f"{base}/assets/{name}", json={"type": 3}), 400, "type")
+    if name == "search":  # GET is the search and DELETE the asset; for the others, the reverse
+        found = client.get(f"{base}/assets/search", params={"filters[id][EQUALS]": "search"}).json()["results"]
+        assert [a["id"] for a in found] == ["search"]
+        assert client.delete(f"{base}/assets/search").json()["deleted"] is True
+    else:
+        assert client.get(f"{base}/assets/{name}").json()["id"] == name

@@ -86,19 +86,46 @@ def test_a_busy_checkpoint_leaves_new_edges_in_the_recent_tables(
             assert time.monotonic() < deadline, "no checkpoint during 20 s of continuous writes"
             n = len(chain)
             put_asset(store, scope, f"a{n}", AssetIn(type="T", description="x" * 60_000))
-            chain.append((f"a{n}", f"a{n + 1}"))
+            chain.append(("src", f"a{n}"))
             record_edges(store, "main", [chain[-1]], flow=f"f{n}")
             time.sleep(0.02)
         busy = [r.getMessage() for r in caplog.records if "continuous writes" in r.getMessage()]
         assert "folded" not in busy[0]
         assert store.recent_edges() == 3 * len(chain)  # READ, WROTE and FEEDS of each execution, none folded
-        expected = {f"a{n}": n for n in range(1, len(chain) + 1)}
-        assert answer(store, "main", "a0") == expected
+        expected = {f"a{n}": 1 for n in range(len(chain))}
+        assert answer(store, "main", "src") == expected
     finally:
         store.close()
     reopened = LadybugStore(tmp_path, checkpoint_idle_s=0)
     try:
         assert reopened.recent_edges() == 0
-        assert answer(reopened, "main", "a0") == expected
+        assert answer(reopened, "main", "src") == expected
     finally:
         reopened.close()
+
+
+def test_too_many_waiting_edges_are_folded_during_continuous_writes(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer that never pauses does not leave the recent tables to grow without bound."""
+    from app.store.ladybug import _Checkpointer
+    from tests.contract.test_lineage import answer, record_edges
+
+    monkeypatch.setattr(_Checkpointer, "FOLD_RECENT_EDGES", 3)
+    caplog.set_level(logging.INFO, logger="app.store.ladybug")
+    store = LadybugStore(tmp_path, checkpoint_idle_s=60)
+    scope = open_scope("main")
+    try:
+        deadline, n = time.monotonic() + 20, 0
+        while not any("continuous writes" in r.getMessage() for r in caplog.records):
+            assert time.monotonic() < deadline, "no checkpoint during 20 s of continuous writes"
+            put_asset(store, scope, f"a{n}", AssetIn(type="T", description="x" * 60_000))
+            record_edges(store, "main", [("src", f"a{n}")], flow=f"f{n}")
+            n += 1
+            time.sleep(0.02)
+        busy = next(r.getMessage() for r in caplog.records if "continuous writes" in r.getMessage())
+        assert "recent edges folded" in busy
+        assert store.recent_edges() < 3 * n  # the fold moved what waited; later writes wait again
+        assert answer(store, "main", "src") == {f"a{k}": 1 for k in range(n)}
+    finally:
+        store.close()

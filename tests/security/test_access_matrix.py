@@ -58,6 +58,13 @@ def ol_event(namespace: str) -> dict[str, Any]:
     }
 
 
+def named(w: World, name: str, namespace: str) -> str:
+    """The asset `name` (one of the collection's own route names) in `namespace`, (re)written by the admin."""
+    r = w.client.put(f"{B}/assets/{name}", json={"type": "x", "namespace": namespace}, headers=w.headers("admin"))
+    assert r.status_code in (200, 201), r.text
+    return f"{B}/assets/{name}"
+
+
 def recorded(w: World, namespace: str) -> str:
     """A new execution in `namespace`, recorded by the admin; returns its id."""
     body = run_body(namespace)
@@ -148,6 +155,37 @@ ROWS: list[Row] = [
         "DELETE",
         "/api/v1/{tenant}/assets/{id}",
         lambda w: ("DELETE", f"{B}/assets/{w.fresh('hr')}", {}),
+        statuses(OK, MISSING, FORBIDDEN),
+    ),
+    # ids that are also the collection's own routes reach the asset for the methods those routes lack
+    *[
+        (
+            "PUT",
+            f"/api/v1/{{tenant}}/assets/{name}",
+            lambda w, n=name, s=ns, b=body: ("PUT", named(w, n, s), {"json": b}),
+            want,
+        )
+        for name in ("search", "by-ids", "by-query")
+        for ns, body, want in (
+            ("company.team", {"type": "x", "namespace": "company.team"}, WRITE_TEAM),
+            ("hr", {"type": "x", "namespace": "hr"}, statuses(OK, FORBIDDEN, FORBIDDEN)),
+        )
+    ],
+    *[
+        ("GET", f"/api/v1/{{tenant}}/assets/{name}", lambda w, n=name, s=ns: ("GET", named(w, n, s), {}), want)
+        for name in ("by-ids", "by-query")
+        for ns, want in (("company.team", READ_TEAM), ("hr", READ_HR))
+    ],
+    (
+        "DELETE",
+        "/api/v1/{tenant}/assets/search",
+        lambda w: ("DELETE", named(w, "search", "company.team"), {}),
+        WRITE_TEAM,
+    ),
+    (
+        "DELETE",
+        "/api/v1/{tenant}/assets/search",
+        lambda w: ("DELETE", named(w, "search", "hr"), {}),
         statuses(OK, MISSING, FORBIDDEN),
     ),
     # Kestra's routes (app/api/kestra_assets.py, POST /assets, the flow routes)
