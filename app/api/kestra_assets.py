@@ -11,6 +11,7 @@ import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -67,10 +68,14 @@ class KestraAssetController(Controller):
 
     # `/assets/{id}` for the ids that are also this collection's routes: the router sends `/assets/search` here
     # whatever the method, so without these an asset named `search` could not be replaced or deleted (405). Its GET
-    # stays the search, as in Kestra; the other methods of `/assets/{id}` reach the asset. Not in the schema: they
-    # are `/assets/{id}` (app/api/assets.py).
+    # stays the search, as in Kestra; the other methods of `/assets/{id}` reach the asset (app/api/assets.py).
 
-    @put(["/search", "/by-ids", "/by-query"], status_code=HTTP_200_OK, include_in_schema=False)
+    @put(
+        ["/search", "/by-ids", "/by-query"],
+        status_code=HTTP_200_OK,
+        summary="Create or replace the asset of this id (as PUT /assets/{id})",
+        responses={201: ResponseSpec(data_container=Asset, description="Created")},
+    )
     async def put_named(
         self,
         request: Request,
@@ -85,18 +90,23 @@ class KestraAssetController(Controller):
         )
         return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
-    @get(["/by-ids", "/by-query"], sync_to_thread=True, include_in_schema=False)
+    @get(["/by-ids", "/by-query"], sync_to_thread=True, summary="Get the asset of this id (as GET /assets/{id})")
     def get_named(
         self,
         request: Request,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
-        allowDeleted: bool = False,
+        allowDeleted: Annotated[bool, QueryParameter(description="Answer a soft-deleted asset too.")] = False,
     ) -> Asset:
         return asset_service.get_asset(store, caller, _route_name(request), allow_deleted=allowDeleted, clock=clock)
 
-    @delete("/search", sync_to_thread=True, status_code=HTTP_200_OK, include_in_schema=False)
+    @delete(
+        "/search",
+        sync_to_thread=True,
+        status_code=HTTP_200_OK,
+        summary="Soft-delete the asset of this id (as DELETE /assets/{id})",
+    )
     def delete_named(
         self,
         request: Request,

@@ -221,11 +221,14 @@ def list_assets(
     params = flt.params(scope)
 
     def work(tx: Tx) -> AssetPage:
-        rows = tx.run("asset_list", **params, skip=(page - 1) * size, limit=size)
-        if page == 1 and len(rows) < size:
-            total = len(rows)  # the whole answer fits on the first page: no second scan to count it
+        if page == 1:
+            rows = tx.run("asset_list", **params, skip=0, limit=size)
+            # the whole answer fits on the first page: no second scan to count it
+            total = len(rows) if len(rows) < size else int(tx.run("asset_count", **params)[0]["total"])
         else:
             total = int(tx.run("asset_count", **params)[0]["total"])
+            past = binding.past_the_end(page, size, total)
+            rows = [] if past else tx.run("asset_list", **params, skip=(page - 1) * size, limit=size)
         return AssetPage(results=[asset_from_row(r["a"]) for r in rows], total=total)
 
     return store.read(work)

@@ -79,6 +79,8 @@ def upsert_asset(store: GraphStore, scope: Scope, body: KestraAssetIn, *, clock:
 def search_assets(store: GraphStore, scope: Scope, flt: Filter, sort: Sort, *, page: int, size: int) -> AssetPage:
     def work(tx: Tx) -> AssetPage:
         total = tx.run("asset_search_count", **binding.asset_query_filter(scope, flt))[0]["total"]
+        if binding.past_the_end(page, size, total):
+            return AssetPage(results=[], total=int(total))
         rows = tx.run(*binding.asset_search(scope, flt, sort, page=page, size=size))
         return AssetPage(results=[asset_from_row(r["a"]) for r in rows], total=int(total))
 

@@ -41,6 +41,8 @@ def search_usages(
 ) -> UsagePage:
     def work(tx: Tx) -> UsagePage:
         total = tx.run("usage_search_count", **binding.query_filter(scope, flt))[0]["total"]
+        if binding.past_the_end(page, size, total):
+            return UsagePage(results=[], total=int(total))
         rows = tx.run(*binding.usage_search(scope, flt, descending=descending, page=page, size=size))
         return UsagePage(results=[msgspec.convert(r, KestraUsage) for r in rows], total=int(total))
 
@@ -102,6 +104,8 @@ def search_lineage_events(store: GraphStore, scope: Scope, flt: Filter, *, page:
     def work(tx: Tx) -> LineageEventPage:
         args = binding.query_filter(scope, flt)
         total = tx.run("lineage_event_runs_count", **args)[0]["total"]
+        if binding.past_the_end(page, size, total):
+            return LineageEventPage(results=[], total=int(total))
         runs = tx.run("lineage_event_runs", **args, skip=(page - 1) * size, limit=size)
         keys = [f"{r['executionKey']}|{r['taskId']}|{r['value']}" for r in runs]
         if not keys:

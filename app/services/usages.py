@@ -44,6 +44,8 @@ def asset_usages(
         if not tx.run("asset_get", key=key, **visible):
             raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
         total = tx.run("asset_usages_count", key=key, **visible)[0]["total"]
+        if binding.past_the_end(page, size, total):
+            return UsagePage(results=[], total=int(total))
         rows = tx.run("asset_usages", key=key, **visible, skip=(page - 1) * size, limit=size)
         return UsagePage(
             results=[Usage(**{**r, "value": r["value"] or None, "current": bool(r["current"])}) for r in rows],

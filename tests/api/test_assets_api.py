@@ -191,3 +191,29 @@ def test_an_asset_named_like_a_collection_route_can_be_written_and_deleted(
         assert client.delete(f"{base}/assets/search").json()["deleted"] is True
     else:
         assert client.get(f"{base}/assets/{name}").json()["id"] == name
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/assets",
+        "/assets/search",
+        "/assets/usages/search",
+        "/assets/lineage-events/search",
+        "/assets/deep.page.asset/usages",
+    ],
+)
+def test_a_page_far_past_the_end_is_empty(client: TestClient, base: str, path: str) -> None:
+    """page=99999 is 2.5M rows past the end: the answer is an empty page with the true total, on both backends
+    (LadybugDB 0.22 crashed the process when asked such a page: app/services/binding.py, past_the_end)."""
+    assert client.put(f"{base}/assets/deep.page.asset", json={"type": "T"}).status_code == 201
+    run = {
+        "namespace": "n",
+        "flowId": "f",
+        "taskRuns": [{"taskId": "t", "assets": {"outputs": [{"id": "deep.page.asset"}]}}],
+    }
+    assert client.post(f"{base}/executions", json=run).status_code == 201
+    first = client.get(f"{base}{path}", params={"page": 1, "size": 25}).json()
+    assert first["total"] >= 1 and first["results"]
+    far = client.get(f"{base}{path}", params={"page": 99999, "size": 25})
+    assert far.status_code == 200 and far.json() == {"results": [], "total": first["total"]}
