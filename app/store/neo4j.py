@@ -39,6 +39,8 @@ def _plain(value: Any) -> Any:
 
 
 def _translate(exc: Exception) -> Exception:
+    if isinstance(exc, neo4j_errors.ResultFailedError) and isinstance(exc.__cause__, neo4j_errors.Neo4jError):
+        return _translate(exc.__cause__)  # what failed, not the result that reported it
     if isinstance(exc, neo4j_errors.ConstraintError):
         return Conflict("a node with this natural key already exists: " + str(exc.message))
     if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
@@ -88,8 +90,16 @@ class Neo4jStore:
 
     def _bound(self, tx: neo4j.ManagedTransaction) -> BoundTx:
         def execute(text: str, params: dict[str, Any]) -> list[Row]:
-            result = tx.run(text, params)  # type: ignore[arg-type]  # texts come from cypher/ files only
-            return [{k: _plain(v) for k, v in record.items()} for record in result]
+            try:
+                result = tx.run(text, params)  # type: ignore[arg-type]  # texts come from cypher/ files only
+                return [{k: _plain(v) for k, v in record.items()} for record in result]
+            except neo4j_errors.ResultFailedError as exc:
+                # The driver may report a statement's failure (a deadlock among concurrent writers) as the failure
+                # of a result, which it never retries: a 500 in tests/reliability/test_concurrency.py on CI. Raising
+                # the failure itself lets execute_write retry the unit when it is transient.
+                if isinstance(exc.__cause__, neo4j_errors.Neo4jError):
+                    raise exc.__cause__ from exc
+                raise
 
         return BoundTx(self.queries, execute)
 
