@@ -76,7 +76,7 @@ class KestraAssetController(Controller):
         summary="Create or replace the asset of this id (as PUT /assets/{id})",
         responses={201: ResponseSpec(data_container=Asset, description="Created")},
     )
-    async def put_named(
+    async def put_named(  # async: with sync_to_thread, Litestar 2 answered this Response-returning handler 500
         self,
         request: Request,
         store: NamedDependency[GraphStore],

@@ -17,9 +17,18 @@ LABELS: tuple[str, ...] = (
     "LineageRun",
     "AssetColumn",
 )
-REL_TYPES: tuple[str, ...] = ("READ", "WROTE", "FEEDS", "PARENT_OF", "HAS_COLUMN", "DERIVES")
-#: LadybugDB only: where new READ / WROTE / FEEDS edges wait until writes pause (cypher/fragments.cypher: reads()).
-RECENT_REL_TYPES: tuple[str, ...] = ("READ_RECENT", "WROTE_RECENT", "FEEDS_RECENT")
+REL_TYPES: tuple[str, ...] = (
+    "READ",
+    "WROTE",
+    "FEEDS",
+    "PARENT_OF",
+    "HAS_COLUMN",
+    "DERIVES",
+    # LadybugDB only: where new READ / WROTE / FEEDS edges wait until writes pause (cypher/fragments.cypher: reads())
+    "READ_RECENT",
+    "WROTE_RECENT",
+    "FEEDS_RECENT",
+)
 
 ASSET_PROPERTIES: tuple[str, ...] = (
     "key",
