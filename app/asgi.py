@@ -16,7 +16,7 @@ from litestar.types import Receive, Scope, Send
 from app import __version__
 from app.api import problems
 from app.api.assets import AssetController, AssetTypeController
-from app.api.deps import provide_clock, provide_renderer, provide_scope, provide_store
+from app.api.deps import provide_clock, provide_sandbox, provide_scope, provide_store
 from app.api.executions import ExecutionController
 from app.api.expressions import ExpressionController
 from app.api.flows import FlowController
@@ -30,8 +30,7 @@ from app.api.ship import ShipController
 from app.api.stats import stats
 from app.api.web import index, static_files
 from app.auth import Authenticator, AuthFileError
-from app.domain.jqsandbox import JqSandbox
-from app.domain.templating import Renderer
+from app.domain.sandbox import Sandbox
 from app.settings import Settings
 from app.store import open_store
 from app.store.base import GraphStore
@@ -104,16 +103,18 @@ def create_app(
     settings = settings or Settings()
     auth = authenticator(settings)
     state = State(
-        {"settings": settings, "store": store, "clock": clock, "auth": auth, "renderer": Renderer(), "jq": JqSandbox()}
+        {"settings": settings, "store": store, "clock": clock, "auth": auth, "sandbox": Sandbox(settings.sandbox)}
     )
 
     def startup(app: Litestar) -> None:
+        if settings.sandbox_prewarm:
+            app.state.sandbox.prewarm()
         if app.state.store is None:
             app.state.store = open_store(settings)
             app.state.owns_store = True
 
     def shutdown(app: Litestar) -> None:
-        app.state.jq.close()
+        app.state.sandbox.close()
         if app.state.get("owns_store") and app.state.store is not None:
             app.state.store.close()
             app.state.store = None
@@ -141,7 +142,7 @@ def create_app(
             "store": Provide(provide_store, sync_to_thread=False),
             "clock": Provide(provide_clock, sync_to_thread=False),
             "caller": Provide(provide_scope, sync_to_thread=False),
-            "renderer": Provide(provide_renderer, sync_to_thread=False),
+            "sandbox": Provide(provide_sandbox, sync_to_thread=False),
         },
         plugins=[problems.plugin()],
         state=state,

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import msgspec
 
+from app.domain.sandbox import SandboxLimits
+
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
@@ -27,10 +29,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: Largest request body accepted, in bytes (flows, executions, OpenLineage events).
     max_body_bytes: int = 2 * 1024 * 1024
     log_level: str = "INFO"
+    #: Worker processes that evaluate user input (flow YAML, templates, jq), and each one's limits.
+    sandbox_workers: int = 4
+    sandbox_memory_mb: int = 512
+    sandbox_time_s: float = 2.0
+    #: Start one worker at start-up, so the first evaluation does not wait for it.
+    sandbox_prewarm: bool = True
 
     @property
     def exports_path(self) -> Path:
         return self.exports_dir or self.data_dir / "exports"
+
+    @property
+    def sandbox(self) -> SandboxLimits:
+        return SandboxLimits(workers=self.sandbox_workers, memory_mb=self.sandbox_memory_mb, time_s=self.sandbox_time_s)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -51,6 +63,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "LINEAGE_REQUIRE_AUTH": "require_auth",
             "LINEAGE_MAX_BODY_BYTES": "max_body_bytes",
             "LINEAGE_LOG_LEVEL": "log_level",
+            "LINEAGE_SANDBOX_WORKERS": "sandbox_workers",
+            "LINEAGE_SANDBOX_MEMORY_MB": "sandbox_memory_mb",
+            "LINEAGE_SANDBOX_TIME_S": "sandbox_time_s",
         }
         for var, name in mapping.items():
             if env.get(var):

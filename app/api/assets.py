@@ -15,13 +15,15 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from app.api.flows import yaml_body
 from app.api.paths import decode_segment
-from app.domain import limits, yamlsafe
+from app.domain import limits
 from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetPage
+from app.domain.sandbox import Sandbox
 from app.domain.types import PREDEFINED, AssetType
 from app.errors import BadRequest, InvalidInput, invalid_input
 from app.services import assets as service
 from app.services import kestra_assets as kestra
+from app.services.documents import load_yaml
 from app.services.usages import UsagePage, asset_usages
 from app.store.base import GraphStore
 from app.timeutil import Clock
@@ -53,7 +55,7 @@ def metadata_filters(request: Request) -> dict[str, Any]:
     return out
 
 
-async def kestra_asset_body(request: Request) -> kestra.KestraAssetIn:
+async def kestra_asset_body(request: Request, sandbox: Sandbox, caller: Scope) -> kestra.KestraAssetIn:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/json":
         raw = await request.body()
@@ -62,7 +64,8 @@ async def kestra_asset_body(request: Request) -> kestra.KestraAssetIn:
         except msgspec.DecodeError as exc:
             raise BadRequest(f"the body is not JSON: {exc}", field="body") from exc
     else:
-        doc = yamlsafe.load(await yaml_body(request), what="the asset").data
+        text = await yaml_body(request)
+        doc = await to_thread.run_sync(lambda: load_yaml(sandbox, caller, text, what="the asset"))
     try:
         body = msgspec.convert(doc, kestra.KestraAssetIn)
     except msgspec.ValidationError as exc:
@@ -109,9 +112,10 @@ class AssetController(Controller):
         request: Request,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
+        sandbox: NamedDependency[Sandbox],
         clock: NamedDependency[Clock],
     ) -> Asset:
-        body = await kestra_asset_body(request)
+        body = await kestra_asset_body(request, sandbox, caller)
         return await to_thread.run_sync(lambda: kestra.upsert_asset(store, caller, body, clock=clock))
 
     @put(

@@ -11,7 +11,7 @@ from litestar.params import PathParameter
 
 from app.domain.access import Scope, open_scope
 from app.domain.limits import TENANT_PATTERN
-from app.domain.templating import Renderer
+from app.domain.sandbox import Sandbox
 from app.errors import BadRequest
 from app.store.base import GraphStore
 from app.timeutil import Clock
@@ -27,8 +27,8 @@ def provide_clock(state: State) -> Clock:
     return state.clock  # type: ignore[no-any-return]
 
 
-def provide_renderer(state: State) -> Renderer:
-    return state.renderer  # type: ignore[no-any-return]
+def provide_sandbox(state: State) -> Sandbox:
+    return state.sandbox  # type: ignore[no-any-return]
 
 
 def check_tenant(tenant: str) -> str:
@@ -58,5 +58,5 @@ def provide_scope(request: Request, tenant: TenantParam) -> Scope:
     check_tenant(tenant)
     auth = request.app.state.get("auth")
     if auth is None:
-        return open_scope(tenant)
+        return open_scope(tenant, request.client.host if request.client else "")
     return auth.scope_for(request.headers.get("authorization"), tenant, required_role(request))  # type: ignore[no-any-return]

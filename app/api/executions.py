@@ -10,7 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from app.domain.access import Scope
 from app.domain.executions import ExecutionIn, ExecutionRecord
-from app.domain.templating import Renderer
+from app.domain.sandbox import Sandbox
 from app.services import executions as service
 from app.store.base import GraphStore
 from app.timeutil import Clock
@@ -34,11 +34,11 @@ class ExecutionController(Controller):
         self,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
-        renderer: NamedDependency[Renderer],
+        sandbox: NamedDependency[Sandbox],
         clock: NamedDependency[Clock],
         data: JSONBody[ExecutionIn],
     ) -> Response[ExecutionRecord]:
-        plan = service.plan_execution(store, caller, data, renderer, clock=clock)
+        plan = service.plan_execution(store, caller, data, sandbox, clock=clock)
         record, created = service.record_execution(store, caller, plan, clock=clock)
         return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 

@@ -12,6 +12,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from app.domain.access import Scope
+from app.domain.sandbox import Sandbox
 from app.errors import BadRequest
 from app.services import flows as service
 from app.services.flows import FlowRecord
@@ -50,10 +51,13 @@ class FlowController(Controller):
         request: Request,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
+        sandbox: NamedDependency[Sandbox],
         clock: NamedDependency[Clock],
     ) -> Response[FlowRecord]:
         source = await yaml_body(request)
-        record, created = await to_thread.run_sync(lambda: service.put_flow(store, caller, source, clock=clock))
+        record, created = await to_thread.run_sync(
+            lambda: service.put_flow(store, caller, sandbox, source, clock=clock)
+        )
         return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @post(
@@ -67,10 +71,11 @@ class FlowController(Controller):
         request: Request,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
+        sandbox: NamedDependency[Sandbox],
         clock: NamedDependency[Clock],
     ) -> FlowRecord:
         source = await yaml_body(request)
-        return await to_thread.run_sync(lambda: service.create_flow(store, caller, source, clock=clock))
+        return await to_thread.run_sync(lambda: service.create_flow(store, caller, sandbox, source, clock=clock))
 
     @put("/{namespace:str}/{id:str}", summary="Update a stored flow (YAML body), as Kestra's API does")
     async def update_flow(
@@ -78,12 +83,15 @@ class FlowController(Controller):
         request: Request,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
+        sandbox: NamedDependency[Sandbox],
         clock: NamedDependency[Clock],
         namespace: FromPath[str],
         id: FromPath[str],
     ) -> FlowRecord:
         source = await yaml_body(request)
-        return await to_thread.run_sync(lambda: service.update_flow(store, caller, namespace, id, source, clock=clock))
+        return await to_thread.run_sync(
+            lambda: service.update_flow(store, caller, sandbox, namespace, id, source, clock=clock)
+        )
 
     @delete(
         "/{namespace:str}/{id:str}",
@@ -113,12 +121,13 @@ class FlowController(Controller):
         self,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
+        sandbox: NamedDependency[Sandbox],
         namespace: FromPath[str],
         id: FromPath[str],
         revision: Annotated[int | None, QueryParameter(ge=1)] = None,
         source: Annotated[bool, QueryParameter(description="Kestra's flag; the source is always included")] = True,
     ) -> FlowRecord:
-        return service.get_flow(store, caller, namespace, id, revision)
+        return service.get_flow(store, caller, sandbox, namespace, id, revision)
 
     @get("/{namespace:str}/{id:str}/revisions", sync_to_thread=True, summary="Every revision of a flow")
     def revisions(

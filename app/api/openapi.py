@@ -27,8 +27,9 @@ _DESCRIPTIONS = {
     404: "Not found (or not visible to this token)",
     409: "Conflict with what is recorded",
     413: "Request body too large",
-    422: "Invalid input (named in `field`)",
-    503: "The database is unavailable",
+    422: "Invalid input (named in `field`), or an evaluation limit reached (named in `limit`)",
+    429: "This caller already has as many evaluations running as it may",
+    503: "The database is unavailable, or every evaluation worker is busy",
 }
 
 

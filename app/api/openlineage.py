@@ -12,7 +12,6 @@ from litestar.status_codes import HTTP_200_OK
 
 from app.api.deps import provide_scope
 from app.domain.access import Scope
-from app.domain.templating import Renderer
 from app.errors import BadRequest
 from app.services import openlineage as service
 from app.services.openlineage import (
@@ -78,11 +77,10 @@ class OpenLineageController(Controller):
         request: Request,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
-        renderer: NamedDependency[Renderer],
         clock: NamedDependency[Clock],
     ) -> IngestResult:
         event = await _event(request)
-        return await to_thread.run_sync(lambda: service.ingest(store, caller, event, renderer, clock=clock))
+        return await to_thread.run_sync(lambda: service.ingest(store, caller, event, clock=clock))
 
     @post(
         "/batch",
@@ -98,11 +96,10 @@ class OpenLineageController(Controller):
         request: Request,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
-        renderer: NamedDependency[Renderer],
         clock: NamedDependency[Clock],
     ) -> BatchResult:
         events = service.parse_batch(await request.body())
-        return await to_thread.run_sync(lambda: service.ingest_batch(store, caller, events, renderer, clock=clock))
+        return await to_thread.run_sync(lambda: service.ingest_batch(store, caller, events, clock=clock))
 
     @get(
         "/runs/{runId:str}",
@@ -124,9 +121,8 @@ class OpenLineageController(Controller):
 async def ingest_default(
     request: Request,
     store: NamedDependency[GraphStore],
-    renderer: NamedDependency[Renderer],
     clock: NamedDependency[Clock],
 ) -> IngestResult:
     caller = provide_scope(request, DEFAULT_TENANT)
     event = await _event(request)
-    return await to_thread.run_sync(lambda: service.ingest(store, caller, event, renderer, clock=clock))
+    return await to_thread.run_sync(lambda: service.ingest(store, caller, event, clock=clock))

@@ -10,6 +10,7 @@ from litestar.response import File
 from litestar.status_codes import HTTP_200_OK
 
 from app.domain.access import Scope
+from app.domain.sandbox import Sandbox
 from app.errors import BadRequest
 from app.services import shipping as service
 from app.services.shipping import ShipResult
@@ -35,6 +36,7 @@ class ShipController(Controller):
         state: State,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
+        sandbox: NamedDependency[Sandbox],
         clock: NamedDependency[Clock],
     ) -> ShipResult:
         from anyio import to_thread
@@ -45,7 +47,7 @@ class ShipController(Controller):
         except UnicodeDecodeError as exc:
             raise BadRequest("the body is not UTF-8", field="body") from exc
         exports = state.settings.exports_path
-        return await to_thread.run_sync(lambda: service.ship(store, caller, text, exports, clock=clock))
+        return await to_thread.run_sync(lambda: service.ship(store, caller, sandbox, text, exports, clock=clock))
 
     @get("/files/{name:str}", sync_to_thread=True, summary="Download an export", media_type="application/octet-stream")
     def download(self, state: State, caller: NamedDependency[Scope], name: FromPath[str]) -> File:

@@ -35,8 +35,15 @@ to a running service. `lineage COMMAND --help` shows each command's options, exa
 )
 
 
+#: threads that run request handlers (each may wait on the database or a sandbox worker)
+SERVER_THREADS = 40
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
     import uvicorn
+    from litestar.concurrency import set_asyncio_executor
 
     from app.asgi import create_app
     from app.errors import SchemaVersionError, StoreUnavailable
@@ -51,6 +58,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (StoreUnavailable, SchemaVersionError) as exc:
         print(f"lineage: {exc}", file=sys.stderr)
         return 4
+    # Litestar runs sync handlers in the loop's default executor, min(32, cores + 4) threads: on 2 cores six slow
+    # requests (renders at their time limit, hub searches) would hold every thread and queue all other routes.
+    set_asyncio_executor(ThreadPoolExecutor(max_workers=SERVER_THREADS, thread_name_prefix="lineage-request"))
     try:
         uvicorn.run(
             create_app(settings, store=store),  # refuses --require-auth without an auth file
@@ -142,6 +152,7 @@ def _ship_locally(args: argparse.Namespace, text: str) -> dict[str, Any]:
 
     from app.cli.client import EXIT_BROKEN, EXIT_UNAVAILABLE, EXIT_USAGE, CliError
     from app.domain.access import open_scope
+    from app.domain.sandbox import Sandbox
     from app.errors import DomainError, SchemaVersionError, StoreFailure, StoreUnavailable
     from app.services.shipping import ship
     from app.store import open_store
@@ -151,6 +162,7 @@ def _ship_locally(args: argparse.Namespace, text: str) -> dict[str, Any]:
         store = open_store(settings)
     except (StoreUnavailable, SchemaVersionError) as exc:
         raise CliError(EXIT_UNAVAILABLE, str(exc)) from exc
+    sandbox = Sandbox(settings.sandbox)
     try:
         with Progress(
             TextColumn("[bold]{task.description}"),
@@ -165,7 +177,7 @@ def _ship_locally(args: argparse.Namespace, text: str) -> dict[str, Any]:
                     tasks[exporter] = progress.add_task(f"ship {exporter}", total=total)
                 progress.update(tasks[exporter], completed=done)
 
-            shipped = ship(store, open_scope(args.tenant), text, settings.exports_path, on_progress)
+            shipped = ship(store, open_scope(args.tenant), sandbox, text, settings.exports_path, on_progress)
             return msgspec.to_builtins(shipped)  # type: ignore[no-any-return]
     except DomainError as exc:
         code = (
@@ -177,6 +189,7 @@ def _ship_locally(args: argparse.Namespace, text: str) -> dict[str, Any]:
         )
         raise CliError(code, f"{exc.status}: {exc.detail}") from exc
     finally:
+        sandbox.close()
         store.close()
 
 

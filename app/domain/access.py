@@ -25,6 +25,8 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
     write: tuple[str, ...] = ("*",)
     admin: bool = False
     principal: str = "anonymous"
+    #: the client's address, which tells anonymous callers apart (an open server has no tokens)
+    client: str = ""
 
     @property
     def reads_all(self) -> bool:
@@ -36,7 +38,16 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
     def can_write(self, namespace: str | None) -> bool:
         return any(covers(p, namespace or "") for p in self.write)
 
+    @property
+    def owner(self) -> str:
+        """Whose share of a bounded resource (the sandbox's workers) this request uses: the token, or for an
+        anonymous caller its address."""
+        return f"{self.principal}@{self.client}" if self.principal == ANONYMOUS else self.principal
 
-def open_scope(tenant: str) -> Scope:
+
+ANONYMOUS = "anonymous"
+
+
+def open_scope(tenant: str, client: str = "") -> Scope:
     """The scope of every caller when the server runs without an auth file."""
-    return Scope(tenant=tenant, read=("*",), write=("*",), admin=True, principal="anonymous")
+    return Scope(tenant=tenant, read=("*",), write=("*",), admin=True, principal=ANONYMOUS, client=client)

@@ -113,6 +113,38 @@ class Flow:
         return f"{path} (line {line})" if line else path
 
 
+class FlowSummary(msgspec.Struct, kw_only=True):
+    """What the server keeps of a parsed flow (the parse itself runs in the sandbox): identity, task ids,
+    inputs, and the fields of Kestra's flow document that its clients read."""
+
+    id: str
+    namespace: str
+    taskIds: list[str]
+    inputs: list[FlowInput] = msgspec.field(default_factory=list)
+    description: Any = None
+    labels: Any = None
+    inputsDocument: Any = None
+    tasks: Any = None
+    triggers: Any = None
+    disabled: bool = False
+
+    @classmethod
+    def of(cls, flow: Flow) -> FlowSummary:
+        doc = flow.located.data if flow.located else {}
+        return cls(
+            id=flow.id,
+            namespace=flow.namespace,
+            taskIds=flow.task_ids(),
+            inputs=flow.inputs,
+            description=doc.get("description"),
+            labels=doc.get("labels"),
+            inputsDocument=doc.get("inputs"),
+            tasks=doc.get("tasks"),
+            triggers=doc.get("triggers"),
+            disabled=bool(doc.get("disabled", False)),
+        )
+
+
 class FlowError(InvalidInput):
     title = "Invalid flow"
 

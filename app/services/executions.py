@@ -20,23 +20,23 @@ from app.domain.executions import (
     ExecutionPlan,
     ExecutionRecord,
     ResolvedAsset,
+    TaskRun,
     TaskRunRecord,
     fingerprint_plan,
     literal_task_runs,
     new_execution_id,
     normalize_dates,
-    resolve_flow,
 )
-from app.domain.flows import FLOW_ID_PATTERN, NAMESPACE_PATTERN, parse_flow
+from app.domain.flows import FLOW_ID_PATTERN, NAMESPACE_PATTERN
 from app.domain.keys import asset_key, execution_key, flow_key, task_slot_key
-from app.domain.templating import Renderer
+from app.domain.sandbox import Sandbox
 from app.domain.types import EXTERNAL
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.openlineage.ingest import ColumnLineage
 from app.services import binding
 from app.services.assets import visible_assets
 from app.services.columns import write_column_lineage
-from app.services.flows import load_flow
+from app.services.flows import flow_source
 from app.services.lineage_state import demote
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, now_iso
@@ -55,59 +55,67 @@ def _check_flow_identity(namespace: str | None, flow_id: str | None) -> tuple[st
 
 
 def plan_execution(
-    store: GraphStore, scope: Scope, body: ExecutionIn, renderer: Renderer, *, clock: Clock = now_iso
+    store: GraphStore, scope: Scope, body: ExecutionIn, sandbox: Sandbox | None, *, clock: Clock = now_iso
 ) -> ExecutionPlan:
-    """Resolve a request into the task runs and assets it records (no writes)."""
+    """Resolve a request into the task runs and assets it records (no writes). A flow (sent, or stored) is
+    resolved in the sandbox; resolved `taskRuns` need none."""
     now = clock()
     execution_id = body.id or new_execution_id()
     start, end = normalize_dates(body.startDate, body.endDate, now)
     if body.flow is not None and body.taskRuns is not None:
         raise InvalidInput("flow: give either the flow YAML or resolved taskRuns, not both", field="flow")
-    notes: list[str] = []
-    task_ids: list[str] | None = None
-    if body.taskRuns is not None:
-        namespace, flow_id = _check_flow_identity(body.namespace, body.flowId)
-        runs = literal_task_runs(body.taskRuns)
-        stored_inputs, labels, revision = dict(body.inputs), dict(body.labels), body.revision
-    else:
-        if body.flow is not None:
-            flow = parse_flow(body.flow)
-            for name, given in (("namespace", body.namespace), ("flowId", body.flowId)):
-                actual = flow.namespace if name == "namespace" else flow.id
-                if given is not None and given != actual:
-                    raise InvalidInput(f"{name}: {given!r} differs from the flow's {actual!r}", field=name)
-            revision = body.revision
-        else:
-            namespace, flow_id = _check_flow_identity(body.namespace, body.flowId)
-            flow, revision = load_flow(store, scope, namespace, flow_id, body.revision)
-        runs, stored_inputs, labels, notes = resolve_flow(
-            flow,
-            execution_id=execution_id,
-            given_inputs=body.inputs,
-            labels=body.labels,
-            state=body.state,
-            start_date=start,
-            revision=revision,
-            renderer=renderer,
-            now=now,
-            task_runs=body.taskRunList,
-        )
-        namespace, flow_id, task_ids = flow.namespace, flow.id, flow.task_ids()
-    return ExecutionPlan(
+    plan = ExecutionPlan(
         id=execution_id,
-        namespace=namespace,
-        flowId=flow_id,
-        revision=revision,
+        namespace=body.namespace or "",
+        flowId=body.flowId or "",
+        revision=body.revision,
         state=body.state,
         startDate=start,
         endDate=end,
-        inputs=stored_inputs,
-        labels=labels,
-        taskRuns=runs,
-        notes=notes,
-        taskIds=task_ids,
+        inputs=dict(body.inputs),
+        labels=dict(body.labels),
+        taskRuns=[],
         startGiven=body.startDate is not None,
     )
+    if body.taskRuns is not None:
+        plan.namespace, plan.flowId = _check_flow_identity(body.namespace, body.flowId)
+        plan.taskRuns = literal_task_runs(body.taskRuns)
+        return plan
+    if sandbox is None:
+        raise InvalidInput("taskRuns: this route records resolved task runs only", field="taskRuns")
+    if body.flow is not None:
+        source = body.flow
+    else:
+        namespace, flow_id = _check_flow_identity(body.namespace, body.flowId)
+        source, plan.revision = flow_source(store, scope, namespace, flow_id, body.revision)
+    resolved = _resolve(sandbox, scope, body, source, plan, now)
+    if body.flow is not None:
+        for name, given in (("namespace", body.namespace), ("flowId", body.flowId)):
+            actual = resolved["namespace"] if name == "namespace" else resolved["flowId"]
+            if given is not None and given != actual:
+                raise InvalidInput(f"{name}: {given!r} differs from the flow's {actual!r}", field=name)
+    plan.namespace, plan.flowId, plan.taskIds = resolved["namespace"], resolved["flowId"], resolved["taskIds"]
+    plan.taskRuns = msgspec.convert(resolved["taskRuns"], list[TaskRun])
+    plan.inputs, plan.labels, plan.notes = resolved["inputs"], resolved["labels"], resolved["notes"]
+    return plan
+
+
+def _resolve(
+    sandbox: Sandbox, scope: Scope, body: ExecutionIn, source: str, plan: ExecutionPlan, now: str
+) -> dict[str, Any]:
+    """The flow run resolved in the sandbox: its task runs, stored inputs, labels and notes."""
+    args = {
+        "source": source,
+        "executionId": plan.id,
+        "inputs": body.inputs,
+        "labels": body.labels,
+        "state": plan.state,
+        "startDate": plan.startDate,
+        "revision": plan.revision,
+        "now": now,
+        "taskRunList": msgspec.to_builtins(body.taskRunList),
+    }
+    return sandbox.run("resolve", args, owner=scope.owner, field="flow")  # type: ignore[no-any-return]
 
 
 def _merge_output(current: dict[str, Any] | None, decls: list[ResolvedAsset], default_namespace: str) -> AssetWrite:

@@ -15,10 +15,11 @@ import msgspec
 from app.domain import limits
 from app.domain.access import Scope
 from app.domain.assets import Asset
-from app.domain.jqsandbox import JqSandbox
-from app.domain.templating import Renderer, TemplateError
+from app.domain.sandbox import Sandbox
+from app.domain.templating import TemplateError
 from app.errors import InvalidInput
 from app.services.assets import AssetFilter, list_assets
+from app.services.flows import flow_source, summarize
 from app.store.base import GraphStore
 
 #: The most assets one `assets()` call returns; narrow the filters beyond that.
@@ -29,6 +30,17 @@ MAX_EXPRESSION = 16 * 1024
 class ExpressionIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     expression: str
     variables: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class InputValues(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """A stored flow's input for a dropdown: its `expression` resolved to its current `values` (or the error)."""
+
+    id: str
+    type: str
+    values: list[Any] | None = None
+    defaults: Any = None
+    expression: str | None = None
+    error: str | None = None
 
 
 class ExpressionOut(msgspec.Struct, kw_only=True):
@@ -72,31 +84,35 @@ def assets_function(store: GraphStore, scope: Scope) -> Any:
     return assets
 
 
-def jq_filter(sandbox: JqSandbox) -> Any:
-    def jq(value: Any, program: str) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, str):  # Kestra parses a string input as JSON
-            try:
-                value = msgspec.json.decode(value)
-            except msgspec.DecodeError as exc:
-                raise TemplateError(f"jq(): the input is a string that is not JSON ({exc})") from exc
-        return sandbox.run(program, msgspec.to_builtins(value))
-
-    return jq
-
-
-def renderer_for(store: GraphStore, scope: Scope, sandbox: JqSandbox) -> Renderer:
-    return Renderer(functions={"assets": assets_function(store, scope)}, filters={"jq": jq_filter(sandbox)})
-
-
-def evaluate(store: GraphStore, scope: Scope, sandbox: JqSandbox, body: ExpressionIn) -> ExpressionOut:
+def evaluate(store: GraphStore, scope: Scope, sandbox: Sandbox, body: ExpressionIn) -> ExpressionOut:
+    """The expression rendered in the sandbox; `assets()` is answered here, under the caller's grants."""
     if len(body.expression) > MAX_EXPRESSION:
         raise InvalidInput(f"expression: longer than {MAX_EXPRESSION} characters", field="expression")
-    renderer = renderer_for(store, scope, sandbox)
-    context = dict(body.variables)
-    value = renderer.evaluate(body.expression, context, field="expression")
-    rendered = value if isinstance(value, str) else renderer.output(value)
-    if len(rendered) > renderer.max_output:
-        raise TemplateError(f"expression: rendered output exceeds {renderer.max_output} characters", field="expression")
-    return ExpressionOut(rendered=rendered, value=value)
+    answer = sandbox.run(
+        "expression",
+        {"expression": body.expression, "variables": body.variables},
+        owner=scope.owner,
+        field="expression",
+        callbacks={"assets": assets_function(store, scope)},
+    )
+    return ExpressionOut(rendered=answer["rendered"], value=answer["value"])
+
+
+def flow_inputs(store: GraphStore, scope: Scope, sandbox: Sandbox, namespace: str, flow_id: str) -> list[InputValues]:
+    """A stored flow's inputs, each `expression` evaluated now (an input whose expression fails says why)."""
+    source, _ = flow_source(store, scope, namespace, flow_id)
+    out = []
+    for spec in summarize(sandbox, scope, source).inputs:
+        item = InputValues(
+            id=spec.id, type=spec.type, values=spec.values, defaults=spec.defaults, expression=spec.expression
+        )
+        if spec.expression:
+            try:
+                value = evaluate(store, scope, sandbox, ExpressionIn(expression=spec.expression)).value
+                if isinstance(value, str):
+                    value = msgspec.json.decode(value) if value.strip().startswith("[") else [value]
+                item.values = value if isinstance(value, list) else [value]
+            except (InvalidInput, msgspec.DecodeError) as exc:
+                item.error = getattr(exc, "detail", str(exc))
+        out.append(item)
+    return out

@@ -13,7 +13,6 @@ from app.domain.assets import fingerprint
 from app.domain.executions import ExecutionIn, ExecutionRecord, fingerprint_plan, literal_asset
 from app.domain.flows import AssetDecl
 from app.domain.keys import execution_key, lineage_run_key
-from app.domain.templating import Renderer
 from app.errors import (
     BadRequest,
     Conflict,
@@ -131,30 +130,26 @@ def pull_events(
     return store.read(work)
 
 
-def ingest(store: GraphStore, scope: Scope, event: Any, renderer: Renderer, *, clock: Clock = now_iso) -> IngestResult:
+def ingest(store: GraphStore, scope: Scope, event: Any, *, clock: Clock = now_iso) -> IngestResult:
     """Apply one OpenLineage event (validated against the official schema first)."""
     kind = ol_ingest.validate(event)
     if kind == "RunEvent":
-        return _apply_run(store, scope, [event], renderer, clock)
+        return _apply_run(store, scope, [event], clock)
     if kind == "DatasetEvent":
         return _apply_dataset_event(store, scope, event, clock())
     return IngestResult(kind=kind, note="validated; job events record nothing (jobs are not modelled)")
 
 
-def _apply_run(
-    store: GraphStore, scope: Scope, events: list[dict[str, Any]], renderer: Renderer, clock: Clock
-) -> IngestResult:
+def _apply_run(store: GraphStore, scope: Scope, events: list[dict[str, Any]], clock: Clock) -> IngestResult:
     """Merge events of one run into it, in one transaction."""
     try:
-        return store.write(lambda tx: _merge_run(tx, store, scope, events, renderer, clock()))
+        return store.write(lambda tx: _merge_run(tx, store, scope, events, clock()))
     except Conflict:
         # Two events of one new run (or naming one new parent) raced to create it; the loser merges again.
-        return store.write(lambda tx: _merge_run(tx, store, scope, events, renderer, clock()))
+        return store.write(lambda tx: _merge_run(tx, store, scope, events, clock()))
 
 
-def _merge_run(
-    tx: Tx, store: GraphStore, scope: Scope, new: list[dict[str, Any]], renderer: Renderer, now: str
-) -> IngestResult:
+def _merge_run(tx: Tx, store: GraphStore, scope: Scope, new: list[dict[str, Any]], now: str) -> IngestResult:
     """Merge events into their run; a run that has ended (or streams) records its execution again."""
     run_id = str(new[0]["run"]["runId"])
     key = lineage_run_key(scope.tenant, run_id)
@@ -196,7 +191,7 @@ def _merge_run(
         body = msgspec.convert(ol_ingest.execution_body(view, scope.tenant), ExecutionIn)
     except msgspec.ValidationError as exc:
         raise invalid_input(exc, "event") from exc
-    plan = plan_execution(store, scope, body, renderer, clock=lambda: now)
+    plan = plan_execution(store, scope, body, None, clock=lambda: now)
     plan.openlineage = view.as_event()
     columns = ol_ingest.column_lineage(view, scope.tenant)
     content = fingerprint(fingerprint_plan(plan), msgspec.to_builtins(columns.columns), columns.edges)
@@ -271,9 +266,7 @@ def _problem(exc: DomainError) -> dict[str, Any]:
     }
 
 
-def ingest_batch(
-    store: GraphStore, scope: Scope, events: list[Any], renderer: Renderer, *, clock: Clock = now_iso
-) -> BatchResult:
+def ingest_batch(store: GraphStore, scope: Scope, events: list[Any], *, clock: Clock = now_iso) -> BatchResult:
     """Validate each event on its own, then apply them in order. The events of one run in the batch are merged
     into it together (one transaction, as the model is cumulative: START and COMPLETE of a run cost one
     recording); every other event, and every run, in a transaction of its own, so one refused event does not stop
@@ -297,12 +290,12 @@ def ingest_batch(
     for unit, indexes in units.items():
         try:
             if unit[0] == "run":
-                result = _apply_run(store, scope, [events[i] for i in indexes], renderer, clock)
+                result = _apply_run(store, scope, [events[i] for i in indexes], clock)
                 for i in indexes:
                     outcome[i] = BatchItem(index=i, status=200, result=_for_event(result, events[i]))
             else:
                 outcome[indexes[0]] = BatchItem(
-                    index=indexes[0], status=200, result=ingest(store, scope, events[indexes[0]], renderer, clock=clock)
+                    index=indexes[0], status=200, result=ingest(store, scope, events[indexes[0]], clock=clock)
                 )
         except StoreUnavailable as exc:
             for i in range(len(events)):

@@ -16,12 +16,13 @@ from typing import Any
 
 import msgspec
 
-from app.domain import yamlsafe
 from app.domain.access import Scope
 from app.domain.assets import Asset
+from app.domain.sandbox import Sandbox
 from app.errors import InvalidInput, NotFound
 from app.openlineage.naming import Mappings, parse_mappings
 from app.services.assets import AssetFilter, all_assets
+from app.services.documents import load_yaml
 from app.store.base import GraphStore
 from app.timeutil import Clock, now_iso
 
@@ -65,9 +66,9 @@ class ShipResult(msgspec.Struct, kw_only=True):
     exporters: list[ExporterResult]
 
 
-def parse_ship_request(text: str) -> list[ShipSpec]:
+def parse_ship_request(sandbox: Sandbox, scope: Scope, text: str) -> list[ShipSpec]:
     """The AssetShipper tasks in a request: the task itself, `{assetExporters: [...]}`, or a flow."""
-    data = yamlsafe.load(text, what="AssetShipper request").data
+    data = load_yaml(sandbox, scope, text, what="AssetShipper request")
     if not isinstance(data, dict):
         raise InvalidInput("send an AssetShipper task (or a flow holding one) as YAML or JSON", field="body")
     candidates = (
@@ -193,13 +194,14 @@ def _unreachable(exc: Exception) -> bool:
 def ship(
     store: GraphStore,
     scope: Scope,
+    sandbox: Sandbox,
     text: str,
     exports_dir: Path,
     progress: Progress | None = None,
     *,
     clock: Clock = now_iso,
 ) -> ShipResult:
-    specs = parse_ship_request(text)
+    specs = parse_ship_request(sandbox, scope, text)
     results: list[ExporterResult] = []
     count = 0
     for spec in specs:

@@ -9,12 +9,13 @@ import msgspec
 
 from app.domain.access import open_scope
 from app.domain.executions import ExecutionIn, ExecutionRecord
-from app.domain.templating import Renderer
+from app.domain.sandbox import Sandbox
 from app.services.executions import plan_execution, record_execution
 from app.store.base import GraphStore
 
 FLOWS = Path(__file__).resolve().parents[1] / "data" / "flows"
-RENDERER = Renderer()
+#: one sandbox for every contract test (its workers end with the test process)
+SANDBOX = Sandbox()
 
 
 def flow_yaml(name: str) -> str:
@@ -29,7 +30,7 @@ def record(
         data["flow"] = flow_yaml(flow)
     data.update(fields)
     scope = fields_scope if (fields_scope := data.pop("scope", None)) else open_scope(tenant)
-    plan = plan_execution(store, scope, msgspec.convert(data, ExecutionIn), RENDERER)
+    plan = plan_execution(store, scope, msgspec.convert(data, ExecutionIn), SANDBOX)
     return record_execution(store, scope, plan)
 
 

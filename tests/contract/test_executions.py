@@ -14,7 +14,7 @@ from app.services.flows import put_flow
 from app.services.stats import TenantStats, tenant_stats
 from app.services.usages import asset_usages
 from app.store.base import GraphStore
-from tests.contract.helpers import flow_yaml, record, run
+from tests.contract.helpers import SANDBOX, flow_yaml, record, run
 
 
 def asset(store: GraphStore, tenant: str, asset_id: str):  # type: ignore[no-untyped-def]
@@ -191,11 +191,11 @@ def test_execution_is_readable_back(store: GraphStore, tenant: str) -> None:
 
 def test_stored_flow_revisions_and_recording_by_name(store: GraphStore, tenant: str) -> None:
     scope = open_scope(tenant)
-    flow, created = put_flow(store, scope, flow_yaml("data_pipeline_assets"))
+    flow, created = put_flow(store, scope, SANDBOX, flow_yaml("data_pipeline_assets"))
     assert created and flow.revision == 1
-    same, created_again = put_flow(store, scope, flow_yaml("data_pipeline_assets"))
+    same, created_again = put_flow(store, scope, SANDBOX, flow_yaml("data_pipeline_assets"))
     assert not created_again and same.revision == 1
     execution, _ = record(store, tenant, namespace="kestra.company.data", flowId="data_pipeline_assets")
     assert execution.flowRevision == 1 and len(execution.taskRuns) == 3
-    v2, created_v2 = put_flow(store, scope, flow_yaml("data_pipeline_assets") + "\nlabels:\n  team: data\n")
+    v2, created_v2 = put_flow(store, scope, SANDBOX, flow_yaml("data_pipeline_assets") + "\nlabels:\n  team: data\n")
     assert created_v2 and v2.revision == 2

@@ -13,7 +13,7 @@ from app.services import assets as assets_svc
 from app.services import lineage
 from app.services.flows import put_flow
 from app.store.base import GraphStore
-from tests.contract.helpers import record
+from tests.contract.helpers import SANDBOX, record
 
 Edge = tuple[str, str]
 
@@ -252,10 +252,10 @@ tasks:
     assets: {inputs: [{id: s2}], outputs: [{id: t2}]}
 """
     scope = open_scope(tenant)
-    put_flow(store, scope, v1)
+    put_flow(store, scope, SANDBOX, v1)
     record(store, tenant, namespace="company.team", flowId="etl")
     assert answer(store, tenant, "s2") == {"t2": 1}
-    put_flow(store, scope, v1.split("  - id: b")[0])
+    put_flow(store, scope, SANDBOX, v1.split("  - id: b")[0])
     assert answer(store, tenant, "s2") == {}
     assert answer(store, tenant, "s2", history=True) == {"t2": 1}
     assert answer(store, tenant, "s1") == {"t1": 1}

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from app.domain.access import Scope, open_scope
-from app.domain.templating import Renderer
 from app.errors import Forbidden, NotFound
 from app.services import columns as columns_svc
 from app.services import openlineage as ol
@@ -63,7 +62,7 @@ def lineage_facet(fields: dict[str, list[tuple[str, str, str]]]) -> dict[str, An
 
 
 def apply(store: GraphStore, scope: Scope, *events: dict) -> list[ol.IngestResult]:
-    return [ol.ingest(store, scope, e, Renderer()) for e in events]
+    return [ol.ingest(store, scope, e) for e in events]
 
 
 def downstream(store: GraphStore, tenant: str, name: str, **kw: object) -> dict[str, int]:
@@ -213,7 +212,7 @@ def test_runs_and_columns_follow_namespace_grants(store: GraphStore, tenant: str
         columns_svc.list_columns(store, outsider, f"{PG}/g.dst")
     late = event("OTHER", run, "2026-03-01T10:05:00Z", [], [])
     with pytest.raises(Forbidden):
-        ol.ingest(store, outsider, late, Renderer())  # another tenant's writer cannot add to the run
+        ol.ingest(store, outsider, late)  # another tenant's writer cannot add to the run
     reader = Scope(tenant=tenant, read=("airflow-prod",), write=())
     assert [i.column for i in columns_svc.column_lineage(store, reader, f"{PG}/g.src", "a", "downstream").items] == [
         "x"
@@ -233,7 +232,7 @@ def test_events_of_one_run_arriving_together_all_count(store: GraphStore, tenant
     def post(e: dict) -> None:
         barrier.wait()
         try:
-            ol.ingest(store, scope, copy.deepcopy(e), Renderer())
+            ol.ingest(store, scope, copy.deepcopy(e))
         except BaseException as exc:
             errors.append(exc)
 

@@ -127,7 +127,6 @@ def downgrade_to(version: int, backend: str, store: GraphStore, request: pytest.
 
 def test_a_v1_database_is_migrated_to_columns_and_runs(opener, backend: str, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
     """A database written by the previous release (v1: no runs, no columns) keeps its lineage and learns both."""
-    from app.domain.templating import Renderer
     from app.services import columns as columns_svc
     from app.services import openlineage as ol
     from tests.contract.test_openlineage_runs import PG, ds, event, lineage_facet
@@ -137,7 +136,7 @@ def test_a_v1_database_is_migrated_to_columns_and_runs(opener, backend: str, req
     old = event(
         "COMPLETE", "1b4e28ba-2fa1-41d2-883f-0016d3cca427", "2026-01-01T00:00:00Z", [ds("m.src")], [ds("m.dst")]
     )
-    ol.ingest(store, scope, old, Renderer())
+    ol.ingest(store, scope, old)
     downgrade_to(1, backend, store, request)
     migrated = opener()
     try:
@@ -150,7 +149,7 @@ def test_a_v1_database_is_migrated_to_columns_and_runs(opener, backend: str, req
             [ds("m.src")],
             [ds("m.dst", columnLineage=facet)],
         )
-        assert ol.ingest(migrated, scope, newer, Renderer()).recorded  # demotes the v1 run's slot (hasColumns unset)
+        assert ol.ingest(migrated, scope, newer).recorded  # demotes the v1 run's slot (hasColumns unset)
         reached = columns_svc.column_lineage(migrated, scope, f"{PG}/m.src", "x", "downstream").items
         assert [(i.assetId, i.column) for i in reached] == [(f"{PG}/m.dst", "y")]
     finally:
