@@ -16,7 +16,7 @@ from litestar.types import Receive, Scope, Send
 from app import __version__
 from app.api import problems
 from app.api.assets import AssetController, AssetTypeController
-from app.api.deps import provide_clock, provide_sandbox, provide_scope, provide_store
+from app.api.deps import provide_clock, provide_limits, provide_sandbox, provide_scope, provide_store
 from app.api.executions import ExecutionController
 from app.api.expressions import ExpressionController
 from app.api.flows import FlowController
@@ -102,6 +102,7 @@ def create_app(
     at start-up and closed at shutdown."""
     settings = settings or Settings()
     auth = authenticator(settings)
+    settings.ship_allowed  # noqa: B018  (a bad LINEAGE_SHIP_ALLOW stops start-up, not a request)
     state = State(
         {"settings": settings, "store": store, "clock": clock, "auth": auth, "sandbox": Sandbox(settings.sandbox)}
     )
@@ -143,6 +144,7 @@ def create_app(
             "clock": Provide(provide_clock, sync_to_thread=False),
             "caller": Provide(provide_scope, sync_to_thread=False),
             "sandbox": Provide(provide_sandbox, sync_to_thread=False),
+            "limits": Provide(provide_limits, sync_to_thread=False),
         },
         plugins=[problems.plugin()],
         state=state,

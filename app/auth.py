@@ -63,10 +63,14 @@ class TokenEntry(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
     def scope(self) -> Scope:
         if self.admin:
-            return Scope(tenant=self.tenant, read=("*",), write=("*",), admin=True, principal=self.name or self.id)
+            return Scope(
+                tenant=self.tenant, read=("*",), write=("*",), admin=True, principal=self.name or self.id, token=self.id
+            )
         read = tuple(sorted({g.namespace for g in self.grants}))
         write = tuple(sorted({g.namespace for g in self.grants if g.role == "editor"}))
-        return Scope(tenant=self.tenant, read=read, write=write, admin=False, principal=self.name or self.id)
+        return Scope(
+            tenant=self.tenant, read=read, write=write, admin=False, principal=self.name or self.id, token=self.id
+        )
 
     def rank(self) -> int:
         if self.admin:

@@ -71,6 +71,17 @@ class StoreUnavailable(DomainError):
     title = "Store unavailable"
 
 
+class QueryTimeout(StoreUnavailable):
+    """A query ran past its time limit and the database stopped it."""
+
+
+class SearchTooSlow(DomainError):
+    """A search the caller's filters made slow (a backtracking regular expression) ran past its time limit."""
+
+    status = 422
+    title = "Search took too long"
+
+
 class StoreFailure(DomainError):
     """The database rejected a query for a reason that is neither the caller's nor the database's availability:
     a bug in a query, a full disk. Retrying does not help, so it is not `StoreUnavailable`."""

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import msgspec
 
+from app.domain.destinations import AllowList
+from app.domain.limits import IngestLimits
 from app.domain.sandbox import SandboxLimits
 
 
@@ -35,10 +37,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sandbox_time_s: float = 2.0
     #: Start one worker at start-up, so the first evaluation does not wait for it.
     sandbox_prewarm: bool = True
+    #: How far ahead of this server's clock a recorded time may be, and the column edges one run may carry.
+    max_future_skew_s: float = 600.0
+    max_column_edges: int = 20_000
+    #: Where OpenLineage exporters may send: host names and networks (none by default), see app/domain/destinations.
+    ship_allow: str = ""
 
     @property
     def exports_path(self) -> Path:
         return self.exports_dir or self.data_dir / "exports"
+
+    @property
+    def ship_allowed(self) -> AllowList:
+        return AllowList.parse(self.ship_allow)
+
+    @property
+    def ingest_limits(self) -> IngestLimits:
+        return IngestLimits(future_skew_s=self.max_future_skew_s, column_edges=self.max_column_edges)
 
     @property
     def sandbox(self) -> SandboxLimits:
@@ -66,6 +81,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "LINEAGE_SANDBOX_WORKERS": "sandbox_workers",
             "LINEAGE_SANDBOX_MEMORY_MB": "sandbox_memory_mb",
             "LINEAGE_SANDBOX_TIME_S": "sandbox_time_s",
+            "LINEAGE_MAX_FUTURE_SKEW_S": "max_future_skew_s",
+            "LINEAGE_MAX_COLUMN_EDGES": "max_column_edges",
+            "LINEAGE_SHIP_ALLOW": "ship_allow",
         }
         for var, name in mapping.items():
             if env.get(var):

@@ -35,3 +35,8 @@ def parse_iso(text: str) -> datetime:
 
 def normalize_iso(text: str) -> str:
     return to_iso(parse_iso(text))
+
+
+def seconds_after(later: str, earlier: str) -> float:
+    """How many seconds `later` is after `earlier` (both as stored)."""
+    return (parse_iso(later) - parse_iso(earlier)).total_seconds()

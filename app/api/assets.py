@@ -15,12 +15,12 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from app.api.flows import yaml_body
 from app.api.paths import decode_segment
-from app.domain import limits
+from app.domain import jsonsafe, limits
 from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetPage
 from app.domain.sandbox import Sandbox
 from app.domain.types import PREDEFINED, AssetType
-from app.errors import BadRequest, InvalidInput, invalid_input
+from app.errors import InvalidInput, invalid_input
 from app.services import assets as service
 from app.services import kestra_assets as kestra
 from app.services.documents import load_yaml
@@ -58,11 +58,7 @@ def metadata_filters(request: Request) -> dict[str, Any]:
 async def kestra_asset_body(request: Request, sandbox: Sandbox, caller: Scope) -> kestra.KestraAssetIn:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/json":
-        raw = await request.body()
-        try:
-            doc = msgspec.json.decode(raw)
-        except msgspec.DecodeError as exc:
-            raise BadRequest(f"the body is not JSON: {exc}", field="body") from exc
+        doc = jsonsafe.decode(await request.body())
     else:
         text = await yaml_body(request)
         doc = await to_thread.run_sync(lambda: load_yaml(sandbox, caller, text, what="the asset"))

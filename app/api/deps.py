@@ -10,7 +10,7 @@ from litestar.datastructures import State
 from litestar.params import PathParameter
 
 from app.domain.access import Scope, open_scope
-from app.domain.limits import TENANT_PATTERN
+from app.domain.limits import TENANT_PATTERN, IngestLimits
 from app.domain.sandbox import Sandbox
 from app.errors import BadRequest
 from app.store.base import GraphStore
@@ -25,6 +25,10 @@ def provide_store(state: State) -> GraphStore:
 
 def provide_clock(state: State) -> Clock:
     return state.clock  # type: ignore[no-any-return]
+
+
+def provide_limits(state: State) -> IngestLimits:
+    return state.settings.ingest_limits  # type: ignore[no-any-return]
 
 
 def provide_sandbox(state: State) -> Sandbox:

@@ -10,6 +10,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from app.domain.access import Scope
 from app.domain.executions import ExecutionIn, ExecutionRecord
+from app.domain.limits import IngestLimits
 from app.domain.sandbox import Sandbox
 from app.services import executions as service
 from app.store.base import GraphStore
@@ -36,9 +37,10 @@ class ExecutionController(Controller):
         caller: NamedDependency[Scope],
         sandbox: NamedDependency[Sandbox],
         clock: NamedDependency[Clock],
+        limits: NamedDependency[IngestLimits],
         data: JSONBody[ExecutionIn],
     ) -> Response[ExecutionRecord]:
-        plan = service.plan_execution(store, caller, data, sandbox, clock=clock)
+        plan = service.plan_execution(store, caller, data, sandbox, clock=clock, limits=limits)
         record, created = service.record_execution(store, caller, plan, clock=clock)
         return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 

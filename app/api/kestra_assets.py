@@ -19,6 +19,7 @@ from app.api.assets import PageParam, SizeParam, asset_id, checked_id
 from app.domain import limits, query_filters
 from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetLock, AssetPage
+from app.domain.executions import EXECUTION_ID_PATTERN
 from app.errors import BadRequest, InvalidInput
 from app.services import assets as asset_service
 from app.services import kestra_assets as service
@@ -235,7 +236,9 @@ class KestraAssetController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         id: FromPath[str],
-        executionId: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        executionId: Annotated[
+            str | None, QueryParameter(pattern=EXECUTION_ID_PATTERN, description="the execution whose hold to release")
+        ] = None,
     ) -> None:
         service.unlock_asset(store, caller, asset_id(id), executionId)
 

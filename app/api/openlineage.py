@@ -11,8 +11,9 @@ from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from app.api.deps import provide_scope
+from app.domain import jsonsafe
 from app.domain.access import Scope
-from app.errors import BadRequest
+from app.domain.limits import IngestLimits
 from app.services import openlineage as service
 from app.services.openlineage import (
     DEFAULT_EVENTS,
@@ -30,12 +31,7 @@ DEFAULT_TENANT = "main"
 
 
 async def _event(request: Request) -> Any:
-    import msgspec
-
-    try:
-        return msgspec.json.decode(await request.body())
-    except msgspec.DecodeError as exc:
-        raise BadRequest(f"the body is not JSON: {exc}", field="body") from exc
+    return jsonsafe.decode(await request.body())
 
 
 class OpenLineageController(Controller):
@@ -78,9 +74,10 @@ class OpenLineageController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
+        limits: NamedDependency[IngestLimits],
     ) -> IngestResult:
         event = await _event(request)
-        return await to_thread.run_sync(lambda: service.ingest(store, caller, event, clock=clock))
+        return await to_thread.run_sync(lambda: service.ingest(store, caller, event, clock=clock, limits=limits))
 
     @post(
         "/batch",
@@ -97,9 +94,10 @@ class OpenLineageController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
+        limits: NamedDependency[IngestLimits],
     ) -> BatchResult:
         events = service.parse_batch(await request.body())
-        return await to_thread.run_sync(lambda: service.ingest_batch(store, caller, events, clock=clock))
+        return await to_thread.run_sync(lambda: service.ingest_batch(store, caller, events, clock=clock, limits=limits))
 
     @get(
         "/runs/{runId:str}",
@@ -122,7 +120,8 @@ async def ingest_default(
     request: Request,
     store: NamedDependency[GraphStore],
     clock: NamedDependency[Clock],
+    limits: NamedDependency[IngestLimits],
 ) -> IngestResult:
     caller = provide_scope(request, DEFAULT_TENANT)
     event = await _event(request)
-    return await to_thread.run_sync(lambda: service.ingest(store, caller, event, clock=clock))
+    return await to_thread.run_sync(lambda: service.ingest(store, caller, event, clock=clock, limits=limits))

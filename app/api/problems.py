@@ -119,6 +119,18 @@ def from_http(exc: HTTPException) -> ProblemDetailsException:
     )
 
 
+def from_recursion(exc: RecursionError) -> ProblemDetailsException:
+    """A body nested deeper than the decoder recurses (Litestar decodes JSON bodies before our code runs); our own
+    decoders refuse far less nesting, with their limit (app/domain/jsonsafe.py)."""
+    return ProblemDetailsException(
+        status_code=400,
+        title="Bad request",
+        detail="the body nests too deeply to decode",
+        type_=f"{PROBLEM_BASE}-bad-request",
+        extra={"field": "body"},
+    )
+
+
 def from_unexpected(exc: Exception) -> ProblemDetailsException:
     log.exception("unexpected error", exc_info=exc)
     return ProblemDetailsException(
@@ -136,6 +148,7 @@ def plugin() -> ProblemDetailsPlugin:
                 DomainError: from_domain,
                 ValidationException: from_validation,
                 HTTPException: from_http,
+                RecursionError: from_recursion,
                 Exception: from_unexpected,
             }
         )

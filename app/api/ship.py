@@ -46,8 +46,12 @@ class ShipController(Controller):
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise BadRequest("the body is not UTF-8", field="body") from exc
-        exports = state.settings.exports_path
-        return await to_thread.run_sync(lambda: service.ship(store, caller, sandbox, text, exports, clock=clock))
+        settings = state.settings
+        return await to_thread.run_sync(
+            lambda: service.ship(
+                store, caller, sandbox, text, settings.exports_path, allow=settings.ship_allowed, clock=clock
+            )
+        )
 
     @get("/files/{name:str}", sync_to_thread=True, summary="Download an export", media_type="application/octet-stream")
     def download(self, state: State, caller: NamedDependency[Scope], name: FromPath[str]) -> File:

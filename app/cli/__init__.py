@@ -177,7 +177,15 @@ def _ship_locally(args: argparse.Namespace, text: str) -> dict[str, Any]:
                     tasks[exporter] = progress.add_task(f"ship {exporter}", total=total)
                 progress.update(tasks[exporter], completed=done)
 
-            shipped = ship(store, open_scope(args.tenant), sandbox, text, settings.exports_path, on_progress)
+            shipped = ship(
+                store,
+                open_scope(args.tenant),
+                sandbox,
+                text,
+                settings.exports_path,
+                on_progress,
+                allow=settings.ship_allowed,
+            )
             return msgspec.to_builtins(shipped)  # type: ignore[no-any-return]
     except DomainError as exc:
         code = (

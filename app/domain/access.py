@@ -24,7 +24,10 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
     #: Namespace patterns the caller may write.
     write: tuple[str, ...] = ("*",)
     admin: bool = False
+    #: who is asking, as people read it (a token's name)
     principal: str = "anonymous"
+    #: the token's id: unique, unlike names (empty for anonymous callers)
+    token: str = ""
     #: the client's address, which tells anonymous callers apart (an open server has no tokens)
     client: str = ""
 
@@ -39,10 +42,15 @@ class Scope(msgspec.Struct, frozen=True, kw_only=True):
         return any(covers(p, namespace or "") for p in self.write)
 
     @property
+    def identity(self) -> str:
+        """The caller as one unique name: its token, or `anonymous` (on an open server everyone is)."""
+        return f"token:{self.token}" if self.token else ANONYMOUS
+
+    @property
     def owner(self) -> str:
         """Whose share of a bounded resource (the sandbox's workers) this request uses: the token, or for an
         anonymous caller its address."""
-        return f"{self.principal}@{self.client}" if self.principal == ANONYMOUS else self.principal
+        return self.identity if self.token else f"{ANONYMOUS}@{self.client}"
 
 
 ANONYMOUS = "anonymous"

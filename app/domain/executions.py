@@ -24,8 +24,8 @@ from app.domain.assets import check_metadata, fingerprint
 from app.domain.flows import AssetDecl, Flow, FlowError, Task
 from app.domain.templating import Renderer, Secret, TemplateError, UnknownVariable, references_secret
 from app.domain.types import canonical_type
-from app.errors import InvalidInput
-from app.timeutil import normalize_iso
+from app.errors import BadRequest, InvalidInput
+from app.timeutil import normalize_iso, seconds_after
 
 STATES = (
     "CREATED",
@@ -522,7 +522,11 @@ def literal_task_runs(task_runs: list[TaskRunIn]) -> list[TaskRun]:
     return out
 
 
-def normalize_dates(start: str | None, end: str | None, now: str) -> tuple[str, str | None]:
+def normalize_dates(
+    start: str | None, end: str | None, now: str, *, future_skew_s: float | None = None
+) -> tuple[str, str | None]:
+    """Start (the server's `now` when not given) and end, as stored; a time further ahead of `now` than the
+    allowed skew is refused (a run dated 9999 would stay the latest run of its task slot for ever)."""
     try:
         start_iso = normalize_iso(start) if start else now
         end_iso = normalize_iso(end) if end else None
@@ -531,7 +535,17 @@ def normalize_dates(start: str | None, end: str | None, now: str) -> tuple[str, 
         raise InvalidInput(f"{field}: not an ISO 8601 date-time ({exc})", field=field) from exc
     if end_iso and end_iso < start_iso:
         raise InvalidInput("endDate: before startDate", field="endDate")
+    if future_skew_s is not None:
+        for field, value in (("startDate", start_iso), ("endDate", end_iso)):
+            check_not_ahead(value, now, future_skew_s, field)
     return start_iso, end_iso
+
+
+def check_not_ahead(value: str | None, now: str, skew_s: float, field: str) -> None:
+    if value and seconds_after(value, now) > skew_s:
+        raise BadRequest(
+            f"{field}: {value} is more than {skew_s:g} s ahead of this server's clock ({now})", field=field
+        )
 
 
 def _is_iso(text: str) -> bool:

@@ -27,7 +27,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import best_match, relevance
 
 from app.domain import limits
-from app.errors import BadRequest
+from app.domain.executions import check_not_ahead
+from app.domain.limits import IngestLimits
+from app.errors import BadRequest, InvalidInput
 from app.openlineage import KESTRA_SYMLINK_SCHEME
 from app.openlineage.runs import TERMINAL, RunView
 from app.timeutil import normalize_iso
@@ -45,7 +47,25 @@ def _validator(kind: str | None = None) -> Draft202012Validator:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     if kind is not None:
         schema["oneOf"] = [{"$ref": f"#/$defs/{kind}"}]
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    return Draft202012Validator(schema, format_checker=_FORMATS)
+
+
+def _date_time(value: object) -> bool:
+    """RFC 3339 `date-time` (jsonschema checks it only with an optional package; we check it always)."""
+    if not isinstance(value, str):
+        return True
+    if not _RFC3339.match(value):
+        return False
+    try:
+        normalize_iso(value)
+    except ValueError:
+        return False
+    return True
+
+
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+_FORMATS = FormatChecker()
+_FORMATS.checks("date-time")(_date_time)
 
 
 def _kind_by_shape(event: dict[str, Any]) -> str | None:
@@ -74,8 +94,9 @@ def validate(event: Any) -> str:
                 break
         path = "/".join(str(p) for p in best.absolute_path) or "(root)"
         schema_path = "/".join(str(p) for p in best.absolute_schema_path)
+        message = best.message if len(best.message) <= 300 else best.message[:300] + "..."
         raise BadRequest(
-            f"OpenLineage event does not match the schema at {path}: {best.message}",
+            f"OpenLineage event does not match the schema at {path}: {message}",
             field=path,
             schemaPath=schema_path,
             path=path,
@@ -85,6 +106,39 @@ def validate(event: Any) -> str:
     if "dataset" in event:
         return "DatasetEvent"
     return "JobEvent"
+
+
+def check_event(event: dict[str, Any], *, now: str, limits: IngestLimits) -> None:
+    """What the schema cannot say: no time further ahead of the server's clock than the skew allows (an event dated
+    9999 would keep its job's later real runs from ever being current), and no more column edges than allowed."""
+    check_not_ahead(normalize_iso(str(event["eventTime"])), now, limits.future_skew_s, "eventTime")
+    task_run = ((event.get("run") or {}).get("facets") or {}).get("kestra_taskRun") or {}
+    if isinstance(task_run.get("startDate"), str) and _date_time(task_run["startDate"]):
+        check_not_ahead(normalize_iso(task_run["startDate"]), now, limits.future_skew_s, "run.facets.kestra_taskRun")
+    edges = sum(_column_edge_count(output) for output in event.get("outputs") or [] if isinstance(output, dict))
+    if edges > limits.column_edges:
+        raise column_edges_refused(edges, limits.column_edges)
+
+
+def column_edges_refused(edges: int, limit: int) -> InvalidInput:
+    return InvalidInput(
+        f"outputs: the columnLineage facets name {edges} column edges, more than the {limit} allowed per run "
+        "(LINEAGE_MAX_COLUMN_EDGES)",
+        field="outputs",
+        limit="columnEdges",
+    )
+
+
+def _column_edge_count(output: dict[str, Any]) -> int:
+    """Column edges an output's `columnLineage` facet asks for, counted before any is made: each field's input
+    fields, plus each dataset-level entry times the output's columns."""
+    facet = (output.get("facets") or {}).get("columnLineage") or {}
+    fields = facet.get("fields") or {}
+    if not isinstance(fields, dict):
+        return 0
+    per_field = sum(len(f.get("inputFields") or []) for f in fields.values() if isinstance(f, dict))
+    columns = len({*fields, *(n for n, _, _ in schema_columns(output))})
+    return per_field + len(facet.get("dataset") or []) * columns
 
 
 def kestra_namespace(name: str) -> str:
@@ -118,15 +172,13 @@ def asset_id(dataset: dict[str, Any], tenant: str) -> str:
     return f"{dataset['namespace']}/{dataset['name']}"
 
 
-def asset_declaration(dataset: dict[str, Any], tenant: str, *, output: bool) -> dict[str, Any]:
+def asset_declaration(dataset: dict[str, Any], tenant: str) -> dict[str, Any]:
     """An asset declaration (as in a task's `assets`) for a dataset."""
     facets = dataset.get("facets") or {}
     kestra = facets.get("kestra_asset") or {}
     decl: dict[str, Any] = {"id": asset_id(dataset, tenant)}
-    if kestra.get("type"):
+    if kestra.get("type"):  # a type is stated only by our own facet; a new output is a Dataset (see _merge_output)
         decl["type"] = kestra["type"]
-    elif output:
-        decl["type"] = "io.kestra.plugin.ee.assets.Dataset"
     if kestra.get("namespace"):
         decl["namespace"] = kestra["namespace"]
     if kestra.get("displayName"):
@@ -173,8 +225,8 @@ def execution_body(view: RunView, tenant: str) -> dict[str, Any]:
                 "taskId": task_run.get("taskId") or task_id(job["name"]),
                 "value": task_run.get("value"),
                 "assets": {
-                    "inputs": [asset_declaration(d, tenant, output=False) for d in inputs],
-                    "outputs": [asset_declaration(d, tenant, output=True) for d in outputs],
+                    "inputs": [asset_declaration(d, tenant) for d in inputs],
+                    "outputs": [asset_declaration(d, tenant) for d in outputs],
                 },
             }
         ],
@@ -244,9 +296,12 @@ class ColumnLineage:
     edges: list[dict[str, str]] = field(default_factory=list)
 
 
-def column_lineage(view: RunView, tenant: str) -> ColumnLineage:
+def column_lineage(view: RunView, tenant: str, *, max_edges: int = IngestLimits.column_edges) -> ColumnLineage:
     """The columns a run's datasets have (their `schema` facets) and which output column derives from which input
     column (`columnLineage` facets of its outputs; a facet's `dataset` entries feed every output column)."""
+    asked = sum(_column_edge_count(output) for output in view.outputs)
+    if asked > max_edges:
+        raise column_edges_refused(asked, max_edges)
     datasets = view.inputs + referenced_inputs(view) + view.outputs
     ids = {(d["namespace"], d["name"]): asset_id(d, tenant) for d in datasets}
     columns: dict[tuple[str, str], dict[str, str]] = {}

@@ -92,6 +92,17 @@ def asset_missing(scope: Scope, asset_id: str) -> NotFound:
     return NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
 
 
+def unwritable(scope: Scope, asset_id: str, namespace: str | None, *, field: str) -> Forbidden:
+    """The refusal to change an existing asset. Its namespace is named only to a caller who may read it: about an
+    asset it cannot read, an error says no more than a read would (that an id is taken shows in any case, since a
+    new one would have been written)."""
+    if scope.can_read(namespace):
+        return Forbidden(
+            f"asset {asset_id!r} is in namespace {namespace or '(none)'!r}, where this token cannot write", field=field
+        )
+    return Forbidden(f"asset {asset_id!r} cannot be written with this token", field=field)
+
+
 def require_write(scope: Scope, namespace: str | None) -> None:
     if not scope.can_write(namespace):
         raise Forbidden(f"no editor grant on namespace {namespace or '(none)'!r}", field="namespace")

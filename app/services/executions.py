@@ -29,17 +29,20 @@ from app.domain.executions import (
 )
 from app.domain.flows import FLOW_ID_PATTERN, NAMESPACE_PATTERN
 from app.domain.keys import asset_key, execution_key, flow_key, task_slot_key
+from app.domain.limits import IngestLimits
 from app.domain.sandbox import Sandbox
-from app.domain.types import EXTERNAL
+from app.domain.types import DATASET, EXTERNAL
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.openlineage.ingest import ColumnLineage
 from app.services import binding
-from app.services.assets import visible_assets
+from app.services.assets import unwritable, visible_assets
 from app.services.columns import write_column_lineage
 from app.services.flows import flow_source
 from app.services.lineage_state import demote
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, now_iso
+
+DEFAULT_LIMITS = IngestLimits()
 
 
 def _check_flow_identity(namespace: str | None, flow_id: str | None) -> tuple[str, str]:
@@ -55,13 +58,19 @@ def _check_flow_identity(namespace: str | None, flow_id: str | None) -> tuple[st
 
 
 def plan_execution(
-    store: GraphStore, scope: Scope, body: ExecutionIn, sandbox: Sandbox | None, *, clock: Clock = now_iso
+    store: GraphStore,
+    scope: Scope,
+    body: ExecutionIn,
+    sandbox: Sandbox | None,
+    *,
+    clock: Clock = now_iso,
+    limits: IngestLimits = DEFAULT_LIMITS,
 ) -> ExecutionPlan:
     """Resolve a request into the task runs and assets it records (no writes). A flow (sent, or stored) is
     resolved in the sandbox; resolved `taskRuns` need none."""
     now = clock()
     execution_id = body.id or new_execution_id()
-    start, end = normalize_dates(body.startDate, body.endDate, now)
+    start, end = normalize_dates(body.startDate, body.endDate, now, future_skew_s=limits.future_skew_s)
     if body.flow is not None and body.taskRuns is not None:
         raise InvalidInput("flow: give either the flow YAML or resolved taskRuns, not both", field="flow")
     plan = ExecutionPlan(
@@ -118,8 +127,11 @@ def _resolve(
     return sandbox.run("resolve", args, owner=scope.owner, field="flow")  # type: ignore[no-any-return]
 
 
-def _merge_output(current: dict[str, Any] | None, decls: list[ResolvedAsset], default_namespace: str) -> AssetWrite:
-    """Declared fields win; declared metadata merges into the existing keys."""
+def _merge_output(
+    current: dict[str, Any] | None, decls: list[ResolvedAsset], default_namespace: str, default_type: str
+) -> AssetWrite:
+    """Declared fields win; declared metadata merges into the existing keys. A new asset that declares no type
+    takes `default_type`; an existing one keeps its own."""
     if current is not None:
         namespace, type_ = current.get("namespace") or "", current.get("type")
         display, description = current.get("displayName"), current.get("description")
@@ -135,7 +147,7 @@ def _merge_output(current: dict[str, Any] | None, decls: list[ResolvedAsset], de
     if current is None and not namespace:
         namespace = default_namespace
     return AssetWrite(
-        namespace=namespace, type=type_ or EXTERNAL, displayName=display, description=description, metadata=metadata
+        namespace=namespace, type=type_ or default_type, displayName=display, description=description, metadata=metadata
     )
 
 
@@ -148,6 +160,7 @@ def write_output_asset(
     default_namespace: str,
     written_by: str,
     now: str,
+    default_type: str = EXTERNAL,
 ) -> None:
     """Create or update an asset something wrote: lock it, merge the declarations into it, store it.
     Raises Forbidden (rolling the transaction back) when its namespace, old or new, is not writable."""
@@ -155,12 +168,8 @@ def write_output_asset(
     row = tx.run("asset_claim", key=key, tenantId=scope.tenant, id=asset_id, now=now, executionId=written_by)[0]
     current = None if row["fresh"] else row["a"]
     if current is not None and not scope.can_write(current.get("namespace")):
-        raise Forbidden(
-            f"asset {asset_id!r} is in namespace {current.get('namespace') or '(none)'!r}, "
-            "where this token cannot write",
-            field="taskRuns",
-        )
-    state = _merge_output(current, decls, default_namespace)
+        raise unwritable(scope, asset_id, current.get("namespace"), field="taskRuns")
+    state = _merge_output(current, decls, default_namespace, default_type)
     if not scope.can_write(state.namespace):
         raise Forbidden(
             f"asset {asset_id!r} would be written to namespace {state.namespace!r}, where this token cannot write",
@@ -247,7 +256,16 @@ def _write(
             inputs.setdefault(i.id, i)
 
     for asset_id, decls in outputs.items():
-        write_output_asset(tx, scope, asset_id, decls, default_namespace=plan.namespace, written_by=plan.id, now=now)
+        write_output_asset(
+            tx,
+            scope,
+            asset_id,
+            decls,
+            default_namespace=plan.namespace,
+            written_by=plan.id,
+            now=now,
+            default_type=DATASET if plan.openlineage is not None else EXTERNAL,
+        )
 
     read_only = {asset_key(tenant, i): i for i in inputs if i not in outputs}
     # one lookup for every input: an input that exists keeps its type, metadata and namespace

@@ -7,13 +7,15 @@ import itertools
 import re
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
+from msgspec import Meta
 
 from app.domain import limits
 from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetLock, AssetPage, asset_from_row
+from app.domain.executions import ExecutionId
 from app.domain.keys import asset_key
 from app.domain.query_filters import Filter, Sort
 from app.errors import BadRequest, Conflict, InvalidInput, invalid_input
@@ -27,12 +29,14 @@ from app.services.assets import (
     require_write,
     writable_asset,
 )
+from app.services.filtering import run_filtered
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, now_iso, parse_iso, to_iso
 
 MAX_BULK = 10_000
 DEFAULT_TTL = timedelta(hours=1)
 MAX_TTL = timedelta(days=7)
+MIN_TTL = timedelta(seconds=1)
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
 
@@ -84,7 +88,7 @@ def search_assets(store: GraphStore, scope: Scope, flt: Filter, sort: Sort, *, p
         rows = tx.run(*binding.asset_search(scope, flt, sort, page=page, size=size))
         return AssetPage(results=[asset_from_row(r["a"]) for r in rows], total=int(total))
 
-    return store.read(work)
+    return run_filtered(store, flt, work)
 
 
 class BulkResponse(msgspec.Struct):
@@ -125,7 +129,7 @@ def delete_by_query(
         ids = [row["a"]["id"] for row in every_page(page, what="assets")]
         return _remove_all(tx, scope, ids, purge=purge, now=clock())
 
-    return store.write(work)
+    return run_filtered(store, flt, work, write=True)
 
 
 def _remove_all(tx: Tx, scope: Scope, ids: list[str], *, purge: bool, now: str) -> BulkResponse:
@@ -150,13 +154,14 @@ def every_page(page: Callable[[int], list[dict[str, Any]]], *, what: str) -> lis
 
 
 class LockRequest(msgspec.Struct, kw_only=True):
-    """Body of `POST /assets/{id}/lock`: `ttl` an ISO-8601 duration (default PT1H, at most P7D)."""
+    """Body of `POST /assets/{id}/lock`: `ttl` an ISO-8601 duration (default PT1H, at least a second, at most
+    P7D); `executionId` the execution the hold is for (the rule of every execution id)."""
 
-    ttl: str | None = None
-    executionId: str | None = None
-    flowId: str | None = None
-    flowNamespace: str | None = None
-    taskRunId: str | None = None
+    ttl: Annotated[str, Meta(max_length=64)] | None = None
+    executionId: ExecutionId | None = None
+    flowId: Annotated[str, Meta(max_length=100)] | None = None
+    flowNamespace: Annotated[str, Meta(max_length=limits.MAX_NAMESPACE)] | None = None
+    taskRunId: Annotated[str, Meta(max_length=limits.MAX_ID)] | None = None
 
 
 def ttl_of(text: str | None) -> timedelta:
@@ -166,15 +171,16 @@ def ttl_of(text: str | None) -> timedelta:
     if not m or not any(m.groups()):
         raise InvalidInput(f"ttl: {text!r} is not an ISO-8601 duration such as PT1H", field="ttl")
     days, hours, minutes, seconds = (float(g) if g else 0.0 for g in m.groups())
-    ttl = timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-    if not timedelta(0) < ttl <= MAX_TTL:
-        raise InvalidInput(f"ttl: between a second and {MAX_TTL.days} days", field="ttl")
-    return ttl
+    total = ((days * 24 + hours) * 60 + minutes) * 60 + seconds  # a float: P99999999999D does not overflow it
+    if not MIN_TTL.total_seconds() <= total <= MAX_TTL.total_seconds():
+        raise InvalidInput(f"ttl: {text!r} is not between a second and {MAX_TTL.days} days", field="ttl")
+    return timedelta(seconds=total)
 
 
 def _holder(scope: Scope, execution_id: str | None) -> str:
-    """Who a lock belongs to: the execution named, else the caller's token."""
-    return f"execution:{execution_id}" if execution_id else f"user:{scope.principal}"
+    """Who a lock belongs to: the caller (its token), and the execution it names. What a client claims is never
+    enough: another token naming the same execution is another holder."""
+    return f"{scope.identity} execution:{execution_id}" if execution_id else scope.identity
 
 
 def lock_asset(
@@ -195,7 +201,7 @@ def lock_asset(
         require_write(scope, namespace)
         lock = tx.run("asset_lock_row", key=key)[0]["l"]
         if lock["holder"] not in ("", holder) and lock["lockedUntil"] > now:
-            raise Conflict(f"asset {asset_id!r} is locked by {lock['holder']} until {lock['lockedUntil']}", field="id")
+            raise Conflict(f"asset {asset_id!r} is locked by {_held_by(lock)} until {lock['lockedUntil']}", field="id")
         props = {
             "holder": holder,
             "ownerType": "EXECUTION" if req.executionId else "USER",
@@ -213,15 +219,26 @@ def lock_asset(
     return store.write(work)
 
 
+def _admin_releases(scope: Scope, lock: dict[str, Any], execution_id: str | None) -> bool:
+    """A tenant admin releases any hold: the one of the execution it names, or whichever there is when it names
+    none (a hold whose holder is gone would otherwise last its ttl, up to 7 days)."""
+    return scope.admin and (execution_id is None or lock.get("executionId") == execution_id)
+
+
+def _held_by(lock: dict[str, Any]) -> str:
+    """Who holds a lock, as a message says it (the execution, or the token's name; never a token id)."""
+    return f"execution:{lock['executionId']}" if lock.get("executionId") else f"user:{lock.get('username') or '?'}"
+
+
 def unlock_asset(store: GraphStore, scope: Scope, asset_id: str, execution_id: str | None) -> None:
-    """Release a hold. Owner-checked: only the execution (or user) holding it releases it; anything else is a
-    no-op, so a release can run unconditionally after the work."""
+    """Release a hold. Owner-checked: only its holder (the same token, naming the same execution) releases it, and
+    a tenant admin releases any; anything else is a no-op, so a release can run unconditionally after the work."""
     holder = _holder(scope, execution_id)
 
     def work(tx: Tx) -> None:
         writable_asset(tx, scope, asset_id)
         rows = tx.run("asset_lock_get", key=asset_key(scope.tenant, asset_id))
-        if rows and rows[0]["l"]["holder"] == holder:
+        if rows and (rows[0]["l"]["holder"] == holder or _admin_releases(scope, rows[0]["l"], execution_id)):
             tx.run("asset_lock_clear", key=asset_key(scope.tenant, asset_id))
 
     store.write(work)

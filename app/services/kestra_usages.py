@@ -13,6 +13,7 @@ from app.domain.access import Scope
 from app.domain.query_filters import Filter
 from app.services import binding
 from app.services.assets import require_write
+from app.services.filtering import run_filtered
 from app.services.kestra_assets import BulkResponse, every_page
 from app.store.base import GraphStore, Tx
 
@@ -46,7 +47,7 @@ def search_usages(
         rows = tx.run(*binding.usage_search(scope, flt, descending=descending, page=page, size=size))
         return UsagePage(results=[msgspec.convert(r, KestraUsage) for r in rows], total=int(total))
 
-    return store.read(work)
+    return run_filtered(store, flt, work)
 
 
 def delete_usages(store: GraphStore, scope: Scope, flt: Filter) -> BulkResponse:
@@ -65,7 +66,7 @@ def delete_usages(store: GraphStore, scope: Scope, flt: Filter) -> BulkResponse:
                 tx.run(name, args)
         return BulkResponse(count=len(rows))
 
-    return store.write(work)
+    return run_filtered(store, flt, work, write=True)
 
 
 # -- lineage events -------------------------------------------------------------------------------------------------
@@ -113,7 +114,7 @@ def search_lineage_events(store: GraphStore, scope: Scope, flt: Filter, *, page:
         rows = tx.run("lineage_event_assets", runs=keys, **binding.visibility(scope))
         return LineageEventPage(results=_events(keys, rows), total=int(total))
 
-    return store.read(work)
+    return run_filtered(store, flt, work)
 
 
 def _events(keys: list[str], rows: list[dict[str, Any]]) -> list[LineageEvent]:

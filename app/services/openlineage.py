@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 from typing import Any
 
 import msgspec
 
+from app.domain import jsonsafe
 from app.domain.access import Scope
 from app.domain.assets import fingerprint
 from app.domain.executions import ExecutionIn, ExecutionRecord, fingerprint_plan, literal_asset
 from app.domain.flows import AssetDecl
 from app.domain.keys import execution_key, lineage_run_key
+from app.domain.limits import IngestLimits
+from app.domain.types import DATASET
 from app.errors import (
     BadRequest,
     Conflict,
@@ -20,6 +24,7 @@ from app.errors import (
     Forbidden,
     InvalidInput,
     NotFound,
+    StoreFailure,
     StoreUnavailable,
     TooLarge,
     invalid_input,
@@ -31,9 +36,11 @@ from app.openlineage.runs import RunEvents, RunView, parent_of
 from app.services import binding
 from app.services.assets import require_write, visible_assets
 from app.services.columns import write_columns
-from app.services.executions import plan_execution, record_again, write_output_asset
+from app.services.executions import DEFAULT_LIMITS, plan_execution, record_again, write_output_asset
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, normalize_iso, now_iso
+
+log = logging.getLogger(__name__)
 
 MAX_EVENTS = 1_000
 #: Events in one batch (the body limit applies as well).
@@ -130,26 +137,44 @@ def pull_events(
     return store.read(work)
 
 
-def ingest(store: GraphStore, scope: Scope, event: Any, *, clock: Clock = now_iso) -> IngestResult:
-    """Apply one OpenLineage event (validated against the official schema first)."""
+def ingest(
+    store: GraphStore, scope: Scope, event: Any, *, clock: Clock = now_iso, limits: IngestLimits = DEFAULT_LIMITS
+) -> IngestResult:
+    """Apply one OpenLineage event (validated against the official schema and our limits first)."""
+    kind = _checked(event, clock(), limits)
+    return _apply(store, scope, event, kind, clock, limits)
+
+
+def _checked(event: Any, now: str, limits: IngestLimits) -> str:
     kind = ol_ingest.validate(event)
+    ol_ingest.check_event(event, now=now, limits=limits)
+    return kind
+
+
+def _apply(
+    store: GraphStore, scope: Scope, event: dict[str, Any], kind: str, clock: Clock, limits: IngestLimits
+) -> IngestResult:
     if kind == "RunEvent":
-        return _apply_run(store, scope, [event], clock)
+        return _apply_run(store, scope, [event], clock, limits)
     if kind == "DatasetEvent":
         return _apply_dataset_event(store, scope, event, clock())
     return IngestResult(kind=kind, note="validated; job events record nothing (jobs are not modelled)")
 
 
-def _apply_run(store: GraphStore, scope: Scope, events: list[dict[str, Any]], clock: Clock) -> IngestResult:
+def _apply_run(
+    store: GraphStore, scope: Scope, events: list[dict[str, Any]], clock: Clock, limits: IngestLimits
+) -> IngestResult:
     """Merge events of one run into it, in one transaction."""
     try:
-        return store.write(lambda tx: _merge_run(tx, store, scope, events, clock()))
+        return store.write(lambda tx: _merge_run(tx, store, scope, events, clock(), limits))
     except Conflict:
         # Two events of one new run (or naming one new parent) raced to create it; the loser merges again.
-        return store.write(lambda tx: _merge_run(tx, store, scope, events, clock()))
+        return store.write(lambda tx: _merge_run(tx, store, scope, events, clock(), limits))
 
 
-def _merge_run(tx: Tx, store: GraphStore, scope: Scope, new: list[dict[str, Any]], now: str) -> IngestResult:
+def _merge_run(
+    tx: Tx, store: GraphStore, scope: Scope, new: list[dict[str, Any]], now: str, limits: IngestLimits
+) -> IngestResult:
     """Merge events into their run; a run that has ended (or streams) records its execution again."""
     run_id = str(new[0]["run"]["runId"])
     key = lineage_run_key(scope.tenant, run_id)
@@ -191,9 +216,9 @@ def _merge_run(tx: Tx, store: GraphStore, scope: Scope, new: list[dict[str, Any]
         body = msgspec.convert(ol_ingest.execution_body(view, scope.tenant), ExecutionIn)
     except msgspec.ValidationError as exc:
         raise invalid_input(exc, "event") from exc
-    plan = plan_execution(store, scope, body, None, clock=lambda: now)
+    plan = plan_execution(store, scope, body, None, clock=lambda: now, limits=limits)
     plan.openlineage = view.as_event()
-    columns = ol_ingest.column_lineage(view, scope.tenant)
+    columns = ol_ingest.column_lineage(view, scope.tenant, max_edges=limits.column_edges)
     content = fingerprint(fingerprint_plan(plan), msgspec.to_builtins(columns.columns), columns.edges)
     record, created = record_again(tx, scope, plan, content, now, columns)
     result.recorded, result.executionId = created, record.id
@@ -220,7 +245,7 @@ def _link_parent(tx: Tx, scope: Scope, key: str, view: RunView, now: str) -> Non
 
 def _apply_dataset_event(store: GraphStore, scope: Scope, event: dict[str, Any], now: str) -> IngestResult:
     dataset = event["dataset"]
-    decl = ol_ingest.asset_declaration(dataset, scope.tenant, output=True)
+    decl = ol_ingest.asset_declaration(dataset, scope.tenant)
     try:
         asset = literal_asset(msgspec.convert(decl, AssetDecl), "dataset")
     except msgspec.ValidationError as exc:
@@ -231,7 +256,9 @@ def _apply_dataset_event(store: GraphStore, scope: Scope, event: dict[str, Any],
     ]
 
     def work(tx: Tx) -> None:
-        write_output_asset(tx, scope, asset.id, [asset], default_namespace="", written_by="openlineage", now=now)
+        write_output_asset(
+            tx, scope, asset.id, [asset], default_namespace="", written_by="openlineage", now=now, default_type=DATASET
+        )
         write_columns(tx, scope.tenant, columns)
 
     store.write(work)
@@ -266,7 +293,9 @@ def _problem(exc: DomainError) -> dict[str, Any]:
     }
 
 
-def ingest_batch(store: GraphStore, scope: Scope, events: list[Any], *, clock: Clock = now_iso) -> BatchResult:
+def ingest_batch(
+    store: GraphStore, scope: Scope, events: list[Any], *, clock: Clock = now_iso, limits: IngestLimits = DEFAULT_LIMITS
+) -> BatchResult:
     """Validate each event on its own, then apply them in order. The events of one run in the batch are merged
     into it together (one transaction, as the model is cumulative: START and COMPLETE of a run cost one
     recording); every other event, and every run, in a transaction of its own, so one refused event does not stop
@@ -281,7 +310,7 @@ def ingest_batch(store: GraphStore, scope: Scope, events: list[Any], *, clock: C
         try:
             if isinstance(event, DomainError):  # a JSON Lines line that did not parse
                 raise event
-            kind = ol_ingest.validate(event)
+            kind = _checked(event, clock(), limits)
         except DomainError as exc:
             outcome[index] = BatchItem(index=index, status=exc.status, problem=_problem(exc))
             continue
@@ -290,13 +319,13 @@ def ingest_batch(store: GraphStore, scope: Scope, events: list[Any], *, clock: C
     for unit, indexes in units.items():
         try:
             if unit[0] == "run":
-                result = _apply_run(store, scope, [events[i] for i in indexes], clock)
+                result = _apply_run(store, scope, [events[i] for i in indexes], clock, limits)
                 for i in indexes:
                     outcome[i] = BatchItem(index=i, status=200, result=_for_event(result, events[i]))
             else:
-                outcome[indexes[0]] = BatchItem(
-                    index=indexes[0], status=200, result=ingest(store, scope, events[indexes[0]], clock=clock)
-                )
+                event = events[indexes[0]]
+                result = _apply(store, scope, event, ol_ingest.validate(event), clock, limits)
+                outcome[indexes[0]] = BatchItem(index=indexes[0], status=200, result=result)
         except StoreUnavailable as exc:
             for i in range(len(events)):
                 outcome.setdefault(i, BatchItem(index=i, status=exc.status, problem=_problem(exc)))
@@ -304,6 +333,11 @@ def ingest_batch(store: GraphStore, scope: Scope, events: list[Any], *, clock: C
         except DomainError as exc:
             for i in indexes:
                 outcome[i] = BatchItem(index=i, status=exc.status, problem=_problem(exc))
+        except Exception as exc:  # a bug: logged, and this unit's failure alone (the others were or will be applied)
+            log.exception("OpenLineage batch: unexpected error applying events %s", indexes, exc_info=exc)
+            failure = StoreFailure("an unexpected error occurred applying this event; it was logged on the server")
+            for i in indexes:
+                outcome[i] = BatchItem(index=i, status=500, problem=_problem(failure))
     items = [outcome[i] for i in range(len(events))]
     applied = sum(1 for i in items if i.status == 200)
     return BatchResult(received=len(events), applied=applied, failed=len(items) - applied, items=items)
@@ -317,19 +351,16 @@ def parse_batch(body: bytes) -> list[Any]:
     """A JSON array of events, or JSON Lines (one event per line; a line that is not JSON is that event's 400)."""
     text = body.lstrip()
     if text.startswith(b"["):
-        try:
-            events = msgspec.json.decode(text)
-        except msgspec.DecodeError as exc:
-            raise BadRequest(f"the body is not a JSON array: {exc}", field="body") from exc
-        return list(events)
+        events = jsonsafe.decode(text, what="the body (a JSON array)")
+        return list(events) if isinstance(events, list) else [events]
     out: list[Any] = []
     for number, line in enumerate(body.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            out.append(msgspec.json.decode(line))
-        except msgspec.DecodeError as exc:
-            out.append(BadRequest(f"line {number} is not JSON: {exc}", field=f"line {number}"))
+            out.append(jsonsafe.decode(line, field=f"line {number}", what=f"line {number}"))
+        except BadRequest as exc:
+            out.append(exc)
     if not out:
         raise BadRequest("the body holds no events (a JSON array, or JSON Lines)", field="body")
     return out

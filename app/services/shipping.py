@@ -9,15 +9,18 @@ Each exporter reports how many assets it shipped and which failed; a failure is 
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import msgspec
+import requests
 
 from app.domain.access import Scope
 from app.domain.assets import Asset
+from app.domain.destinations import AllowList, Destination, check
 from app.domain.sandbox import Sandbox
 from app.errors import InvalidInput, NotFound
 from app.openlineage.naming import Mappings, parse_mappings
@@ -140,9 +143,17 @@ def _write_file(
     )
 
 
+#: the longest one exporter may take in all, and one request (the exporter's `timeout` is capped by it)
+SHIP_TOTAL_S = 60.0
+MAX_REQUEST_TIMEOUT_S = 10.0
+
+
 def _send_openlineage(
-    exporter: ExporterSpec, assets: list[Asset], progress: Progress | None, event_time: str
+    exporter: ExporterSpec, assets: list[Asset], progress: Progress | None, event_time: str, destination: Destination
 ) -> ExporterResult:
+    """One DatasetEvent per asset through openlineage-python's HTTP transport, to the checked destination: no
+    redirect followed, a 5xx retried twice, every failure reported in the same words whatever the network said
+    (a caller must not learn which ports are open), and the whole exporter bounded in time."""
     from openlineage.client import OpenLineageClient
     from openlineage.client.transport.http import ApiKeyTokenProvider, HttpConfig, HttpTransport, TokenProvider
 
@@ -151,44 +162,74 @@ def _send_openlineage(
     mappings: Mappings = parse_mappings(exporter.mappings)
     auth = ApiKeyTokenProvider({"apiKey": exporter.apiKey}) if exporter.apiKey else TokenProvider({})
     config = HttpConfig(
-        url=exporter.uri or "",
-        endpoint=exporter.endpoint,
-        timeout=exporter.timeout,
+        url=destination.url,
+        endpoint="",
+        timeout=min(max(exporter.timeout, 0.1), MAX_REQUEST_TIMEOUT_S),
         auth=auth,
-        retry={
-            "total": 2,
-            "connect": 2,
-            "read": 2,
-            "backoff_factor": 0.2,
-            "status_forcelist": [500, 502, 503, 504],
-            "allowed_methods": ["POST"],
-        },
+        session=_NoRedirects(),
+        custom_headers={"Host": destination.host_header} if destination.host_header else {},
+        retry={"total": 2, "connect": 0, "read": 0, "backoff_factor": 0.2, "status_forcelist": [500, 502, 503, 504]},
     )
     client = OpenLineageClient(transport=HttpTransport(config))
     result = ExporterResult(id=exporter.id, type=exporter.type)
-    for i, asset in enumerate(assets, 1):
-        try:
-            client.emit(asset_event(asset, mappings, event_time))
-            result.shipped += 1
-        except Exception as exc:  # the transport raises requests' errors; each is a reported failure
-            result.failed += 1
-            reason = f"{asset.id}: {type(exc).__name__}: {str(exc)[:300]}"
-            result.failures.append(reason)
-            if _unreachable(exc):
-                rest = len(assets) - i
-                result.failed += rest
-                result.failures.append(f"{exporter.uri} is unreachable: the {rest} remaining assets were not sent")
+    deadline = time.monotonic() + SHIP_TOTAL_S
+    try:
+        for i, asset in enumerate(assets, 1):
+            if time.monotonic() > deadline:
+                _unsent(result, len(assets) - i + 1, f"the exporter's {SHIP_TOTAL_S:g} s time limit was reached")
                 break
-        if progress:
-            progress(exporter.id, i, len(assets))
-    client.transport.close()
+            try:
+                client.emit(asset_event(asset, mappings, event_time))
+                result.shipped += 1
+            except Exception as exc:  # requests' errors, our redirect refusal: each a reported failure
+                result.failed += 1
+                result.failures.append(f"{asset.id}: not delivered ({_why(exc)})")
+                if _unreachable(exc):
+                    _unsent(result, len(assets) - i, f"{exporter.uri} is unreachable")
+                    break
+            if progress:
+                progress(exporter.id, i, len(assets))
+    finally:
+        client.transport.close()
     return result
 
 
-def _unreachable(exc: Exception) -> bool:
-    import requests
+def _unsent(result: ExporterResult, rest: int, why: str) -> None:
+    if rest:
+        result.failed += rest
+        result.failures.append(f"{why}: the {rest} remaining assets were not sent")
 
-    return isinstance(exc, requests.ConnectionError | requests.Timeout)
+
+class _RedirectRefused(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(f"the receiver answered {status}; redirects are not followed")
+
+
+class _NoRedirects(requests.Session):
+    """A session that never follows a redirect (the body would go again wherever a receiver says)."""
+
+    def request(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["allow_redirects"] = False
+        response = super().request(*args, **kwargs)
+        if response.is_redirect or response.is_permanent_redirect:
+            response.close()
+            raise _RedirectRefused(response.status_code)
+        return response
+
+
+def _why(exc: Exception) -> str:
+    """A failure in the same words whatever the network said: refused, timed out and unresolved read alike."""
+    if isinstance(exc, _RedirectRefused):
+        return str(exc)
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return f"the receiver answered {exc.response.status_code}"
+    if _unreachable(exc):
+        return "could not connect"
+    return "the request failed"
+
+
+def _unreachable(exc: Exception) -> bool:
+    return isinstance(exc, requests.ConnectionError | requests.Timeout) and not isinstance(exc, requests.HTTPError)
 
 
 def ship(
@@ -199,19 +240,29 @@ def ship(
     exports_dir: Path,
     progress: Progress | None = None,
     *,
+    allow: AllowList,
     clock: Clock = now_iso,
 ) -> ShipResult:
+    """Run the AssetShipper tasks of a request. Every OpenLineage destination is checked against the operator's
+    allow-list before anything ships (a 400 when one is not allowed)."""
     specs = parse_ship_request(sandbox, scope, text)
+    destinations = {
+        (n, exporter.id): check(exporter.uri or "", exporter.endpoint, allow, field=f"assetExporters.{exporter.id}.uri")
+        for n, spec in enumerate(specs)
+        for exporter in spec.assetExporters
+        if exporter.type == OPENLINEAGE_EXPORTER
+    }
     results: list[ExporterResult] = []
     count = 0
-    for spec in specs:
+    for n, spec in enumerate(specs):
         assets = all_assets(store, scope, AssetFilter(type=spec.type, namespace=spec.namespace, metadata=spec.metadata))
         count = max(count, len(assets))
         for exporter in spec.assetExporters:
             if exporter.type == FILE_EXPORTER:
                 results.append(_write_file(exporter, assets, scope, exports_dir, progress))
             else:
-                results.append(_send_openlineage(exporter, assets, progress, clock()))
+                destination = destinations[(n, exporter.id)]
+                results.append(_send_openlineage(exporter, assets, progress, clock(), destination))
     return ShipResult(assets=count, exporters=results)
 
 

@@ -66,10 +66,19 @@ class GraphStore(Protocol):
         """One line for the start-up log: which database, where."""
         ...
 
-    def read(self, work: Callable[[Tx], T]) -> T: ...
+    def read(self, work: Callable[[Tx], T], *, timeout_s: float | None = None) -> T:
+        """Run `work` in one read transaction; past `timeout_s` (default: the store's own) the database stops it
+        and `QueryTimeout` is raised."""
+        ...
 
-    def write(self, work: Callable[[Tx], T]) -> T:
+    def write(self, work: Callable[[Tx], T], *, timeout_s: float | None = None) -> T:
         """Run `work` in one write transaction: all of it commits, or none of it does."""
+        ...
+
+    def regex_error(self, pattern: str) -> str | None:
+        """Why the database's own regular-expression engine refuses `pattern` (None when it compiles it): the
+        engines differ (LadybugDB runs RE2, Neo4j java.util.regex), and a pattern one refuses silently matches
+        nothing there."""
         ...
 
     def ping(self) -> None:

@@ -9,6 +9,7 @@ this backend (scale-out is what the Neo4j backend is for).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import threading
@@ -20,7 +21,7 @@ from typing import Any, TypeVar
 
 import ladybug
 
-from app.errors import Conflict, SchemaVersionError, StoreFailure, StoreUnavailable
+from app.errors import Conflict, QueryTimeout, SchemaVersionError, StoreFailure, StoreUnavailable
 from app.store import model
 from app.store.base import BoundTx, BulkAsset, BulkRun, Row
 from app.store.queries import QuerySet
@@ -49,7 +50,7 @@ def _translate(exc: Exception) -> Exception:
     if "duplicated primary key" in message:
         return Conflict("a node with this natural key already exists: " + message)
     if "Interrupted" in message or "timeout" in message.lower():
-        return StoreUnavailable("the query took longer than the configured timeout and was stopped")
+        return QueryTimeout("the query took longer than its time limit and was stopped")
     log.error("LadybugDB error: %s", message)
     return StoreFailure("the embedded database rejected the operation: " + message.splitlines()[0])
 
@@ -111,13 +112,17 @@ class LadybugStore:
         return conn
 
     @contextmanager
-    def _connection(self) -> Iterator[ladybug.Connection]:
+    def _connection(self, timeout_s: float | None = None) -> Iterator[ladybug.Connection]:
         if self._closed:
             raise StoreUnavailable("the store is closed")
         conn = self._pool.get()
+        if timeout_s is not None:
+            conn.set_query_timeout(max(1, int(timeout_s * 1000)))
         try:
             yield conn
         finally:
+            if timeout_s is not None:
+                conn.set_query_timeout(self._timeout_ms)
             self._pool.put(conn)
 
     @staticmethod
@@ -132,24 +137,33 @@ class LadybugStore:
         result.close()
         return [{k: _plain(v) for k, v in row.items()} for row in rows]  # type: ignore[union-attr]
 
-    def read(self, work: Callable[[BoundTx], T]) -> T:
-        with self._connection() as conn:
+    def read(self, work: Callable[[BoundTx], T], *, timeout_s: float | None = None) -> T:
+        with self._connection(timeout_s) as conn:
             self._execute(conn, "BEGIN TRANSACTION READ ONLY", {})
             try:
-                return work(BoundTx(self.queries, lambda text, params: self._execute(conn, text, params)))
-            finally:
-                self._execute(conn, "COMMIT", {})
+                result = work(BoundTx(self.queries, lambda text, params: self._execute(conn, text, params)))
+            except BaseException:
+                self._abandon(conn)
+                raise
+            self._execute(conn, "COMMIT", {})
+            return result
 
-    def write(self, work: Callable[[BoundTx], T]) -> T:
+    @staticmethod
+    def _abandon(conn: ladybug.Connection) -> None:
+        """Roll back after a failure; an interrupted query (a timeout) has ended the transaction already."""
+        with contextlib.suppress(RuntimeError):
+            conn.execute("ROLLBACK")
+
+    def write(self, work: Callable[[BoundTx], T], *, timeout_s: float | None = None) -> T:
         if not self._write_lock.acquire(timeout=30):
             raise StoreUnavailable("the embedded database is busy with other writes; retry")
         try:
-            with self._connection() as conn:
+            with self._connection(timeout_s) as conn:
                 self._execute(conn, "BEGIN TRANSACTION", {})
                 try:
                     result = work(BoundTx(self.queries, lambda text, params: self._execute(conn, text, params)))
                 except BaseException:
-                    self._execute(conn, "ROLLBACK", {})
+                    self._abandon(conn)
                     raise
                 self._execute(conn, "COMMIT", {})
                 if self._checkpointer is not None:
@@ -193,6 +207,18 @@ class LadybugStore:
         """How many lineage edges wait in the recent tables (see checkpoint)."""
         with self._connection() as conn:
             return self._recent_edges(conn)
+
+    def regex_error(self, pattern: str) -> str | None:
+        text, bound = self.queries["regex_check"].bind({"pattern": pattern})
+        with self._connection() as conn:
+            try:
+                conn.execute(text, bound).close()  # type: ignore[union-attr]
+            except RuntimeError:
+                return (
+                    "LadybugDB's engine (RE2) does not compile it: RE2 has no backreferences, lookaround or \\Z, "
+                    "and repeats at most 1000 times"
+                )
+        return None
 
     def ping(self) -> None:
         with self._connection() as conn:

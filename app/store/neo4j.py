@@ -16,7 +16,7 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j import exceptions as neo4j_errors
 
-from app.errors import Conflict, StoreFailure, StoreUnavailable
+from app.errors import Conflict, QueryTimeout, StoreFailure, StoreUnavailable
 from app.store import model
 from app.store.base import BoundTx, BulkAsset, BulkRun, Row
 from app.store.bulk import RunRows, asset_rows
@@ -45,6 +45,8 @@ def _translate(exc: Exception) -> Exception:
         return Conflict("a node with this natural key already exists: " + str(exc.message))
     if isinstance(exc, neo4j_errors.ServiceUnavailable | neo4j_errors.SessionExpired):
         return StoreUnavailable(f"Neo4j is unreachable: {exc}")
+    if "TransactionTimedOut" in str(getattr(exc, "code", "") or ""):
+        return QueryTimeout("the query took longer than its time limit and was stopped")
     if isinstance(exc, neo4j_errors.AuthError):
         return StoreUnavailable("Neo4j refused the credentials")
     if isinstance(exc, neo4j_errors.TransientError):
@@ -103,29 +105,42 @@ class Neo4jStore:
 
         return BoundTx(self.queries, execute)
 
-    def _unit(self, work: Callable[[BoundTx], T]) -> Callable[[neo4j.ManagedTransaction], T]:
+    def _unit(
+        self, work: Callable[[BoundTx], T], timeout_s: float | None = None
+    ) -> Callable[[neo4j.ManagedTransaction], T]:
         """The transaction function the driver runs (and re-runs on transient errors), with the server-side
         timeout. A `neo4j.Query` cannot carry it: `ManagedTransaction.run` refuses Query objects."""
 
-        @neo4j.unit_of_work(timeout=self._timeout)
+        @neo4j.unit_of_work(timeout=timeout_s or self._timeout)
         def unit(tx: neo4j.ManagedTransaction) -> T:
             return work(self._bound(tx))
 
         return unit
 
-    def read(self, work: Callable[[BoundTx], T]) -> T:
+    def read(self, work: Callable[[BoundTx], T], *, timeout_s: float | None = None) -> T:
         try:
             with self._session() as session:
-                return session.execute_read(self._unit(work))
+                return session.execute_read(self._unit(work, timeout_s))
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise _translate(exc) from exc
 
-    def write(self, work: Callable[[BoundTx], T]) -> T:
+    def write(self, work: Callable[[BoundTx], T], *, timeout_s: float | None = None) -> T:
         try:
             with self._session() as session:
-                return session.execute_write(self._unit(work))
+                return session.execute_write(self._unit(work, timeout_s))
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
             raise _translate(exc) from exc
+
+    def regex_error(self, pattern: str) -> str | None:
+        text, bound = self.queries["regex_check"].bind({"pattern": pattern})
+        try:
+            with self._session() as session:
+                session.run(text, bound).consume()  # type: ignore[arg-type]  # a text from cypher/
+        except neo4j_errors.ClientError as exc:
+            return f"Neo4j's engine (java.util.regex) does not compile it: {exc.message}"
+        except (neo4j_errors.Neo4jError, neo4j_errors.DriverError) as exc:
+            raise _translate(exc) from exc
+        return None
 
     def ping(self) -> None:
         try:

@@ -7,11 +7,15 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 
 import amazon.ion.simpleion as ion
 import pytest
 from litestar.testing import TestClient
 
+from app.asgi import create_app
+from app.settings import Settings
+from app.store.base import GraphStore
 from tests.api.test_assets_api import problem
 from tests.api.test_expressions_api import record_reference_flows
 from tests.contract.helpers import flow_yaml
@@ -40,6 +44,14 @@ class Receiver:
 
     def close(self) -> None:
         self.server.shutdown()
+
+
+@pytest.fixture
+def client(store: GraphStore, tmp_path: Path) -> Iterator[TestClient]:
+    """The API with this machine's loopback receivers allowed as OpenLineage destinations."""
+    app = create_app(Settings(data_dir=tmp_path / "unused", ship_allow="127.0.0.1"), store=store)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
 
 
 @pytest.fixture

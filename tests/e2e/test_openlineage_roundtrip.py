@@ -3,6 +3,7 @@ HttpTransport against a running server, reproduce the same impact and upstream a
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from openlineage.client import OpenLineageClient
 from openlineage.client.event_v2 import InputDataset, Job, OutputDataset, Run, RunEvent, RunState
 from openlineage.client.transport.http import HttpConfig, HttpTransport
 
+from app.timeutil import to_iso
 from tests.contract.helpers import flow_yaml
 from tests.e2e.server import Server
 
@@ -56,14 +58,16 @@ def test_pull_then_ingest_reproduces_impact(tmp_path: Path, serve_flags: list[st
             ).status_code
             == 201
         )
-        # a later run of the staging task that stops reading the taxi table: current lineage must follow it
+        # a later run of the staging task that stops reading the taxi table: current lineage must follow it (a
+        # minute ahead of the flows' runs, which started now; within the clock skew the server accepts)
+        later = to_iso(datetime.now(UTC) + timedelta(minutes=1))
         assert (
             source.post(
                 "/executions",
                 json={
                     "namespace": "kestra.company.data",
                     "flowId": "data_pipeline_assets",
-                    "startDate": "2099-01-01T00:00:00Z",
+                    "startDate": later,
                     "taskRuns": [
                         {
                             "taskId": "create_staging_layer_asset",

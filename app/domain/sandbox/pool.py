@@ -43,8 +43,10 @@ class SandboxLimits:
     workers: int = 4
     #: address space of one worker
     memory_mb: int = 512
-    #: wall-clock time of one job (CPU time is capped a second above it by the kernel)
+    #: wall-clock time of one expression (CPU time is capped a second above it by the kernel)
     time_s: float = 2.0
+    #: wall-clock time of one flow or YAML document: parsing, and resolving a run (a ForEach of 10,000 values)
+    document_time_s: float = 10.0
     #: workers one owner may hold at once (default: half the pool, at least one)
     per_owner: int | None = None
     #: how long a job may wait for a worker before it is refused
@@ -258,13 +260,13 @@ class Sandbox:
         self, worker: _Worker, job: str, args: dict[str, Any], field: str, callbacks: Mapping[str, Callable[..., Any]]
     ) -> dict[str, Any]:
         """Sends the job and answers its calls until its own answer comes."""
-        limit = self.limits.time_s
+        limit = self._time_limit(job)
         deadline = time.monotonic() + limit
         worker.send({"job": job, "args": args, "cpu": limit + 1})
         while True:
             message = worker.receive(deadline)
             if message is None:
-                raise self._breach(worker, field)
+                raise self._breach(worker, field, limit)
             if "call" not in message:
                 return message
             asked = time.monotonic()
@@ -296,20 +298,23 @@ class Sandbox:
             raise LimitExceeded(f"{field}: evaluation recursed too deeply", field=field, limit="recursion")
         raise RuntimeError(f"sandbox job failed: {message.get('internal')}")
 
-    def _breach(self, worker: _Worker, field: str) -> LimitExceeded:
+    def _time_limit(self, job: str) -> float:
+        return self.limits.time_s if job == "expression" else self.limits.document_time_s
+
+    def _breach(self, worker: _Worker, field: str, limit: float) -> LimitExceeded:
         """The worker went silent past its deadline, or died: kill it and say which limit it hit."""
         alive = worker.alive()
         worker.kill()
         code = worker.proc.returncode
         if alive:
             return LimitExceeded(
-                f"{field}: evaluation ran longer than its {self.limits.time_s:g} s time limit",
+                f"{field}: evaluation ran longer than its {limit:g} s time limit",
                 field=field,
                 limit="time",
             )
         if code == -signal.SIGXCPU:
             return LimitExceeded(
-                f"{field}: evaluation used more than its {self.limits.time_s + 1:g} s CPU time limit",
+                f"{field}: evaluation used more than its {limit + 1:g} s CPU time limit",
                 field=field,
                 limit="cpu",
             )
