@@ -279,7 +279,7 @@ def _backtracking_risk(tree: object, *, inside: bool) -> str | None:
         if op in _REPEATS:
             _low, high, sub = arg
             if _wide(high) and inside:
-                return "a repetition inside a repetition (e.g. `(a+)+`)"
+                return "a nested repetition (a repetition inside a repetition, e.g. `(a+)+`)"
             if found := _backtracking_risk(sub, inside=inside or _wide(high)):
                 return found
         elif op == sre_constants.SUBPATTERN:
