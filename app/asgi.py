@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+import time
 
 from litestar import Litestar
 from litestar.config.compression import CompressionConfig
@@ -31,6 +33,7 @@ from app.api.stats import stats
 from app.api.web import index, static_files
 from app.auth import Authenticator, AuthFileError
 from app.domain.sandbox import Sandbox
+from app.services.lineage import plan_first_questions
 from app.settings import Settings
 from app.store import open_store
 from app.store.base import GraphStore
@@ -95,6 +98,18 @@ def authenticator(settings: Settings) -> Authenticator | None:
     return None
 
 
+def plan(store: GraphStore, planned: threading.Event) -> None:
+    """Plan the lineage questions in the background; `/ready` answers 200 once they are (or could not be)."""
+    try:
+        started = time.monotonic()
+        plan_first_questions(store)
+        log.info("lineage queries planned in %.1f s", time.monotonic() - started)
+    except Exception as exc:  # the database is down or refuses: /ready says so on its own
+        log.warning("could not plan the lineage queries ahead: %s", exc)
+    finally:
+        planned.set()
+
+
 def create_app(
     settings: Settings | None = None, *, store: GraphStore | None = None, clock: Clock = now_iso
 ) -> Litestar:
@@ -104,7 +119,14 @@ def create_app(
     auth = authenticator(settings)
     settings.ship_allowed  # noqa: B018  (a bad LINEAGE_SHIP_ALLOW stops start-up, not a request)
     state = State(
-        {"settings": settings, "store": store, "clock": clock, "auth": auth, "sandbox": Sandbox(settings.sandbox)}
+        {
+            "settings": settings,
+            "store": store,
+            "clock": clock,
+            "auth": auth,
+            "sandbox": Sandbox(settings.sandbox),
+            "planned": threading.Event(),
+        }
     )
 
     def startup(app: Litestar) -> None:
@@ -113,6 +135,10 @@ def create_app(
         if app.state.store is None:
             app.state.store = open_store(settings)
             app.state.owns_store = True
+        if settings.plan_at_start:
+            threading.Thread(target=plan, args=(app.state.store, app.state.planned), daemon=True, name="plan").start()
+        else:
+            app.state.planned.set()
 
     def shutdown(app: Litestar) -> None:
         app.state.sandbox.close()

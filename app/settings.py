@@ -37,6 +37,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sandbox_time_s: float = 2.0
     #: Start one worker at start-up, so the first evaluation does not wait for it.
     sandbox_prewarm: bool = True
+    #: Ask the lineage questions once at start, before `/ready` says ready, so the database plans them ahead
+    #: (`lineage serve` does; an app embedded in a test or a CLI command answers its one question without).
+    plan_at_start: bool = False
     #: How far ahead of this server's clock a recorded time may be, and the column edges one run may carry.
     max_future_skew_s: float = 600.0
     max_column_edges: int = 20_000

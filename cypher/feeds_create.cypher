@@ -1,5 +1,6 @@
 // Record the derived lineage edges input -> output made by one task run (what impact and upstream walk):
-// one FEEDS edge per (source, target) pair of `pairs` (maps of `sourceKey` and `targetKey`, distinct).
+// one FEEDS edge per (source, target) pair of `pairs` (maps of `sourceKey`, `targetKey` and `current`, whether
+// the run holds that output of its task slot; distinct).
 // :param pairs list<map>
 // :param executionKey string
 // :param executionId string
@@ -8,9 +9,8 @@
 // :param taskId string
 // :param value string
 // :param date string
-// :param current boolean
 UNWIND $pairs AS p
 MATCH (s:Asset {key: p.sourceKey})
 MATCH (t:Asset {key: p.targetKey})
 CREATE (s)-[:{{new_feeds()}} {executionKey: $executionKey, executionId: $executionId, namespace: $namespace, flowId: $flowId,
-                    taskId: $taskId, value: $value, date: $date, current: $current}]->(t)
+                    taskId: $taskId, value: $value, date: $date, current: p.current}]->(t)

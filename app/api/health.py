@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import msgspec
 from litestar import get
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 
+from app.errors import StoreUnavailable
 from app.store.base import GraphStore
 
 
@@ -19,7 +21,14 @@ async def health() -> Health:
     return Health(status="UP")
 
 
-@get("/ready", tags=["health"], sync_to_thread=True, summary="The database answers a query")
-def ready(store: NamedDependency[GraphStore]) -> Health:
+@get(
+    "/ready",
+    tags=["health"],
+    sync_to_thread=True,
+    summary="The database answers a query, and the lineage questions are planned",
+)
+def ready(state: State, store: NamedDependency[GraphStore]) -> Health:
+    if not state.planned.is_set():
+        raise StoreUnavailable("starting: the database is planning the lineage queries")
     store.ping()
     return Health(status="UP", backend=store.backend)

@@ -9,6 +9,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from app import __version__
 from app.cli import explore
 from app.cli.client import add_client_flags
@@ -49,7 +51,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from app.errors import SchemaVersionError, StoreUnavailable
     from app.store import open_store
 
-    settings = settings_from(args)
+    settings = msgspec.structs.replace(settings_from(args), plan_at_start=True)
     configure_logging(settings.log_level)
     # The store is opened before the server starts so that a locked, newer or unreachable database is one
     # line and exit code 4, not a lifespan traceback.

@@ -37,6 +37,13 @@ def task_slot_key(tenant: str, namespace: str, flow_id: str, task_id: str, value
     return _compound(tenant, namespace, flow_id, task_id, value)
 
 
+def output_slot_key(slot_key: str, output_key: str) -> str:
+    """The key of one output of a task slot: current lineage is decided per (slot, output asset). A slot's runs that
+    wrote nothing share the slot's own key. (A slot key is a JSON array, which ends where its text says: what
+    follows cannot make two pairs one key.)"""
+    return f"{slot_key}|{output_key}" if output_key else slot_key
+
+
 def column_key(tenant: str, asset_id: str, name: str) -> str:
     return _compound(tenant, asset_id, name)
 

@@ -48,7 +48,20 @@ _OPS: dict[str, tuple[str, bool]] = {
     "LESS_THAN": ("lt", False),
     "LESS_THAN_OR_EQUAL_TO": ("le", False),
 }
-TEXT_OPS = ("EQUALS", "NOT_EQUALS", "IN", "NOT_IN", "STARTS_WITH", "ENDS_WITH", "CONTAINS", "NOT_CONTAINS", "REGEX")
+#: Kestra's operators on a text field. PREFIX is Kestra's (`QueryFilter`): `p` itself and `p.<anything>`, the dotted
+#: name's children (`^p(\..+)?$`), which is not STARTS_WITH.
+TEXT_OPS = (
+    "EQUALS",
+    "NOT_EQUALS",
+    "IN",
+    "NOT_IN",
+    "STARTS_WITH",
+    "ENDS_WITH",
+    "CONTAINS",
+    "NOT_CONTAINS",
+    "REGEX",
+    "PREFIX",
+)
 DATE_OPS = (
     "EQUALS",
     "NOT_EQUALS",
@@ -71,7 +84,7 @@ class FieldSpec:
 ASSET_FIELDS: Mapping[str, FieldSpec] = {
     "id": FieldSpec("id", TEXT_OPS),
     "assetId": FieldSpec("id", TEXT_OPS),
-    "namespace": FieldSpec("namespace", (*TEXT_OPS, "PREFIX")),
+    "namespace": FieldSpec("namespace", TEXT_OPS),
     "type": FieldSpec("type", TEXT_OPS),
     "metadata": FieldSpec("meta", ("EQUALS", "NOT_EQUALS", "IN", "NOT_IN"), "metadata"),
     "q": FieldSpec("text", ("EQUALS", "CONTAINS"), "search"),
@@ -80,7 +93,7 @@ ASSET_FIELDS: Mapping[str, FieldSpec] = {
 }
 USAGE_FIELDS: Mapping[str, FieldSpec] = {
     "assetId": FieldSpec("assetId", TEXT_OPS),
-    "namespace": FieldSpec("namespace", (*TEXT_OPS, "PREFIX")),
+    "namespace": FieldSpec("namespace", TEXT_OPS),
     "flowId": FieldSpec("flowId", TEXT_OPS),
     "executionId": FieldSpec("executionId", TEXT_OPS),
     "taskId": FieldSpec("taskId", TEXT_OPS),

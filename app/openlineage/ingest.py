@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Callable
@@ -149,14 +150,37 @@ def kestra_namespace(name: str) -> str:
     return (cleaned or "openlineage")[: limits.MAX_NAMESPACE]
 
 
-def task_id(name: str) -> str:
+#: hex digits of the digest that keeps a shortened or rewritten job name apart from every other one
+_DIGEST = 12
+
+
+def _identifier(name: str, salt: str, cleaned: str, limit: int) -> str:
+    """`name` itself when it is already a valid identifier of `limit` characters or fewer (and `salt` is empty);
+    otherwise a readable prefix of `cleaned` and a digest of the whole name (with `salt`), so two job names never
+    become one identifier: an identifier is never silently cut or merged."""
+    if not salt and cleaned == name and len(name) <= limit:
+        return name
+    digest = hashlib.sha256(f"{salt}\x00{name}".encode()).hexdigest()[:_DIGEST]
+    return f"{cleaned[: limit - _DIGEST - 1].rstrip('._-') or 'job'}-{digest}"
+
+
+def _salt(job_namespace: str) -> str:
+    """The job namespace, when mapping it to a Kestra namespace loses something (`dbt://a` and `dbt.a` become one):
+    it then tells the identifiers of the same job name in the two apart."""
+    return "" if kestra_namespace(job_namespace) == job_namespace else job_namespace
+
+
+def task_id(name: str, job_namespace: str = "") -> str:
+    """The task id of an OpenLineage job (with its flow id, the task slot its runs share)."""
     cleaned = _TASK_CHARS.sub("_", name).strip("_") or "job"
-    return cleaned[:100] if cleaned[0].isalnum() else ("j" + cleaned)[:100]
+    cleaned = cleaned if cleaned[0].isalnum() else "j" + cleaned
+    return _identifier(name, _salt(job_namespace), cleaned, 100)
 
 
-def flow_id(name: str) -> str:
+def flow_id(name: str, job_namespace: str = "") -> str:
     cleaned = _NAMESPACE_CHARS.sub("_", name).strip("._") or "job"
-    return cleaned[:100] if cleaned[0].isalnum() else ("j" + cleaned)[:100]
+    cleaned = cleaned if cleaned[0].isalnum() else "j" + cleaned
+    return _identifier(name, _salt(job_namespace), cleaned, 100)
 
 
 def asset_id(dataset: dict[str, Any], tenant: str) -> str:
@@ -216,13 +240,15 @@ def execution_body(view: RunView, tenant: str) -> dict[str, Any]:
     return {
         "id": view.runId,
         "namespace": run_namespace(view),
-        "flowId": task_run.get("flowId") or flow_id(job["name"]),
+        "flowId": task_run.get("flowId") or flow_id(job["name"], job["namespace"]),
         "state": state,
         "startDate": min(start, end) if end else start,
         "endDate": end,
+        # the job as its producer names it, whole (the flow and task ids may be shortened forms of it)
+        "labels": {"openlineage.job.namespace": str(job["namespace"]), "openlineage.job.name": str(job["name"])},
         "taskRuns": [
             {
-                "taskId": task_run.get("taskId") or task_id(job["name"]),
+                "taskId": task_run.get("taskId") or task_id(job["name"], job["namespace"]),
                 "value": task_run.get("value"),
                 "assets": {
                     "inputs": [asset_declaration(d, tenant) for d in inputs],

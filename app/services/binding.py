@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from app.domain.access import Scope
 from app.domain.assets import meta_pair
+from app.domain.columns import DEFAULT_COLUMN_DEPTH
 from app.domain.lineage import Traversal
 from app.domain.query_filters import Filter, Sort
 from app.domain.types import equivalent_types
@@ -145,6 +146,35 @@ def lineage_edges(keys: list[str], traversal: Traversal, limit: int) -> tuple[st
         "limit": limit,
     }
     return "lineage_edges", args
+
+
+def first_questions() -> list[tuple[str, Args]]:
+    """The lineage questions with the arguments of a server's first requests (default depth, page and cap), for
+    assets that do not exist: run at start so that Neo4j plans their texts (seconds each: the searches unroll their
+    levels) before the first caller asks, not while it waits. Planning, not answering, is the point. Neo4j keeps a
+    plan per parameter types and per size of each string and list parameter, in buckets (measured on 5.26: 0, 1,
+    2-9, 10-1,000 characters or items, ...): an asset key is one of 10-1,000 characters, lists of targets take every
+    size a page gives."""
+    traversal, nobody = Traversal.build(None, False, None, None), Scope(tenant="-")
+    key = "lineage/first-questions"  # an asset key's length: no real key is shorter than "<tenant>/<id>"
+    filters = type_and_namespace(None, None)
+    lists = [[key] * n for n in (1, 5, 50)]
+    calls: list[tuple[str, Args]] = []
+    for d in ("downstream", "upstream"):
+        direction: Direction = d  # type: ignore[assignment]
+        calls += [
+            reach_counts(key, direction, traversal, nobody, filters),
+            reach_page(key, direction, traversal, nobody, filters, last_distance=traversal.depth, skip=0, limit=1),
+            reach_nearest(key, direction, traversal, nobody, 1),
+            column_reach(key, direction, history=False, depth=DEFAULT_COLUMN_DEPTH, scope=nobody, limit=1),
+            *(reach_direct(key, direction, traversal, targets) for targets in lists),
+            *(
+                reach_routes(key, direction, traversal, last_distance=n, targets=targets)
+                for n in range(2, 5)
+                for targets in lists
+            ),
+        ]
+    return [*calls, *(lineage_edges(keys, traversal, 1) for keys in lists)]
 
 
 #: A leaf no value passes (an `in` test on an empty-string list, negated by nothing), standing in for "no filters":

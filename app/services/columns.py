@@ -53,9 +53,12 @@ def _adds_to(stored: Row, given: dict[str, str]) -> bool:
     return any(given[k] and given[k] != (stored[k] or "") for k in ("type", "description"))
 
 
-def write_column_lineage(tx: Tx, tenant: str, lineage: ColumnLineage, *, edge: dict[str, Any]) -> None:
+def write_column_lineage(
+    tx: Tx, tenant: str, lineage: ColumnLineage, *, edge: dict[str, Any], current: dict[str, bool]
+) -> None:
     """The columns of a task run's datasets and its DERIVES edges, with the task run's own edge properties
-    (`edge`: executionKey, taskId, value, date, current)."""
+    (`edge`: executionKey, taskId, value, date); an edge is current when the run holds its target's asset
+    (`current`: output asset id -> whether it does)."""
     write_columns(tx, tenant, lineage.columns)
     if lineage.edges:
         edges = [
@@ -63,10 +66,11 @@ def write_column_lineage(tx: Tx, tenant: str, lineage: ColumnLineage, *, edge: d
                 "sourceKey": column_key(tenant, e["sourceAsset"], e["sourceColumn"]),
                 "targetKey": column_key(tenant, e["targetAsset"], e["targetColumn"]),
                 "transformations": e["transformations"],
+                "current": current.get(e["targetAsset"], False),
             }
             for e in lineage.edges
         ]
-        keep = ("executionKey", "taskId", "value", "date", "current")
+        keep = ("executionKey", "taskId", "value", "date")
         tx.run("derives_create", edges=edges, **{k: edge[k] for k in keep})
 
 
@@ -108,8 +112,10 @@ def column_lineage(
         _require_asset(tx, scope, asset_id)
         if not tx.run("column_get", key=key):
             raise NotFound(f"asset {asset_id!r} has no column {column!r}", field="column")
-        name, args = binding.column_reach(key, direction, history=history, depth=depth, scope=scope, limit=limit)
+        # one row more than asked: `truncated` says whether there is more, not whether the page is full
+        name, args = binding.column_reach(key, direction, history=history, depth=depth, scope=scope, limit=limit + 1)
         rows = tx.run(name, args)
+        truncated, rows = len(rows) > limit, rows[:limit]
         seen = set(visible_assets(tx, scope, {column_of(k)[0] for r in rows for k in r["via"] or []}))
         return ColumnLineagePage(
             assetId=asset_id,
@@ -118,7 +124,7 @@ def column_lineage(
             history=history,
             depth=depth,
             items=[_reached(r, seen) for r in rows],
-            truncated=len(rows) == limit,
+            truncated=truncated,
         )
 
     return store.read(work)

@@ -28,7 +28,7 @@ from app.domain.executions import (
     normalize_dates,
 )
 from app.domain.flows import FLOW_ID_PATTERN, NAMESPACE_PATTERN
-from app.domain.keys import asset_key, execution_key, flow_key, task_slot_key
+from app.domain.keys import asset_key, execution_key, flow_key
 from app.domain.limits import IngestLimits
 from app.domain.sandbox import Sandbox
 from app.domain.types import DATASET, EXTERNAL
@@ -38,7 +38,7 @@ from app.services import binding
 from app.services.assets import unwritable, visible_assets
 from app.services.columns import write_column_lineage
 from app.services.flows import flow_source
-from app.services.lineage_state import demote
+from app.services.lineage_state import SlotRun, take_outputs
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, now_iso
 
@@ -310,7 +310,25 @@ def _write(
 
     has_columns = bool(columns and columns.edges)
     for run in plan.taskRuns:
-        current = _take_slot(tx, tenant, plan, fkey, ekey, run.taskId, run.value, latest_tasks, has_columns)
+        in_ids = _unique([a.id for a in run.inputs])
+        out_ids = _unique([a.id for a in run.outputs])
+        currency = take_outputs(
+            tx,
+            SlotRun(
+                tenant=tenant,
+                flow_key=fkey,
+                namespace=plan.namespace,
+                flow_id=plan.flowId,
+                task_id=run.taskId,
+                value=run.value,
+                execution_key=ekey,
+                date=plan.startDate,
+                outputs=out_ids,
+                unsuccessful=plan.state in UNSUCCESSFUL_STATES,
+                retired=latest_tasks is not None and run.taskId not in latest_tasks,
+                has_columns=has_columns,
+            ),
+        )
         common = {
             "executionKey": ekey,
             "executionId": plan.id,
@@ -319,21 +337,20 @@ def _write(
             "taskId": run.taskId,
             "value": run.value,
             "date": plan.startDate,
-            "current": current,
         }
-        in_ids = _unique([a.id for a in run.inputs])
-        out_ids = _unique([a.id for a in run.outputs])
         if in_ids:
-            tx.run("reads_create", assetKeys=[asset_key(tenant, i) for i in in_ids], **common)
+            tx.run("reads_create", assetKeys=[asset_key(tenant, i) for i in in_ids], **common, current=currency.reads)
         for o in out_ids:
-            tx.run("wrote_create", assetKey=asset_key(tenant, o), **common)
+            tx.run("wrote_create", assetKey=asset_key(tenant, o), **common, current=currency.outputs[o])
         pairs = [
-            {"sourceKey": asset_key(tenant, i), "targetKey": asset_key(tenant, o)} for i in in_ids for o in out_ids
+            {"sourceKey": asset_key(tenant, i), "targetKey": asset_key(tenant, o), "current": currency.outputs[o]}
+            for i in in_ids
+            for o in out_ids
         ]
         if pairs:
             tx.run("feeds_create", pairs=pairs, **common)
         if columns is not None:
-            write_column_lineage(tx, tenant, columns, edge=common)
+            write_column_lineage(tx, tenant, columns, edge=common, current=currency.outputs)
     return document, True
 
 
@@ -352,47 +369,6 @@ def record_again(
             tx.run(query, executionKey=ekey)
         tx.run("execution_delete", key=ekey)
     return _write(tx, scope, plan, fingerprint, now, columns, absent=True)
-
-
-def _take_slot(
-    tx: Tx,
-    tenant: str,
-    plan: ExecutionPlan,
-    fkey: str,
-    ekey: str,
-    task_id: str,
-    value: str,
-    latest_tasks: set[str] | None,
-    has_columns: bool = False,
-) -> bool:
-    """Whether this task run's edges are current; makes it the slot's latest execution when it is."""
-    if latest_tasks is not None and task_id not in latest_tasks:
-        return False  # the stored flow's latest revision no longer has this task
-    skey = task_slot_key(tenant, plan.namespace, plan.flowId, task_id, value)
-    rows = tx.run("task_slot_get", key=skey)
-    slot = rows[0]["s"] if rows else None
-    if plan.state in UNSUCCESSFUL_STATES:
-        if slot is not None and slot["executionKey"] == ekey:
-            tx.run("task_slot_delete", key=skey)  # recorded again as failed: it is no longer the slot's latest
-        return False
-    if slot is not None and slot["executionKey"] != ekey:
-        if (plan.startDate, ekey) <= (slot["date"], slot["executionKey"]):
-            return False  # an execution that started later is already recorded for this slot
-        demote(tx, slot["executionKey"], task_id, value, columns=bool(slot.get("hasColumns")))
-    tx.run(
-        "task_slot_put",
-        key=skey,
-        tenantId=tenant,
-        flowKey=fkey,
-        namespace=plan.namespace,
-        flowId=plan.flowId,
-        taskId=task_id,
-        value=value,
-        executionKey=ekey,
-        date=plan.startDate,
-        hasColumns=has_columns,
-    )
-    return True
 
 
 def record_execution(

@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from app.domain.keys import output_slot_key
 from app.store.base import BulkAsset, BulkRun
 
 EDGE_COLUMNS = (
@@ -72,11 +73,16 @@ class RunRows:
                     "document": json.dumps(document),
                 }
             )
-        if run.slotKey not in self._seen_slots:
-            self._seen_slots.add(run.slotKey)
+        for output in run.outputs or ("",):  # the holder of each output of the slot (lineage_state.py)
+            key = output_slot_key(run.slotKey, output)
+            if key in self._seen_slots:
+                continue
+            self._seen_slots.add(key)
             self.slots.append(
                 {
-                    "key": run.slotKey,
+                    "key": key,
+                    "slotKey": run.slotKey,
+                    "assetKey": output,
                     "tenantId": run.tenantId,
                     "flowKey": run.flowKey,
                     "namespace": run.namespace,

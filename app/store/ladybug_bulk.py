@@ -16,6 +16,22 @@ from app.store.queries import QuerySet
 Execute = Callable[[str, dict[str, Any]], list[Row]]
 
 
+#: the columns of a bulk TaskSlot file, in the order cypher/ladybug/bulk_task_slots.cypher reads them
+SLOT_COLUMNS = (
+    "key",
+    "tenantId",
+    "flowKey",
+    "namespace",
+    "flowId",
+    "taskId",
+    "value",
+    "executionKey",
+    "date",
+    "slotKey",
+    "assetKey",
+)
+
+
 def _write(path: Path, columns: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> int:
     n = 0
     with path.open("w", newline="", encoding="utf-8") as f:
@@ -59,7 +75,19 @@ def copy_from(
         copy("bulk_executions", work / "executions.csv", n, "executions")
         n = _write(
             work / "slots.csv",
-            ("key", "tenantId", "flowKey", "namespace", "flowId", "taskId", "value", "executionKey", "date"),
+            (
+                "key",
+                "tenantId",
+                "flowKey",
+                "namespace",
+                "flowId",
+                "taskId",
+                "value",
+                "executionKey",
+                "date",
+                "slotKey",
+                "assetKey",
+            ),
             rows.slots,
         )
         copy("bulk_task_slots", work / "slots.csv", n, "task slots")

@@ -73,8 +73,12 @@ FLOW_PROPERTIES: tuple[str, ...] = (
     "created",
     "updated",
 )
+#: The holder of one output of a task slot (current lineage is decided per slot and output): `slotKey` is the slot's
+#: key, `assetKey` the output's ('' for the slot's runs that write nothing).
 TASK_SLOT_PROPERTIES: tuple[str, ...] = (
     "key",
+    "slotKey",
+    "assetKey",
     "tenantId",
     "flowKey",
     "namespace",
@@ -143,6 +147,9 @@ PARAMETER_MAP_KEYS: tuple[str, ...] = (
     "type",
     "description",
     "transformations",
+    "current",
+    "key",
+    "executionKey",
 )
 
 PROPERTY_KEYS: tuple[str, ...] = tuple(
@@ -161,4 +168,4 @@ PROPERTY_KEYS: tuple[str, ...] = tuple(
 )
 
 #: Version of the graph schema this code reads and writes; stored in the (:SchemaInfo) node.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4

@@ -37,9 +37,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from app import PROJECT_ROOT
-
-CYPHER_DIR = PROJECT_ROOT / "cypher"
+#: The query files: `cypher/` at the top of the repository, which `app/cypher` links to so that a wheel carries it.
+CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
 DIALECTS = ("ladybug", "neo4j")
 
 _PARAM_DECL = re.compile(r"^//\s*:param\s+([A-Za-z_][A-Za-z0-9_]*)\s+([a-z<>]+)(\?)?\s*$")

@@ -1,4 +1,4 @@
-// The LadybugDB schema, version 3 (see app/store/model.py: SCHEMA_VERSION).
+// The LadybugDB schema, version 4 (see app/store/model.py: SCHEMA_VERSION).
 // Every node table is keyed by a natural key string that starts with the tenant id, so uniqueness of
 // (tenant, id) is the primary key's job, not the code's.
 CREATE NODE TABLE IF NOT EXISTS SchemaInfo(key STRING PRIMARY KEY, version INT64, updated STRING);
@@ -25,7 +25,7 @@ CREATE NODE TABLE IF NOT EXISTS FlowRevision(
 );
 CREATE NODE TABLE IF NOT EXISTS TaskSlot(
     key STRING PRIMARY KEY, tenantId STRING, flowKey STRING, namespace STRING, flowId STRING, taskId STRING,
-    value STRING, executionKey STRING, date STRING, hasColumns BOOLEAN
+    value STRING, executionKey STRING, date STRING, hasColumns BOOLEAN, slotKey STRING, assetKey STRING
 );
 CREATE REL TABLE IF NOT EXISTS READ(
     FROM Execution TO Asset, executionKey STRING, executionId STRING, namespace STRING, flowId STRING,

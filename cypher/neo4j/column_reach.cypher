@@ -6,6 +6,9 @@
 // :variant column_reach_upstream direction=upstream edges=current
 // :param key string
 // :literal maxDepth 1..100
+// A search's text takes Neo4j seconds to plan; the server plans it at start (app/asgi.py: plan) and keeps that
+// plan when the graph's statistics move (a fresh database's first writes would make it plan again).
+CYPHER replan=skip
 MATCH (s:AssetColumn {key: $key})
 MATCH p = ANY SHORTEST {{column_hops(s, r, t)}}
 MATCH (a:Asset)-[:HAS_COLUMN]->(t)

@@ -10,6 +10,9 @@
 // :variant reach_direct_upstream_window direction=upstream edges=window
 // :param key string
 // :param targets list<string>
+// A search's text takes Neo4j seconds to plan; the server plans it at start (app/asgi.py: plan) and keeps that
+// plan when the graph's statistics move (a fresh database's first writes would make it plan again).
+CYPHER replan=skip
 MATCH (s:Asset {key: $key})
 UNWIND $targets AS target
 MATCH (t:Asset {key: target})

@@ -12,6 +12,9 @@
 // :variant reach_page_upstream_window direction=upstream edges=window
 // :param key string
 // :param maxDepth integer
+// A search's text takes Neo4j seconds to plan; the server plans it at start (app/asgi.py: plan) and keeps that
+// plan when the graph's statistics move (a fresh database's first writes would make it plan again).
+CYPHER replan=skip
 MATCH (s:Asset {key: $key})
 WITH s, [s] AS frontier, [s] AS visited, [] AS levels
 // :repeat 100

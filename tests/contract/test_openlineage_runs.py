@@ -127,9 +127,13 @@ def test_failed_runs_are_history_and_the_last_success_stays_current(store: Graph
     assert ol.get_run(store, scope, failed).state == "FAIL"
     states = {u.executionId: u.state for u in usages_svc.asset_usages(store, scope, f"{PG}/f.in").results}
     assert states == {ok: "SUCCESS", failed: "FAILED", aborted: "KILLED"}
-    # a later success takes over from the earlier one
-    later = str(uuid.uuid4())
+    # a later success that writes another output leaves the earlier one's lineage current (it is decided per
+    # output of the job) ...
+    later, latest = str(uuid.uuid4()), str(uuid.uuid4())
     apply(store, scope, event("COMPLETE", later, "2026-03-04T10:00:00Z", [ds("f.in")], [ds("f.newer")]))
+    assert downstream(store, tenant, "f.in") == {f"{PG}/f.good": 1, f"{PG}/f.newer": 1}
+    # ... and one that writes the same output from other inputs takes it over
+    apply(store, scope, event("COMPLETE", latest, "2026-03-05T10:00:00Z", [ds("f.other")], [ds("f.good")]))
     assert downstream(store, tenant, "f.in") == {f"{PG}/f.newer": 1}
 
 

@@ -85,7 +85,30 @@ def test_a_missing_step_and_a_newer_database_are_refused(opener, backend: str, m
 
 
 #: What each schema version added over the one before: the migration files must bring each back.
+_V3_SLOTS = (
+    "MATCH (s:TaskSlot) WHERE s.assetKey <> '' "
+    "WITH s.slotKey AS k, max(s.date + '|' + s.executionKey) AS latest, collect(s)[{first}] AS one "
+    "MERGE (n:TaskSlot {{key: k}}) SET n.tenantId = one.tenantId, n.flowKey = one.flowKey, "
+    "n.namespace = one.namespace, n.flowId = one.flowId, n.taskId = one.taskId, n.value = one.value, "
+    "n.executionKey = {execution}, n.date = {date}, n.hasColumns = one.hasColumns, n.slotKey = '', n.assetKey = ''"
+)
 ADDED_IN = {
+    4: {  # one holder per slot (its latest run), as v3 kept them
+        "ladybug": [
+            _V3_SLOTS.format(
+                first=1, execution="substring(latest, 29, size(latest) - 28)", date="substring(latest, 1, 27)"
+            ),
+            "MATCH (s:TaskSlot) WHERE s.assetKey <> '' DELETE s",
+            "ALTER TABLE TaskSlot DROP assetKey",
+            "ALTER TABLE TaskSlot DROP slotKey",
+        ],
+        "neo4j": [
+            _V3_SLOTS.format(first=0, execution="substring(latest, 28)", date="substring(latest, 0, 27)"),
+            "MATCH (s:TaskSlot) WHERE s.assetKey <> '' DELETE s",
+            "MATCH (s:TaskSlot) REMOVE s.slotKey, s.assetKey",
+            "DROP INDEX task_slot_slot IF EXISTS",
+        ],
+    },
     3: {
         "ladybug": ["DROP TABLE FEEDS_RECENT", "DROP TABLE WROTE_RECENT", "DROP TABLE READ_RECENT"],
         "neo4j": [],
@@ -104,11 +127,14 @@ ADDED_IN = {
 }
 
 
-def downgrade_to(version: int, backend: str, store: GraphStore, request: pytest.FixtureRequest) -> None:
-    """Close `store` (a clean close folds LadybugDB's recent edges) and undo every schema step past `version`."""
+def downgrade_to(
+    version: int, backend: str, store: GraphStore, request: pytest.FixtureRequest, *, then: tuple[str, ...] = ()
+) -> None:
+    """Close `store` (a clean close folds LadybugDB's recent edges) and undo every schema step past `version`;
+    `then`: statements that make the data what that version would have stored."""
     store.close()
     statements = [s for v in range(model.SCHEMA_VERSION, version, -1) for s in ADDED_IN[v][backend]]
-    statements.append(f"MATCH (s:SchemaInfo) SET s.version = {version}")
+    statements += [*then, f"MATCH (s:SchemaInfo) SET s.version = {version}"]
     if backend == "ladybug":
         import ladybug
 
@@ -178,5 +204,47 @@ def test_a_v2_database_keeps_its_lineage_and_writes_new_edges_beside_it(  # type
             assert migrated.recent_edges() == 0
         assert answer(migrated, "t", "a") == {"b": 1, "c": 2}
         assert answer(migrated, "t", "c", upstream=True) == {"b": 1, "a": 2}
+    finally:
+        migrated.close()
+
+
+def test_a_v3_database_keeps_every_outputs_lineage_after_migration(  # type: ignore[no-untyped-def]
+    opener, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """v3 kept only the latest run of a task slot current, so a flow run once per VM lost every earlier snapshot's
+    lineage; migrating to v4 gives each output back its latest writer's lineage."""
+    from tests.contract.helpers import record
+    from tests.contract.test_lineage import answer
+
+    store = opener()
+    for execution, vm in (("e1", "vm-1"), ("e2", "vm-2")):
+        record(
+            store,
+            "t",
+            flow="nutanix_safe_patching",
+            id=execution,
+            inputs={"vm_name": vm},
+            startDate=f"2026-11-0{execution[1]}T00:00:00Z",
+        )
+    v3_currency = tuple(
+        f"MATCH ()-[r:{rel}]->() WHERE r.executionKey = 't/e1' SET r.current = false"
+        for rel in ("READ", "WROTE", "FEEDS")
+    )
+    downgrade_to(3, backend, store, request, then=v3_currency)
+    migrated = opener()
+    try:
+        assert version_of(migrated) == model.SCHEMA_VERSION
+        assert answer(migrated, "t", "snapshot-e1", upstream=True) == {"vm-1": 1}
+        assert answer(migrated, "t", "snapshot-e2", upstream=True) == {"vm-2": 1}
+        # and the migrated store follows the rule from now on: a newer snapshot of vm-1 leaves both current
+        record(
+            migrated,
+            "t",
+            flow="nutanix_safe_patching",
+            id="e3",
+            inputs={"vm_name": "vm-1"},
+            startDate="2026-11-03T00:00:00Z",
+        )
+        assert answer(migrated, "t", "vm-1") == {"snapshot-e1": 1, "snapshot-e3": 1}
     finally:
         migrated.close()

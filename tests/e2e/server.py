@@ -29,13 +29,14 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = data_dir.parent / f"server-{self.port}.log"
+        #: how `lineage serve` is started (an installed package's own `lineage` may replace it)
+        self.command = [sys.executable, "-m", "app.cli", "serve"]
+        self.cwd: Path | None = None
 
-    def start(self, timeout: float = 30.0) -> Server:
+    def start(self, timeout: float = 120.0) -> Server:
+        """Start and wait for `/ready` (on a fresh Neo4j the server first plans its queries: tens of seconds)."""
         cmd = [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "serve",
+            *self.command,
             "--port",
             str(self.port),
             "--data-dir",
@@ -43,7 +44,7 @@ class Server:
             *self.extra,
         ]
         self._log = self.log.open("ab")
-        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=self.env)
+        self.proc = subprocess.Popen(cmd, stdout=self._log, stderr=subprocess.STDOUT, env=self.env, cwd=self.cwd)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

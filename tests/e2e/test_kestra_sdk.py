@@ -14,6 +14,9 @@ import pytest
 from tests.contract.helpers import flow_yaml
 from tests.e2e.server import Server
 
+#: one request's wait: a write or an answer on a busy 2-core machine (a server plans its queries before it is ready)
+REQUEST_TIMEOUT = 30.0
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # kestrapy's generated models warn about shadowed pydantic names
     from kestrapy import KestraClient
@@ -149,7 +152,10 @@ def test_flows_dependencies_and_locks_through_kestrapy(kestra: tuple[KestraClien
     base = client._base_url
     headers = dict(client._session.headers)
     body = {"namespace": "kestra.company.data", "flowId": "data_pipeline_assets"}
-    assert httpx.post(f"{base}/api/v1/{T}/executions", json=body, headers=headers).status_code == 201
+    assert (
+        httpx.post(f"{base}/api/v1/{T}/executions", json=body, headers=headers, timeout=REQUEST_TIMEOUT).status_code
+        == 201
+    )
     graph = client.assets.asset_dependencies("trips", T)
     uids = {n.uid: n.type.value for n in graph.nodes}  # type: ignore[union-attr]
     assert uids["ASSET:trips"] == "ASSET" and uids["FLOW:kestra.company.data/data_pipeline_assets"] == "FLOW"

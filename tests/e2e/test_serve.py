@@ -14,6 +14,9 @@ from tests.conftest import neo4j_flags, open_backend
 from tests.e2e.server import Server, free_port
 from tests.neo4j_server import Neo4jServer
 
+#: one request's wait: a write or an answer on a busy 2-core machine (a server plans its queries before it is ready)
+REQUEST_TIMEOUT = 30.0
+
 
 def test_serve_logs_backend_and_keeps_data_across_restart(tmp_path: Path, backend: str, serve_flags: list[str]) -> None:
     data = tmp_path / "data"
@@ -25,16 +28,16 @@ def test_serve_logs_backend_and_keeps_data_across_restart(tmp_path: Path, backen
         "metadata": {"database": "sqlite"},
     }
     with Server(data, *serve_flags) as server:
-        put = httpx.put(f"{server.url}/api/v1/main/assets/trips", json=asset)
+        put = httpx.put(f"{server.url}/api/v1/main/assets/trips", json=asset, timeout=REQUEST_TIMEOUT)
         assert put.status_code == 201
         created = put.json()
-        assert httpx.get(f"{server.url}/ready").json() == {"status": "UP", "backend": backend}
+        assert httpx.get(f"{server.url}/ready", timeout=REQUEST_TIMEOUT).json() == {"status": "UP", "backend": backend}
     if backend == "ladybug":
         assert "storage backend: LadybugDB" in server.output() and str(data) in server.output()
     else:
         assert f"storage backend: Neo4j at {serve_flags[1]}" in server.output()
     with Server(data, *serve_flags) as server:
-        assert httpx.get(f"{server.url}/api/v1/main/assets/trips").json() == created
+        assert httpx.get(f"{server.url}/api/v1/main/assets/trips", timeout=REQUEST_TIMEOUT).json() == created
 
 
 def test_two_concurrent_puts_of_a_new_id_leave_one_asset(tmp_path: Path, serve_flags: list[str]) -> None:
@@ -44,7 +47,11 @@ def test_two_concurrent_puts_of_a_new_id_leave_one_asset(tmp_path: Path, serve_f
 
         def put(i: int) -> None:
             barrier.wait()
-            r = httpx.put(f"{server.url}/api/v1/main/assets/contested", json={"type": "x", "metadata": {"i": i}})
+            r = httpx.put(
+                f"{server.url}/api/v1/main/assets/contested",
+                json={"type": "x", "metadata": {"i": i}},
+                timeout=REQUEST_TIMEOUT,
+            )
             statuses.append(r.status_code)
 
         threads = [threading.Thread(target=put, args=(i,)) for i in range(2)]
@@ -53,7 +60,7 @@ def test_two_concurrent_puts_of_a_new_id_leave_one_asset(tmp_path: Path, serve_f
         for t in threads:
             t.join()
         assert sorted(statuses) == [200, 201]
-        listing = httpx.get(f"{server.url}/api/v1/main/assets").json()
+        listing = httpx.get(f"{server.url}/api/v1/main/assets", timeout=REQUEST_TIMEOUT).json()
         assert listing["total"] == 1
 
 
@@ -99,7 +106,9 @@ def test_a_second_server_on_the_same_directory_says_why_it_cannot_start(tmp_path
         assert second.returncode == 4
         assert "lineage: cannot open LadybugDB file" in second.stderr and "Traceback" not in second.stderr
         assert "not closed cleanly" not in second.stderr  # the first server's live WAL is not a crash
-        assert httpx.get(f"{server.url}/ready").status_code == 200  # and the first one is unharmed
+        assert (
+            httpx.get(f"{server.url}/ready", timeout=REQUEST_TIMEOUT).status_code == 200
+        )  # and the first one is unharmed
 
 
 def test_two_servers_on_one_neo4j_share_everything(tmp_path: Path, fresh_neo4j: Neo4jServer) -> None:
@@ -112,8 +121,10 @@ def test_two_servers_on_one_neo4j_share_everything(tmp_path: Path, fresh_neo4j: 
             "flowId": "f",
             "taskRuns": [{"taskId": "t", "assets": {"inputs": [{"id": "src"}], "outputs": [{"id": "dst"}]}}],
         }
-        assert httpx.post(f"{one.url}/api/v1/main/executions", json=run).status_code == 201
-        assert httpx.post(f"{two.url}/api/v1/main/executions", json=run).status_code == 200  # a replay, not a copy
-        impact = httpx.get(f"{two.url}/api/v1/main/assets/src/impact").json()
+        assert httpx.post(f"{one.url}/api/v1/main/executions", json=run, timeout=REQUEST_TIMEOUT).status_code == 201
+        assert (
+            httpx.post(f"{two.url}/api/v1/main/executions", json=run, timeout=REQUEST_TIMEOUT).status_code == 200
+        )  # a replay, not a copy
+        impact = httpx.get(f"{two.url}/api/v1/main/assets/src/impact", timeout=REQUEST_TIMEOUT).json()
         assert [(r["id"], r["distance"]) for r in impact["results"]] == [("dst", 1)]
-        assert httpx.get(f"{one.url}/api/v1/main/stats").json()["executions"] == 1
+        assert httpx.get(f"{one.url}/api/v1/main/stats", timeout=REQUEST_TIMEOUT).json()["executions"] == 1

@@ -13,6 +13,9 @@ import pytest
 
 from tests.e2e.server import Server
 
+#: one request's wait: a write or an answer on a busy 2-core machine (a server plans its queries before it is ready)
+REQUEST_TIMEOUT = 30.0
+
 CLIENTS = 8
 POOL = 40  # few assets, so executions overlap on them all the time
 
@@ -92,7 +95,7 @@ def test_concurrent_lock_requests_have_one_winner(tmp_path: Path, serve_flags: l
         base = f"{server.url}/api/v1/main"
         for rnd in range(5):
             asset = f"contended{rnd}"
-            assert httpx.put(f"{base}/assets/{asset}", json={"type": "VM"}).status_code == 201
+            assert httpx.put(f"{base}/assets/{asset}", json={"type": "VM"}, timeout=REQUEST_TIMEOUT).status_code == 201
             barrier, results = threading.Barrier(CLIENTS), [0] * CLIENTS
 
             def ask(n: int, asset: str = asset, barrier: threading.Barrier = barrier, results: list = results) -> None:
@@ -106,5 +109,5 @@ def test_concurrent_lock_requests_have_one_winner(tmp_path: Path, serve_flags: l
             for t in threads:
                 t.join()
             assert sorted(results) == [200] + [409] * (CLIENTS - 1), results
-            holder = httpx.get(f"{base}/assets/{asset}").json()["lock"]["executionId"]
+            holder = httpx.get(f"{base}/assets/{asset}", timeout=REQUEST_TIMEOUT).json()["lock"]["executionId"]
             assert holder == f"e{results.index(200)}"

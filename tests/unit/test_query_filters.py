@@ -40,7 +40,7 @@ def test_no_filters_match_everything() -> None:
     ("name", "value", "message"),
     [
         ("filters[labels][EQUALS]", "x", "unknown field 'labels'"),
-        ("filters[id][PREFIX]", "x", "id does not take 'PREFIX'"),
+        ("filters[created][PREFIX]", "x", "created does not take 'PREFIX'"),  # id takes it (Kestra's SDKs send it)
         ("filters[id][LIKE]", "x", "id does not take 'LIKE'"),
         ("filters[metadata][EQUALS]", "x", "filters[metadata][EQUALS][<key>]"),
         ("filters[created][GREATER_THAN]", "yesterday", "not an ISO-8601 date"),
