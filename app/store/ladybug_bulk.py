@@ -73,23 +73,7 @@ def copy_from(
             rows.executions,
         )
         copy("bulk_executions", work / "executions.csv", n, "executions")
-        n = _write(
-            work / "slots.csv",
-            (
-                "key",
-                "tenantId",
-                "flowKey",
-                "namespace",
-                "flowId",
-                "taskId",
-                "value",
-                "executionKey",
-                "date",
-                "slotKey",
-                "assetKey",
-            ),
-            rows.slots,
-        )
+        n = _write(work / "slots.csv", SLOT_COLUMNS, rows.slots)
         copy("bulk_task_slots", work / "slots.csv", n, "task slots")
         for name, table, label in (
             ("bulk_read", rows.reads, "READ edges"),
