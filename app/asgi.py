@@ -19,6 +19,7 @@ from app import __version__
 from app.api import problems
 from app.api.assets import AssetController, AssetTypeController
 from app.api.deps import provide_clock, provide_limits, provide_sandbox, provide_scope, provide_store
+from app.api.encoding import decoding
 from app.api.executions import ExecutionController
 from app.api.expressions import ExpressionController
 from app.api.flows import FlowController
@@ -64,6 +65,8 @@ class LineageApp(Litestar):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         keep_encoded_separators(scope)
+        if scope["type"] == "http":
+            receive = decoding(scope, receive, self.state.settings.max_body_bytes)
         if scope["type"] == "http" and scope["method"] == "OPTIONS":
             for pattern, allow in self._allow_table():
                 if pattern.match(scope["path"]):
