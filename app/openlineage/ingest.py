@@ -223,7 +223,7 @@ def asset_declaration(dataset: dict[str, Any], tenant: str) -> dict[str, Any]:
 def execution_body(view: RunView, tenant: str) -> dict[str, Any]:
     """The execution (resolved task runs) a run records once it has ended: its datasets' union, its state from
     its terminal event (COMPLETE is SUCCESS, FAIL is FAILED, ABORT is KILLED)."""
-    inputs, outputs = view.inputs + referenced_inputs(view), view.outputs
+    inputs, outputs = view.inputs, view.outputs
     if len(inputs) + len(outputs) > MAX_DATASETS:
         raise BadRequest(f"more than {MAX_DATASETS} datasets in one run", field="inputs")
     task_run = view.run_facets.get("kestra_taskRun") or {}
@@ -296,8 +296,10 @@ def _transformations(input_field: dict[str, Any], output_field: dict[str, Any]) 
     return ",".join(dict.fromkeys(kinds))
 
 
-def referenced_inputs(view: RunView) -> list[dict[str, Any]]:
-    """Datasets a `columnLineage` facet reads from that the run does not list as inputs (they are inputs too)."""
+def undeclared_sources(view: RunView) -> list[dict[str, Any]]:
+    """Datasets a `columnLineage` facet reads from that the run does not declare as an input or output. A producer's
+    SQL parser names a query's CTEs and subqueries so (dbt-ol: `source`, `renamed`, `customers`): they are not
+    tables, so they make no asset and no table edge, and column edges from them are not recorded."""
     known = {(d["namespace"], d["name"]) for d in view.inputs + view.outputs}
     extra: dict[tuple[str, str], dict[str, Any]] = {}
     for output in view.outputs:
@@ -328,7 +330,7 @@ def column_lineage(view: RunView, tenant: str, *, max_edges: int = IngestLimits.
     asked = sum(_column_edge_count(output) for output in view.outputs)
     if asked > max_edges:
         raise column_edges_refused(asked, max_edges)
-    datasets = view.inputs + referenced_inputs(view) + view.outputs
+    datasets = view.inputs + view.outputs  # a column of an undeclared dataset (a CTE) is no column of an asset
     ids = {(d["namespace"], d["name"]): asset_id(d, tenant) for d in datasets}
     columns: dict[tuple[str, str], dict[str, str]] = {}
 
@@ -374,7 +376,9 @@ def _edge(
     """One DERIVES edge source column -> output column; the same pair named twice keeps both transformations."""
     if not source.get("namespace") or not source.get("name") or not source.get("field"):
         return
-    source_asset = ids[(str(source["namespace"]), str(source["name"]))]
+    source_asset = ids.get((str(source["namespace"]), str(source["name"])))
+    if source_asset is None:  # a dataset the run does not declare: see undeclared_sources
+        return
     column(source_asset, str(source["field"]))
     key = (source_asset, str(source["field"]), target, out_name)
     both = [*edges.get(key, "").split(","), *kinds.split(",")]

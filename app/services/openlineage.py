@@ -223,6 +223,12 @@ def _merge_run(
     record, created = record_again(tx, scope, plan, content, now, columns)
     result.recorded, result.executionId = created, record.id
     result.assets = sorted({a for t in record.taskRuns for a in (*t.inputs, *t.outputs)})
+    if undeclared := ol_ingest.undeclared_sources(view):
+        names = ", ".join(sorted(d["name"] for d in undeclared)[:5])
+        result.note = (
+            f"column lineage from {len(undeclared)} dataset(s) the run does not declare as inputs or outputs "
+            f"({names}: a SQL parser's CTEs, say) is not recorded: they are no tables"
+        )
     return result
 
 

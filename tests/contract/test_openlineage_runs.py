@@ -12,6 +12,7 @@ import pytest
 
 from app.domain.access import Scope, open_scope
 from app.errors import Forbidden, NotFound
+from app.services import assets as assets_svc
 from app.services import columns as columns_svc
 from app.services import openlineage as ol
 from app.services import usages as usages_svc
@@ -249,3 +250,25 @@ def test_events_of_one_run_arriving_together_all_count(store: GraphStore, tenant
     assert ol.get_run(store, scope, run).events == 8
     assert answer(store, tenant, f"{PG}/p.in6") == {f"{PG}/p.out": 1}
     assert {u for i in range(7) for u in answer(store, tenant, f"{PG}/p.in{i}")} == {f"{PG}/p.out"}
+
+
+def test_a_sql_parsers_ctes_are_not_tables(store: GraphStore, tenant: str) -> None:
+    """dbt-ol names a model's CTEs (`source`, `renamed`) as the datasets its columns come from: they make no
+    asset, no table edge and no column edge; the declared input stays the upstream."""
+    scope = open_scope(tenant)
+    facet = lineage_facet(
+        {"id": [("source", "id", "DIRECT/IDENTITY")], "status": [("renamed", "status", "DIRECT/IDENTITY")]}
+    )
+    run = str(uuid.uuid4())
+    (result,) = apply(
+        store,
+        scope,
+        event("COMPLETE", run, "2026-03-01T10:00:00Z", [ds("raw_orders")], [ds("stg_orders", columnLineage=facet)]),
+    )
+    assert answer(store, tenant, f"{PG}/stg_orders", upstream=True) == {f"{PG}/raw_orders": 1}
+    for cte in ("source", "renamed"):
+        with pytest.raises(NotFound):
+            assets_svc.get_asset(store, scope, f"{PG}/{cte}")
+    page = columns_svc.column_lineage(store, scope, f"{PG}/stg_orders", "id", "upstream")
+    assert page.items == []  # no column edge from a CTE
+    assert result.note and "source" in result.note and "renamed" in result.note

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import json
 from pathlib import Path
@@ -93,7 +94,14 @@ def test_dataset_level_dependencies_feed_every_output_column() -> None:
     kept = RunEvents()
     kept.add(event)
     view = kept.view()
-    lineage = ingest.column_lineage(view, "t")
+    declared = copy.deepcopy(event)
+    declared["inputs"].append({"namespace": "file", "name": "/tmp/cll_test/filter", "facets": {}})
+    kept = RunEvents()
+    kept.add(declared)
+    lineage = ingest.column_lineage(kept.view(), "t")
     from_filter = {e["targetColumn"] for e in lineage.edges if e["sourceAsset"] == "file//tmp/cll_test/filter"}
     assert from_filter == {"ident", "trans", "agg"}
-    assert [d["name"] for d in ingest.referenced_inputs(view)] == ["/tmp/cll_test/filter"]
+    # a dataset the run does not declare (a SQL parser's CTE) gives no column edge and no input
+    assert [d["name"] for d in ingest.undeclared_sources(view)] == ["/tmp/cll_test/filter"]
+    undeclared = ingest.column_lineage(view, "t")
+    assert not [e for e in undeclared.edges if e["sourceAsset"] == "file//tmp/cll_test/filter"]
