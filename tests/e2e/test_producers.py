@@ -181,3 +181,123 @@ def test_a_failing_model_is_a_failed_run_and_its_last_good_lineage_stays(
     states = {u["state"] for u in usages if u["relation"] == "WROTE"}
     assert "FAILED" in states and "SUCCESS" in states, usages
     assert service.reached(payments, "upstream") == before == {assets["seed.jaffle.raw_payments"]}
+
+
+# -- Spark ----------------------------------------------------------------------------------------------------------
+
+SPARK = ("pyspark==3.5.6",)
+#: the OpenLineage Spark listener for pyspark 3.5's Scala 2.12, one jar with no dependencies, from Maven Central
+LISTENER = "io.openlineage:openlineage-spark_2.12:1.27.0"
+SPARK_JOB = Path(__file__).resolve().parents[1] / "data" / "spark" / "orders_job.py"
+
+
+@pytest.fixture(scope="session")
+def spark_venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """pyspark in a virtualenv of its own, and the listener's jar (Maven resolves it into ~/.m2 once)."""
+    root = tmp_path_factory.mktemp("spark")
+    subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], check=True, timeout=300)
+    subprocess.run([str(root / "venv" / "bin" / "pip"), "install", "-q", *SPARK], check=True, timeout=900)
+    mvn = shutil.which("mvn")
+    assert mvn, "Maven is needed for the OpenLineage Spark listener (.ci/run installs it)"
+    subprocess.run(
+        [mvn, "-q", "-B", "dependency:copy", f"-Dartifact={LISTENER}", f"-DoutputDirectory={root / 'jars'}"],
+        check=True,
+        timeout=600,
+    )
+    (jar,) = (root / "jars").glob("openlineage-spark_*.jar")
+    return root / "venv", jar
+
+
+def spark_job(venv: Path, jar: Path, work: Path, url: str, token: str, *flags: str) -> subprocess.CompletedProcess[str]:
+    conf = {
+        "spark.extraListeners": "io.openlineage.spark.agent.OpenLineageSparkListener",
+        "spark.openlineage.transport.type": "http",
+        "spark.openlineage.transport.url": url,
+        "spark.openlineage.transport.endpoint": "/api/v1/lineage",
+        "spark.openlineage.transport.compression": "gzip",
+        "spark.openlineage.transport.auth.type": "api_key",
+        "spark.openlineage.transport.auth.apiKey": token,
+        "spark.openlineage.namespace": "spark_jobs",
+        "spark.ui.enabled": "false",
+    }
+    submit = [
+        "--master",
+        "local[1]",
+        "--jars",
+        str(jar),
+        "--driver-java-options",
+        "--add-opens=java.base/java.security=ALL-UNNAMED",
+    ]
+    submit += [a for k, v in conf.items() for a in ("--conf", f"{k}={v}")]
+    env = {**os.environ, "PYSPARK_SUBMIT_ARGS": " ".join([*submit, "pyspark-shell"]), "SPARK_LOCAL_IP": "127.0.0.1"}
+    return subprocess.run(
+        [str(venv / "bin" / "python"), str(SPARK_JOB), str(work), *flags],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.fixture(params=["ladybug", "neo4j"])
+def spark_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
+    from tests.conftest import neo4j_flags
+
+    auth = tmp_path / "auth.yaml"
+    token = create_token(auth, tenant="main", grants=[check_grant("spark_jobs:editor")], name="spark")
+    admin = create_token(auth, tenant="main", grants=[], admin=True, name="admin")
+    flags = ["--auth-file", str(auth), "--require-auth"]
+    if request.param == "neo4j":
+        neo4j = request.getfixturevalue("neo4j_server")
+        test_neo4j.wipe(neo4j)
+        flags += neo4j_flags(neo4j)
+    with Server(tmp_path / "data", *flags) as server:
+        yield Service(server, token, admin)
+
+
+def test_spark_join_filter_aggregate(spark_venv: tuple[Path, Path], spark_service: Service, tmp_path: Path) -> None:
+    venv, jar = spark_venv
+    work = tmp_path / "work"
+    done = spark_job(venv, jar, work, spark_service.server.url, spark_service.token)
+    assert done.returncode == 0, done.stderr[-3000:]
+    totals, customers, orders = (
+        f"file/{work}/{name}" for name in ("totals_parquet", "customers_csv", "orders_parquet")
+    )
+    assert spark_service.reached(totals, "upstream") >= {customers, orders}  # named as Spark names them: file, path
+    asset = spark_service.get(f"/assets/{totals.replace('/', '%2F')}")
+    assert asset["metadata"] == {"openlineage.namespace": "file", "openlineage.name": str(work / "totals_parquet")}
+    column = spark_service.get(f"/assets/{totals.replace('/', '%2F')}/columns/total/upstream")
+    hops = {(i["assetId"], i["column"]): i["route"][-1]["transformations"] for i in column["items"]}
+    assert hops[(orders, "amount")] == ["DIRECT/AGGREGATION"]
+    assert "INDIRECT/JOIN" in hops[(orders, "customer_id")] and "INDIRECT/JOIN" in hops[(customers, "id")]
+    assert "INDIRECT/FILTER" in hops[(customers, "country")]
+    # the write's run is a child of the application's run
+    writes = [
+        u
+        for u in spark_service.get(f"/assets/{totals.replace('/', '%2F')}/usages")["results"]
+        if u["relation"] == "WROTE"
+    ]
+    run = spark_service.get(f"/openlineage/runs/{writes[0]['executionId']}")
+    assert run["parent"]["jobName"] == "orders_by_customer"
+    application = spark_service.get(f"/openlineage/runs/{run['parent']['runId']}")
+    assert application["state"] == "COMPLETE" and writes[0]["executionId"] in {
+        c["runId"] for c in application["children"]
+    }
+
+
+def test_a_failing_spark_job_is_recorded_as_its_producer_reports_it(
+    spark_venv: tuple[Path, Path], spark_service: Service, tmp_path: Path
+) -> None:
+    """openlineage-spark 1.27.0 ends a write whose tasks fail with COMPLETE and no errorMessage facet (checked here):
+    the service records what the producer says, every event accepted."""
+    venv, jar = spark_venv
+    work = tmp_path / "work"
+    failed = spark_job(venv, jar, work, spark_service.server.url, spark_service.token, "--fail")
+    assert failed.returncode != 0 and "ZeroDivisionError" in failed.stderr
+    totals = f"file/{work}/totals_parquet"
+    writes = [
+        u
+        for u in spark_service.get(f"/assets/{totals.replace('/', '%2F')}/usages")["results"]
+        if u["relation"] == "WROTE"
+    ]
+    assert len(writes) == 1
