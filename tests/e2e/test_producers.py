@@ -301,3 +301,91 @@ def test_a_failing_spark_job_is_recorded_as_its_producer_reports_it(
         if u["relation"] == "WROTE"
     ]
     assert len(writes) == 1
+
+
+# -- Airflow --------------------------------------------------------------------------------------------------------
+
+AIRFLOW = ("apache-airflow==3.1.8", "apache-airflow-providers-openlineage==2.20.3")
+DAGS = Path(__file__).resolve().parents[1] / "data" / "airflow" / "dags"
+
+
+@pytest.fixture(scope="session")
+def airflow_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    venv = tmp_path_factory.mktemp("airflow") / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", *AIRFLOW], check=True, timeout=900)
+    return venv
+
+
+def dags_test(venv: Path, home: Path, url: str, token: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`airflow dags test` in process (no scheduler; SQLite metadata in `home`), the provider sending to `url`."""
+    transport = {
+        "type": "http",
+        "url": url,
+        "endpoint": "api/v1/lineage",
+        "compression": "gzip",
+        "auth": {"type": "api_key", "apiKey": token},
+    }
+    full = {
+        **os.environ,
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__OPENLINEAGE__TRANSPORT": json.dumps(transport),
+        "AIRFLOW__OPENLINEAGE__NAMESPACE": "airflow_prod",
+        **env,
+    }
+    airflow = str(venv / "bin" / "airflow")
+    subprocess.run([airflow, "db", "migrate"], env=full, check=True, capture_output=True, timeout=300)
+    return subprocess.run(
+        [airflow, "dags", "test", "orders_pipeline"], env=full, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture(params=["ladybug", "neo4j"])
+def airflow_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
+    from tests.conftest import neo4j_flags
+
+    auth = tmp_path / "auth.yaml"
+    token = create_token(auth, tenant="main", grants=[check_grant("airflow_prod:editor")], name="airflow")
+    admin = create_token(auth, tenant="main", grants=[], admin=True, name="admin")
+    flags = ["--auth-file", str(auth), "--require-auth"]
+    if request.param == "neo4j":
+        neo4j = request.getfixturevalue("neo4j_server")
+        test_neo4j.wipe(neo4j)
+        flags += neo4j_flags(neo4j)
+    with Server(tmp_path / "data", *flags) as server:
+        yield Service(server, token, admin)
+
+
+def test_an_airflow_dag_run(airflow_venv: Path, airflow_service: Service, tmp_path: Path) -> None:
+    done = dags_test(airflow_venv, tmp_path / "home", airflow_service.server.url, airflow_service.token)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    report = "s3://lake/reports/orders_daily.csv"
+    upstream = {
+        a["id"]: a["distance"] for a in airflow_service.get(f"/assets/{report.replace('/', '%2F')}/upstream")["results"]
+    }
+    assert upstream == {
+        "postgres://db:5432/public.orders": 1,
+        "s3://lake/staging/orders.parquet": 2,
+        "postgres://db:5432/public.raw_orders": 3,
+    }
+    usages = airflow_service.get("/assets/usages/search", size=100)["results"]
+    runs = {u["executionId"]: u["flowId"] for u in usages}
+    assert sorted(runs.values()) == ["orders_pipeline.extract", "orders_pipeline.load", "orders_pipeline.publish"]
+    parents = {airflow_service.get(f"/openlineage/runs/{run}")["parent"]["jobName"] for run in runs}
+    assert parents == {"orders_pipeline"}  # the DAG run is every task run's parent
+    assert {airflow_service.get(f"/executions/{run}")["state"] for run in runs} == {"SUCCESS"}
+
+
+def test_a_failing_airflow_task_is_a_failed_run(airflow_venv: Path, airflow_service: Service, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    assert dags_test(airflow_venv, home, airflow_service.server.url, airflow_service.token).returncode == 0
+    failed = dags_test(airflow_venv, home, airflow_service.server.url, airflow_service.token, FAIL_TASK="publish")
+    assert failed.returncode != 0 or "failed" in (failed.stdout + failed.stderr).lower()
+    report = "s3://lake/reports/orders_daily.csv".replace("/", "%2F")
+    usages = airflow_service.get(f"/assets/{report}/usages")["results"]
+    assert {u["state"] for u in usages} == {"SUCCESS", "FAILED"}, usages
+    # the failed run is history: the last good run's lineage stays current
+    current = [u for u in usages if u["current"]]
+    assert [u["state"] for u in current] == ["SUCCESS"]
