@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections import deque
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -98,12 +99,14 @@ class Service:
         return {a["id"] for a in page["results"]}
 
 
-@pytest.fixture(params=["ladybug", "neo4j"])
-def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
+@contextmanager
+def secured_service(request: pytest.FixtureRequest, tmp_path: Path, namespace: str) -> Iterator[Service]:
+    """A `lineage serve` on the test's backend with tokens: the producer's (an editor grant on the job namespace it
+    sends) and an admin's, for reading the answers."""
     from tests.conftest import neo4j_flags
 
     auth = tmp_path / "auth.yaml"
-    token = create_token(auth, tenant="main", grants=[check_grant("dbt:editor")], name="dbt-ol")
+    token = create_token(auth, tenant="main", grants=[check_grant(f"{namespace}:editor")], name="producer")
     admin = create_token(auth, tenant="main", grants=[], admin=True, name="admin")
     flags = ["--auth-file", str(auth), "--require-auth"]
     if request.param == "neo4j":  # tenant `main` is fixed here: start from an empty database
@@ -112,6 +115,12 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
         flags += neo4j_flags(neo4j)
     with Server(tmp_path / "data", *flags) as server:
         yield Service(server, token, admin)
+
+
+@pytest.fixture(params=["ladybug", "neo4j"])
+def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
+    with secured_service(request, tmp_path, "dbt") as service:
+        yield service
 
 
 def bfs(edges: set[tuple[str, str]], start: str, upstream: bool) -> set[str]:
@@ -241,18 +250,8 @@ def spark_job(venv: Path, jar: Path, work: Path, url: str, token: str, *flags: s
 
 @pytest.fixture(params=["ladybug", "neo4j"])
 def spark_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    from tests.conftest import neo4j_flags
-
-    auth = tmp_path / "auth.yaml"
-    token = create_token(auth, tenant="main", grants=[check_grant("spark_jobs:editor")], name="spark")
-    admin = create_token(auth, tenant="main", grants=[], admin=True, name="admin")
-    flags = ["--auth-file", str(auth), "--require-auth"]
-    if request.param == "neo4j":
-        neo4j = request.getfixturevalue("neo4j_server")
-        test_neo4j.wipe(neo4j)
-        flags += neo4j_flags(neo4j)
-    with Server(tmp_path / "data", *flags) as server:
-        yield Service(server, token, admin)
+    with secured_service(request, tmp_path, "spark_jobs") as service:
+        yield service
 
 
 def test_spark_join_filter_aggregate(spark_venv: tuple[Path, Path], spark_service: Service, tmp_path: Path) -> None:
@@ -344,18 +343,8 @@ def dags_test(venv: Path, home: Path, url: str, token: str, **env: str) -> subpr
 
 @pytest.fixture(params=["ladybug", "neo4j"])
 def airflow_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    from tests.conftest import neo4j_flags
-
-    auth = tmp_path / "auth.yaml"
-    token = create_token(auth, tenant="main", grants=[check_grant("airflow_prod:editor")], name="airflow")
-    admin = create_token(auth, tenant="main", grants=[], admin=True, name="admin")
-    flags = ["--auth-file", str(auth), "--require-auth"]
-    if request.param == "neo4j":
-        neo4j = request.getfixturevalue("neo4j_server")
-        test_neo4j.wipe(neo4j)
-        flags += neo4j_flags(neo4j)
-    with Server(tmp_path / "data", *flags) as server:
-        yield Service(server, token, admin)
+    with secured_service(request, tmp_path, "airflow_prod") as service:
+        yield service
 
 
 def test_an_airflow_dag_run(airflow_venv: Path, airflow_service: Service, tmp_path: Path) -> None:
