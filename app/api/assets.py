@@ -18,11 +18,13 @@ from app.api.paths import decode_segment
 from app.domain import jsonsafe, limits
 from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetPage
+from app.domain.checks import AssetChecks
 from app.domain.sandbox import Sandbox
 from app.domain.types import PREDEFINED, AssetType
 from app.errors import InvalidInput, invalid_input
 from app.services import assets as service
 from app.services import kestra_assets as kestra
+from app.services.checks import MAX_RUNS, asset_checks
 from app.services.documents import load_yaml
 from app.services.usages import UsagePage, asset_usages
 from app.store.base import GraphStore
@@ -183,6 +185,20 @@ class AssetController(Controller):
             q=q, type=type, namespace=namespace, metadata=metadata_filters(request), include_deleted=deleted
         )
         return service.list_assets(store, caller, flt, page=page, size=size)
+
+    @get(
+        "/{id:str}/checks",
+        sync_to_thread=True,
+        summary="Data-quality results reported about the asset (dbt's tests): the latest of each, and their history",
+    )
+    def checks(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        id: FromPath[str],
+        runs: Annotated[int, QueryParameter(ge=1, le=MAX_RUNS, description="how many reporting runs to read")] = 200,
+    ) -> AssetChecks:
+        return asset_checks(store, caller, asset_id(id), runs=runs)
 
     @get("/{id:str}/usages", sync_to_thread=True, summary="Every execution that read or wrote the asset")
     def usages(

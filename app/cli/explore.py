@@ -113,6 +113,21 @@ def assets_get(api: Api, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def assets_checks(api: Api, args: argparse.Namespace) -> int:
+    """The latest result of each data-quality check reported about the asset; exit 1 when any fails."""
+    checks = api.request("GET", _asset_path(args.id) + "/checks")
+    if args.format == "json":
+        _print_json(checks)
+    else:
+        table = Table("check", "column", "result", "actual", "run", "when", title=f"checks of {checks['assetId']}")
+        for c in checks["latest"]:
+            result = "[green]pass[/green]" if c["success"] else "[red]FAIL[/red]"
+            table.add_row(c["assertion"], c.get("column") or "", result, c.get("actual") or "", c["job"], c["date"])
+        out.print(table)
+        out.print(f"{checks['passing']} passing, {checks['failing']} failing")
+    return EXIT_FAILED if checks["failing"] else EXIT_OK
+
+
 def assets_put(api: Api, args: argparse.Namespace) -> int:
     body: dict[str, Any] = json.loads(args.file.read_text()) if args.file else {}
     for name, key in (
@@ -536,6 +551,15 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--file", type=Path, help="a JSON asset body (flags override its fields)")
     p = _command(actions, "delete", "soft-delete an asset", assets_delete, "lineage assets delete orders")
     p.add_argument("id")
+    p = _command(
+        actions,
+        "checks",
+        "the data-quality checks reported about an asset (dbt's tests): exit 1 when any fails",
+        assets_checks,
+        "lineage assets checks postgres://db:5432/shop.public.orders",
+    )
+    p.add_argument("id")
+    p.add_argument("--format", **fmt)
 
     flows = sub.add_parser("flows", help="record flow executions, store flows")
     actions = flows.add_subparsers(dest="flows_command", metavar="ACTION", required=True)

@@ -383,3 +383,17 @@ def _edge(
     key = (source_asset, str(source["field"]), target, out_name)
     both = [*edges.get(key, "").split(","), *kinds.split(",")]
     edges[key] = ",".join(dict.fromkeys(k for k in both if k))
+
+
+def quality_assertions(event: dict[str, Any], asset: str, tenant: str) -> list[dict[str, Any]]:
+    """The `dataQualityAssertions` a run's event reports about the dataset that is `asset` (an input facet, where dbt
+    puts its tests' results; a dataset facet as well)."""
+    out: list[dict[str, Any]] = []
+    for dataset in [*(event.get("inputs") or []), *(event.get("outputs") or [])]:
+        if not isinstance(dataset, dict) or not dataset.get("namespace") or asset_id(dataset, tenant) != asset:
+            continue
+        for facets in (dataset.get("inputFacets") or {}, dataset.get("facets") or {}):
+            facet = facets.get("dataQualityAssertions") if isinstance(facets, dict) else None
+            assertions = facet.get("assertions") if isinstance(facet, dict) else None
+            out += [a for a in assertions or [] if isinstance(a, dict) and a.get("assertion")]
+    return out

@@ -272,3 +272,40 @@ def test_a_sql_parsers_ctes_are_not_tables(store: GraphStore, tenant: str) -> No
     page = columns_svc.column_lineage(store, scope, f"{PG}/stg_orders", "id", "upstream")
     assert page.items == []  # no column edge from a CTE
     assert result.note and "source" in result.note and "renamed" in result.note
+
+
+def test_data_quality_results_are_shown_on_the_asset_they_test(store: GraphStore, tenant: str) -> None:
+    """dbt reports each test's result as a `dataQualityAssertions` input facet of the table it read: the asset answers
+    the latest result of each check (a table can read as fresh while its tests fail) and their history."""
+    from app.services.checks import asset_checks
+
+    scope = open_scope(tenant)
+
+    def tested(when: str, not_null: bool, job: str) -> dict:
+        facet = {
+            "_producer": "https://github.com/OpenLineage/OpenLineage/tree/1.54.0/client/python",
+            "_schemaURL": "https://openlineage.io/spec/facets/1-1-0/DataQualityAssertionsDatasetFacet.json",
+            "assertions": [
+                {
+                    "assertion": "not_null",
+                    "success": not_null,
+                    "column": "order_id",
+                    "actual": "0" if not_null else "3",
+                },
+                {"assertion": "unique", "success": True, "column": "order_id"},
+            ],
+        }
+        dataset = {"namespace": PG, "name": "q.orders", "inputFacets": {"dataQualityAssertions": facet}}
+        kind = "COMPLETE" if not_null else "FAIL"
+        return event(kind, str(uuid.uuid4()), when, [dataset], [], job=job)
+
+    apply(store, scope, tested("2026-03-01T10:00:00Z", True, "test.q.orders"))
+    apply(store, scope, tested("2026-03-02T10:00:00Z", False, "test.q.orders"))
+    checks = asset_checks(store, scope, f"{PG}/q.orders")
+    latest = {(c.assertion, c.column): (c.success, c.actual) for c in checks.latest}
+    assert latest == {("not_null", "order_id"): (False, "3"), ("unique", "order_id"): (True, None)}
+    assert (checks.passing, checks.failing) == (1, 1)
+    assert [c.success for c in checks.history if c.assertion == "not_null"] == [False, True]  # newest first
+    hidden = Scope(tenant=tenant, read=("other",), write=())
+    with pytest.raises(NotFound):
+        asset_checks(store, hidden, f"{PG}/q.orders")

@@ -378,3 +378,42 @@ def test_a_failing_airflow_task_is_a_failed_run(airflow_venv: Path, airflow_serv
     # the failed run is history: the last good run's lineage stays current
     current = [u for u in usages if u["current"]]
     assert [u["state"] for u in current] == ["SUCCESS"]
+
+
+def test_dbt_test_results_are_on_the_assets_they_test(dbt_venv: Path, service: Service, tmp_path: Path) -> None:
+    """Which tests ran on a table, passed or failed, and when: through the API and the CLI (a table can read as
+    fresh while its tests fail)."""
+    dbt = Dbt(dbt_venv, tmp_path, service.server.url, service.token)
+    assert dbt.build("--consume-structured-logs").returncode == 0
+    assets, _ = dbt.manifest()
+    orders = assets["model.jaffle.stg_orders"].replace("/", "%2F")
+    checks = service.get(f"/assets/{orders}/checks")
+    assert {(c["assertion"], c["column"], c["success"]) for c in checks["latest"]} == {
+        ("unique", "order_id", True),
+        ("not_null", "order_id", True),
+        ("accepted_values", "status", True),
+    }
+    seed = dbt.project / "seeds" / "raw_orders.csv"
+    seed.write_text(seed.read_text() + "6,2,2018-01-06,lost\n")  # a status the test does not accept
+    assert dbt.build("--consume-structured-logs").returncode != 0
+    checks = service.get(f"/assets/{orders}/checks")
+    latest = {(c["assertion"], c["column"]): c["success"] for c in checks["latest"]}
+    assert latest[("accepted_values", "status")] is False and checks["failing"] == 1
+    cli = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app.cli",
+            "assets",
+            "checks",
+            assets["model.jaffle.stg_orders"],
+            "--server",
+            service.server.url,
+            "--token",
+            service.admin,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert cli.returncode == 1 and "accepted_values" in cli.stdout and "FAIL" in cli.stdout, cli.stdout + cli.stderr

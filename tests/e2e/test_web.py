@@ -196,3 +196,37 @@ def test_asset_page_lists_columns_and_draws_column_lineage_on_demand(tmp_path: P
         page.wait_for_selector("#downstream-table")
         save(page, "column-lineage.png")
         assert not errors, errors
+
+
+def test_an_assets_failing_checks_show_at_the_top(tmp_path: Path, serve_flags: list[str]) -> None:
+    """dbt's test results about a table (OpenLineage `dataQualityAssertions`): a failing one is said above the graph,
+    and every check's latest result is listed."""
+    facet = {
+        "_producer": "https://github.com/OpenLineage/OpenLineage/tree/1.54.0/client/python",
+        "_schemaURL": "https://openlineage.io/spec/facets/1-1-0/DataQualityAssertionsDatasetFacet.json",
+        "assertions": [
+            {"assertion": "not_null", "success": True, "column": "order_id"},
+            {"assertion": "accepted_values", "success": False, "column": "status", "actual": "1"},
+        ],
+    }
+    event = {
+        "eventType": "FAIL",
+        "eventTime": "2026-11-01T10:00:00Z",
+        "producer": facet["_producer"],
+        "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+        "run": {"runId": "01a242d0-32d1-7dc6-9813-2f75473e4b82"},
+        "job": {"namespace": "dbt", "name": "test.jaffle.accepted_values_stg_orders_status"},
+        "inputs": [{"namespace": "duckdb", "name": "stg_orders", "inputFacets": {"dataQualityAssertions": facet}}],
+        "outputs": [],
+    }
+    with Server(tmp_path / "data", *serve_flags) as server, chromium() as browser:
+        assert httpx.post(f"{server.url}/api/v1/lineage", json=event, timeout=30).status_code == 200
+        page = browser.new_page(viewport={"width": 1280, "height": 1100})
+        page.goto(f"{server.url}/#/asset/duckdb%2Fstg_orders")
+        page.wait_for_selector("#checks-table")
+        assert page.inner_text("#checks-line") == "1 check failing"
+        rows = page.eval_on_selector_all("#checks-table tbody tr", "rows => rows.map(r => r.innerText)")
+        assert any("accepted_values" in r and "FAIL" in r for r in rows) and any(
+            "not_null" in r and "pass" in r for r in rows
+        )
+        save(page, "checks.png")

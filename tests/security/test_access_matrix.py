@@ -339,6 +339,8 @@ ROWS: list[Row] = [
     ),
     ("GET", "/api/v1/{tenant}/assets/{id}/usages", lambda w: ("GET", f"{B}/assets/team.table/usages", {}), READ_TEAM),
     ("GET", "/api/v1/{tenant}/assets/{id}/usages", lambda w: ("GET", f"{B}/assets/hr.salaries/usages", {}), READ_HR),
+    ("GET", "/api/v1/{tenant}/assets/{id}/checks", lambda w: ("GET", f"{B}/assets/team.table/checks", {}), READ_TEAM),
+    ("GET", "/api/v1/{tenant}/assets/{id}/checks", lambda w: ("GET", f"{B}/assets/hr.salaries/checks", {}), READ_HR),
     ("GET", "/api/v1/{tenant}/assets/{id}/impact", lambda w: ("GET", f"{B}/assets/team.table/impact", {}), READ_TEAM),
     ("GET", "/api/v1/{tenant}/assets/{id}/impact", lambda w: ("GET", f"{B}/assets/hr.salaries/impact", {}), READ_HR),
     ("GET", "/api/v1/{tenant}/assets/{id}/upstream", lambda w: ("GET", f"{B}/assets/team.out/upstream", {}), READ_TEAM),

@@ -146,6 +146,8 @@ async function renderAsset(main, id, query) {
   const description = el("div", { class: "markdown", id: "description" });
   description.innerHTML = DOMPurify.sanitize(marked.parse(asset.description || "*No description.*"));
   const usages = el("section", { id: "usages" });
+  const checkLine = el("p", { id: "checks-line", hidden: true });
+  const checks = el("section", { class: "card", id: "checks", hidden: true });
   const columns = el("section", { class: "card", id: "columns" }, el("h2", {}, "Columns"), el("p", { class: "muted" }, "…"));
   const graphNote = el("p", { id: "graph-note", class: "note", hidden: true });
   main.replaceChildren(
@@ -154,6 +156,7 @@ async function renderAsset(main, id, query) {
     el("p", { class: "subtitle" }, typeLabel(asset.type), " · ", asset.namespace || "no namespace",
       asset.displayName ? ` · ${asset.displayName}` : ""),
     impactLine,
+    checkLine,
     el("section", { class: "card" }, el("div", { class: "card-head" }, el("h2", {}, "Lineage"), controls), graphBox,
       graphNote,
       el("p", { class: "legend muted" }, "Upstream on the left, downstream on the right; small nodes are task runs. Click an asset to re-centre.")),
@@ -168,6 +171,7 @@ async function renderAsset(main, id, query) {
           ? table(["Key", "Value"], Object.entries(asset.metadata).map(([k, v]) => [k, JSON.stringify(v)]), "metadata")
           : el("p", { class: "muted" }, "No metadata."))),
     el("section", { class: "card" }, el("h2", {}, "Description"), description),
+    checks,
     columns,
     el("section", { class: "card" }, el("h2", {}, "Usages"), usages));
 
@@ -187,8 +191,24 @@ async function renderAsset(main, id, query) {
     sideList("upstream", id, $("#upstream-list"), "upstream-table"),
     sideList("impact", id, $("#downstream-list"), "downstream-table"),
     renderUsages(usages, id, 1),
+    renderChecks(checks, checkLine, id),
     renderColumns(columns, id),
   ]).catch((err) => main.append(errorBox(err)));
+}
+
+// -- checks: the data-quality results reported about the asset (dbt's tests), which can fail on a fresh table ------
+async function renderChecks(box, line, id) {
+  const report = await api(`${assetPath(id)}/checks`);
+  if (!report.latest.length) return;
+  const failing = report.failing;
+  line.hidden = false;
+  line.replaceChildren(failing
+    ? el("span", { class: "badge danger" }, `${failing} check${failing === 1 ? "" : "s"} failing`)
+    : el("span", { class: "badge ok" }, `${report.passing} check${report.passing === 1 ? "" : "s"} passing`));
+  box.hidden = false;
+  box.replaceChildren(el("h2", {}, "Checks"), table(["Check", "Column", "Result", "Actual", "Run", "When"],
+    report.latest.map((c) => [c.assertion, c.column || "", el("span", { class: `badge ${c.success ? "ok" : "danger"}` },
+      c.success ? "pass" : "FAIL"), c.actual || "", c.job, when(c.date)]), "checks-table"));
 }
 
 // -- columns: the asset's columns, and one column's lineage drawn when asked ---------------------------
