@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections import deque
@@ -304,8 +305,17 @@ def test_a_failing_spark_job_is_recorded_as_its_producer_reports_it(
 
 # -- Airflow --------------------------------------------------------------------------------------------------------
 
-AIRFLOW = ("apache-airflow==3.1.8", "apache-airflow-providers-openlineage==2.20.3")
+AIRFLOW = (
+    "apache-airflow==3.1.8",
+    "apache-airflow-providers-openlineage==2.20.3",
+    "apache-airflow-providers-sqlite==4.3.4",
+)
 DAGS = Path(__file__).resolve().parents[1] / "data" / "airflow" / "dags"
+WAREHOUSE = """
+CREATE TABLE IF NOT EXISTS orders (order_id INTEGER, customer_id INTEGER, order_date TEXT, amount REAL);
+CREATE TABLE IF NOT EXISTS customers (id INTEGER, country TEXT);
+CREATE TABLE IF NOT EXISTS daily_totals (order_date TEXT, total REAL);
+"""
 
 
 @pytest.fixture(scope="session")
@@ -325,9 +335,13 @@ def dags_test(venv: Path, home: Path, url: str, token: str, **env: str) -> subpr
         "compression": "gzip",
         "auth": {"type": "api_key", "apiKey": token},
     }
+    home.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(home / "warehouse.db") as warehouse:  # the tables the SQL task reads and writes
+        warehouse.executescript(WAREHOUSE)
     full = {
         **os.environ,
         "AIRFLOW_HOME": str(home),
+        "AIRFLOW_CONN_WAREHOUSE": json.dumps({"conn_type": "sqlite", "host": str(home / "warehouse.db")}),
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "AIRFLOW__OPENLINEAGE__TRANSPORT": json.dumps(transport),
@@ -361,10 +375,33 @@ def test_an_airflow_dag_run(airflow_venv: Path, airflow_service: Service, tmp_pa
     }
     usages = airflow_service.get("/assets/usages/search", size=100)["results"]
     runs = {u["executionId"]: u["flowId"] for u in usages}
-    assert sorted(runs.values()) == ["orders_pipeline.extract", "orders_pipeline.load", "orders_pipeline.publish"]
+    assert sorted(runs.values()) == [
+        "orders_pipeline.daily_totals",
+        "orders_pipeline.extract",
+        "orders_pipeline.load",
+        "orders_pipeline.publish",
+    ]
     parents = {airflow_service.get(f"/openlineage/runs/{run}")["parent"]["jobName"] for run in runs}
     assert parents == {"orders_pipeline"}  # the DAG run is every task run's parent
     assert {airflow_service.get(f"/executions/{run}")["state"] for run in runs} == {"SUCCESS"}
+
+
+def test_an_airflow_sql_task_lineage_extracted_from_its_sql(
+    airflow_venv: Path, airflow_service: Service, tmp_path: Path
+) -> None:
+    """The provider parses the SQL task's statement: the tables it reads and writes, and which column feeds which."""
+    done = dags_test(airflow_venv, tmp_path / "home", airflow_service.server.url, airflow_service.token)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    totals, orders, customers = (
+        f"sqlite://localhost/warehouse.main.{table}" for table in ("daily_totals", "orders", "customers")
+    )
+    assert airflow_service.reached(totals, "upstream") == {orders, customers}
+    column = airflow_service.get(f"/assets/{totals.replace('/', '%2F')}/columns/total/upstream")
+    assert {(i["assetId"], i["column"]) for i in column["items"]} == {(orders, "amount")}
+    usages = airflow_service.get(f"/assets/{totals.replace('/', '%2F')}/usages")["results"]
+    assert [(u["flowId"], u["relation"], u["current"]) for u in usages] == [
+        ("orders_pipeline.daily_totals", "WROTE", True)
+    ]
 
 
 def test_a_failing_airflow_task_is_a_failed_run(airflow_venv: Path, airflow_service: Service, tmp_path: Path) -> None:
