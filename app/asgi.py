@@ -18,7 +18,14 @@ from litestar.types import Receive, Scope, Send
 from app import __version__
 from app.api import problems
 from app.api.assets import AssetController, AssetTypeController
-from app.api.deps import provide_clock, provide_limits, provide_sandbox, provide_scope, provide_store
+from app.api.deps import (
+    provide_clock,
+    provide_committer,
+    provide_limits,
+    provide_sandbox,
+    provide_scope,
+    provide_store,
+)
 from app.api.encoding import decoding
 from app.api.executions import ExecutionController
 from app.api.expressions import ExpressionController
@@ -34,6 +41,7 @@ from app.api.stats import stats
 from app.api.web import index, static_files
 from app.auth import Authenticator, AuthFileError
 from app.domain.sandbox import Sandbox
+from app.services.group_commit import GroupCommit
 from app.services.lineage import plan_first_questions
 from app.settings import Settings
 from app.store import open_store
@@ -138,6 +146,9 @@ def create_app(
         if app.state.store is None:
             app.state.store = open_store(settings)
             app.state.owns_store = True
+        app.state.committer = GroupCommit(
+            app.state.store, window_s=settings.group_commit_ms / 1000, max_items=settings.group_commit_max
+        )
         if settings.plan_at_start:
             threading.Thread(target=plan, args=(app.state.store, app.state.planned), daemon=True, name="plan").start()
         else:
@@ -171,6 +182,7 @@ def create_app(
         dependencies={
             "store": Provide(provide_store, sync_to_thread=False),
             "clock": Provide(provide_clock, sync_to_thread=False),
+            "committer": Provide(provide_committer, sync_to_thread=False),
             "caller": Provide(provide_scope, sync_to_thread=False),
             "sandbox": Provide(provide_sandbox, sync_to_thread=False),
             "limits": Provide(provide_limits, sync_to_thread=False),

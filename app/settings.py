@@ -45,6 +45,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_column_edges: int = 20_000
     #: Where OpenLineage exporters may send: host names and networks (none by default), see app/domain/destinations.
     ship_allow: str = ""
+    #: Group commit (app/services/group_commit.py): how long a busy server gathers concurrent recordings into one
+    #: transaction, and how many at most.
+    group_commit_ms: float = 2.0
+    group_commit_max: int = 256
 
     @property
     def exports_path(self) -> Path:
@@ -87,6 +91,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "LINEAGE_MAX_FUTURE_SKEW_S": "max_future_skew_s",
             "LINEAGE_MAX_COLUMN_EDGES": "max_column_edges",
             "LINEAGE_SHIP_ALLOW": "ship_allow",
+            "LINEAGE_GROUP_COMMIT_MS": "group_commit_ms",
+            "LINEAGE_GROUP_COMMIT_MAX": "group_commit_max",
         }
         for var, name in mapping.items():
             if env.get(var):

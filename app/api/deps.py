@@ -13,6 +13,7 @@ from app.domain.access import Scope, open_scope
 from app.domain.limits import TENANT_PATTERN, IngestLimits
 from app.domain.sandbox import Sandbox
 from app.errors import BadRequest
+from app.services.group_commit import GroupCommit
 from app.store.base import GraphStore
 from app.timeutil import Clock
 
@@ -21,6 +22,10 @@ _TENANT = re.compile(TENANT_PATTERN)
 
 def provide_store(state: State) -> GraphStore:
     return state.store  # type: ignore[no-any-return]
+
+
+def provide_committer(state: State) -> GroupCommit:
+    return state.committer  # type: ignore[no-any-return]
 
 
 def provide_clock(state: State) -> Clock:

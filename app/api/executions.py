@@ -13,6 +13,7 @@ from app.domain.executions import ExecutionIn, ExecutionRecord
 from app.domain.limits import IngestLimits
 from app.domain.sandbox import Sandbox
 from app.services import executions as service
+from app.services.group_commit import GroupCommit
 from app.store.base import GraphStore
 from app.timeutil import Clock
 
@@ -38,10 +39,11 @@ class ExecutionController(Controller):
         sandbox: NamedDependency[Sandbox],
         clock: NamedDependency[Clock],
         limits: NamedDependency[IngestLimits],
+        committer: NamedDependency[GroupCommit],
         data: JSONBody[ExecutionIn],
     ) -> Response[ExecutionRecord]:
         plan = service.plan_execution(store, caller, data, sandbox, clock=clock, limits=limits)
-        record, created = service.record_execution(store, caller, plan, clock=clock)
+        record, created = service.record_execution(store, caller, plan, clock=clock, committer=committer)
         return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get("/{id:str}", sync_to_thread=True, summary="An execution as recorded")

@@ -10,7 +10,8 @@ revision count no more.
 
 Each (slot, output) holder is a (:TaskSlot) node keyed by app/domain/keys.py: output_slot_key. When a newer run
 takes an output over, the older run's WROTE, FEEDS and DERIVES edges into that output get `current = false`, and
-its READ edges too once it holds nothing. History stays: nothing is deleted.
+its READ edges too once it holds nothing. History stays: nothing is deleted. A batch of runs (app/services/
+recording.py) is decided in one pass over its runs, in order, with a fixed number of statements.
 """
 
 from __future__ import annotations
@@ -61,66 +62,101 @@ class Currency:
     outputs: dict[str, bool] = field(default_factory=dict)
 
 
-def take_outputs(tx: Tx, run: SlotRun) -> Currency:
-    """Decide which edges of `run` are current; make it the holder of each output it is the latest writer of, and
-    demote the edges of the runs it takes outputs from."""
-    if run.retired:
-        return Currency(reads=False, outputs=dict.fromkeys(run.outputs, False))
-    targets = run.targets()
-    held = {r["s"]["key"]: r["s"] for r in tx.run("task_slots_get", keys=list(targets.values()))}
-    if run.unsuccessful:
-        for key, holder in held.items():  # recorded again as failed: no longer the holder
-            if holder["executionKey"] == run.execution_key:
-                tx.run("task_slot_delete", key=key)
-        return Currency(reads=False, outputs=dict.fromkeys(run.outputs, False))
-    current: dict[str, bool] = {}
-    taken: list[dict[str, str]] = []
-    from_runs: list[tuple[dict[str, Any], str]] = []
-    for output, key in targets.items():
-        holder = held.get(key)
-        newer = holder is not None and holder["executionKey"] != run.execution_key
-        if newer and (run.date, run.execution_key) <= (holder["date"], holder["executionKey"]):  # type: ignore[index]
-            current[output] = False  # a run that started later holds this output
-            continue
-        current[output] = True
-        taken.append({"key": key, "assetKey": asset_key(run.tenant, output) if output else ""})
-        if newer:
-            from_runs.append((holder, output))  # type: ignore[arg-type]
-    if taken:
-        tx.run(
-            "task_slots_put",
-            outputs=taken,
-            slotKey=run.slot_key,
-            tenantId=run.tenant,
-            flowKey=run.flow_key,
-            namespace=run.namespace,
-            flowId=run.flow_id,
-            taskId=run.task_id,
-            value=run.value,
-            executionKey=run.execution_key,
-            date=run.date,
-            hasColumns=run.has_columns,
-        )
-    _demote_taken(tx, run, from_runs)
-    return Currency(reads=any(current.values()), outputs={o: c for o, c in current.items() if o})
+class Holders:
+    """The (slot, output) holders as a batch of task runs changes them, run by run in the batch's order: which of
+    each run's edges are current when it is written, which holders to store, and which older runs' edges stop being
+    current. The database demotes those (`store`) after the batch's edges exist, so a run of the batch that a later
+    run of the same batch takes an output from is demoted exactly as a stored one."""
+
+    def __init__(self, held: dict[str, dict[str, Any]]) -> None:
+        #: holder key -> the TaskSlot properties of the run that holds it
+        self.held = held
+        self.puts: dict[str, dict[str, Any]] = {}
+        self.deletes: set[str] = set()
+        self.taken: list[dict[str, Any]] = []
+        self.readers: list[dict[str, str]] = []
+        self.columns = False
+
+    def take(self, run: SlotRun) -> Currency:
+        """Decide which edges of `run` are current; make it the holder of each output it is the latest writer of."""
+        if run.retired:
+            return Currency(reads=False, outputs=dict.fromkeys(run.outputs, False))
+        targets = run.targets()
+        if run.unsuccessful:
+            for key in targets.values():  # recorded again as failed: no longer the holder
+                if key in self.held and self.held[key]["executionKey"] == run.execution_key:
+                    del self.held[key]
+                    self.puts.pop(key, None)
+                    self.deletes.add(key)
+            return Currency(reads=False, outputs=dict.fromkeys(run.outputs, False))
+        current: dict[str, bool] = {}
+        for output, key in targets.items():
+            holder = self.held.get(key)
+            newer = holder is not None and holder["executionKey"] != run.execution_key
+            if newer and (run.date, run.execution_key) <= (holder["date"], holder["executionKey"]):  # type: ignore[index]
+                current[output] = False  # a run that started later holds this output
+                continue
+            current[output] = True
+            if newer:
+                self._demote(run, holder, output)  # type: ignore[arg-type]
+            self.held[key] = self.puts[key] = self._holder(run, key, output)
+            self.deletes.discard(key)
+        return Currency(reads=any(current.values()), outputs={o: c for o, c in current.items() if o})
+
+    @staticmethod
+    def _holder(run: SlotRun, key: str, output: str) -> dict[str, Any]:
+        return {
+            "key": key,
+            "assetKey": asset_key(run.tenant, output) if output else "",
+            "slotKey": run.slot_key,
+            "tenantId": run.tenant,
+            "flowKey": run.flow_key,
+            "namespace": run.namespace,
+            "flowId": run.flow_id,
+            "taskId": run.task_id,
+            "value": run.value,
+            "executionKey": run.execution_key,
+            "date": run.date,
+            "hasColumns": run.has_columns,
+        }
+
+    def _demote(self, run: SlotRun, holder: dict[str, Any], output: str) -> None:
+        """The older run's edges into the output taken from it stop being current; so do its READ edges once it
+        holds no output of the slot (for a run that wrote nothing, at once)."""
+        slot = {"executionKey": holder["executionKey"], "taskId": run.task_id, "value": run.value}
+        if not output:
+            self.readers.append(slot)
+            return
+        self.taken.append({**slot, "assetKey": asset_key(run.tenant, output)})
+        self.columns = self.columns or bool(holder.get("hasColumns"))
+
+    def store(self, tx: Tx) -> None:
+        """Write the holders and demote what the batch took over (after the batch's own edges were created)."""
+        if self.deletes:
+            tx.run("task_slots_delete", keys=sorted(self.deletes))
+        if self.puts:
+            tx.run("task_slots_store", rows=list(self.puts.values()))
+        readers = list(self.readers)
+        if self.taken:
+            tx.run("demote_output_writes", targets=self.taken)
+            tx.run("demote_output_feeds", targets=self.taken)
+            if self.columns:
+                tx.run("demote_output_derives", targets=self.taken)
+            slots = list({_slot(t): _slot_of(t) for t in self.taken}.values())
+            readers += [_slot_of(r) for r in tx.run("slot_outputs_held", slots=slots) if not r["held"]]
+        if readers:
+            tx.run("demote_slot_reads", slots=readers)
 
 
-def _demote_taken(tx: Tx, run: SlotRun, from_runs: list[tuple[dict[str, Any], str]]) -> None:
-    """The older runs' edges into the outputs taken from them stop being current; so do their READ edges once they
-    hold no output of the slot (or, for runs that wrote nothing, at once)."""
-    slot = {"taskId": run.task_id, "value": run.value}
-    targets = [{"executionKey": h["executionKey"], "assetKey": asset_key(run.tenant, o)} for h, o in from_runs if o]
-    readers = [h["executionKey"] for h, o in from_runs if not o]
-    if targets:
-        tx.run("demote_output_writes", targets=targets, **slot)
-        tx.run("demote_output_feeds", targets=targets, **slot)
-        if any(h.get("hasColumns") for h, o in from_runs if o):
-            tx.run("demote_output_derives", targets=targets, **slot)
-        previous = sorted({t["executionKey"] for t in targets})
-        rows = tx.run("slot_outputs_held", executionKeys=previous, **slot)
-        readers += [r["executionKey"] for r in rows if not r["held"]]
-    for execution_key in readers:
-        tx.run("demote_reads", executionKey=execution_key, **slot)
+SLOT = ("executionKey", "taskId", "value")
+
+
+def _slot(row: dict[str, Any]) -> tuple[str, str, str]:
+    return row["executionKey"], row["taskId"], row["value"]
+
+
+def _slot_of(row: dict[str, Any]) -> dict[str, str]:
+    return dict(zip(SLOT, _slot(row), strict=True))
 
 
 def demote(tx: Tx, execution_key: str, task_id: str, value: str, *, columns: bool = True) -> None:
