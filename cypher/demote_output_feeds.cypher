@@ -1,8 +1,9 @@
-// Newer runs of a task slot took these outputs over: the older runs' FEEDS edges into them are no longer current
-// (`targets`: maps of `executionKey`, the older run, `assetKey`, the output, and the slot's `taskId` and
-// `value`).
-// :param targets list<map>
-UNWIND $targets AS t
-MATCH (:Asset)-[f:{{feeds()}}]->(a:Asset {key: t.assetKey})
-WHERE f.executionKey = t.executionKey AND f.taskId = t.taskId AND f.value = t.value AND f.current
+// A newer run of a task slot took this output over: the older run's FEEDS edges into it are no longer current
+// (one statement per output taken, as demote_output_writes.cypher).
+// :param executionKey string
+// :param assetKey string
+// :param taskId string
+// :param value string
+MATCH (:Asset)-[f:{{feeds()}}]->(a:Asset {key: $assetKey})
+WHERE f.executionKey = $executionKey AND f.taskId = $taskId AND f.value = $value AND f.current
 SET f.current = false

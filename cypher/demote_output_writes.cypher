@@ -1,8 +1,10 @@
-// Newer runs of a task slot took these outputs over: the older runs' WROTE edges into them are no longer current
-// (`targets`: maps of `executionKey`, the older run, `assetKey`, the output, and the slot's `taskId` and
-// `value`).
-// :param targets list<map>
-UNWIND $targets AS t
-MATCH (e:Execution {key: t.executionKey})-[w:{{wrotes()}}]->(a:Asset {key: t.assetKey})
-WHERE w.taskId = t.taskId AND w.value = t.value AND w.current
+// A newer run of a task slot took this output over: the older run's WROTE edges into it are no longer current.
+// One statement per output taken, with point lookups: as an UNWIND over a batch's targets, LadybugDB's planner
+// scans the relationship tables instead of following the run's edges.
+// :param executionKey string
+// :param assetKey string
+// :param taskId string
+// :param value string
+MATCH (e:Execution {key: $executionKey})-[w:{{wrotes()}}]->(a:Asset {key: $assetKey})
+WHERE w.taskId = $taskId AND w.value = $value AND w.current
 SET w.current = false

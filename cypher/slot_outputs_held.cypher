@@ -1,8 +1,9 @@
-// How many outputs of a task slot does each of these executions still hold (its current WROTE edges in the slot)?
-// An execution that holds none reads nothing current either (`slots`: maps of `executionKey`, `taskId`, `value`).
-// :param slots list<map>
-UNWIND $slots AS s
-MATCH (e:Execution {key: s.executionKey})
-OPTIONAL MATCH (e)-[w:{{wrotes()}}]->(:Asset)
-WHERE w.taskId = s.taskId AND w.value = s.value AND w.current
-RETURN s.executionKey AS executionKey, s.taskId AS taskId, s.value AS value, count(w) AS held
+// How many outputs of a task slot does this execution still hold (its current WROTE edges in the slot)? An
+// execution that holds none reads nothing current either (one statement per run taken from, as
+// demote_output_writes.cypher).
+// :param executionKey string
+// :param taskId string
+// :param value string
+MATCH (e:Execution {key: $executionKey})-[w:{{wrotes()}}]->(:Asset)
+WHERE w.taskId = $taskId AND w.value = $value AND w.current
+RETURN count(w) AS held

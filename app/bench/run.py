@@ -25,6 +25,7 @@ from urllib.parse import quote, urlparse
 
 import httpx
 import numpy as np
+import psutil
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -52,7 +53,7 @@ class BenchConfig:
     executions: int = 1_000
     #: executions recorded before the timed ones (compilation, caches), reported but not timed
     warmup: int = 200
-    clients: int = 4
+    clients: int = 8
     hub_requests: int = 30
     typical_requests: int = 100
     seed: int = 42
@@ -209,6 +210,7 @@ class BackendRun:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.data_dir = self.cfg.data_dir or self.workdir / "data"
         self.results: dict[str, Any] = {"tenant": self.tenant}
+        self.server: psutil.Process | None = None
 
     def run(self) -> dict[str, Any]:
         graph = generate(self.cfg.assets, tenant=self.tenant, seed=self.cfg.seed)  # the same graph, its tenant
@@ -266,6 +268,7 @@ class BackendRun:
         self.results["load"] = {
             "bulk_load_s": round(load_s, 2),
             "edges_per_s": round((graph.edges * 2 + runs * 3 + graph.n) / load_s),
+            "executions_per_s": round(runs / load_s),
         }
 
     def store_timing(self, graph: SyntheticGraph, store: GraphStore) -> None:
@@ -323,6 +326,7 @@ class BackendRun:
         log_path = self.workdir / "server.log"
         log = log_path.open("wb")
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
+        self.server = psutil.Process(proc.pid)
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_ready(proc, url)
@@ -338,6 +342,7 @@ class BackendRun:
                 if self.cfg.mixed:
                     self._mixed_load(base, graph, log_path)
             self.results["server"] = {"peak_rss_mb": _peak_rss_mb(proc.pid)}
+            self.results["writes"] = self._writes()
         finally:
             proc.terminate()
             try:
@@ -373,8 +378,11 @@ class BackendRun:
         timed = [self._execution_body(graph, rng, f"bench-api-{n:06d}", n) for n in range(cfg.executions)]
         if warmup:
             self._post_all(base, warmup, "warm-up (HTTP, untimed)")
+        cpu = _cpu_s(self.server)
         wall, latencies, errors = self._post_all(base, timed, "record executions (HTTP)")
+        cpu = _cpu_s(self.server) - cpu
         self.results["record_executions"] = {
+            "server_cpu_ms_per_execution": round(cpu * 1000 / len(timed), 2),
             "executions": len(timed),
             "warmup": len(warmup),
             "clients": cfg.clients,
@@ -382,6 +390,21 @@ class BackendRun:
             **_ms(latencies),
             "errors": len(errors),
             "first_error": errors[0] if errors else None,
+        }
+
+    def _writes(self) -> dict[str, Any]:
+        """The write path's figures side by side: CPU per execution recorded through the API (the service's own
+        process; on Neo4j the database's CPU is not in it), the API, OpenLineage batch and bulk-load rates."""
+        recorded = self.results.get("record_executions", {})
+        bulk = self.results["load"]["executions_per_s"]
+        batch = self.results.get("openlineage_ingest", {}).get("batch_events_per_s")
+        return {
+            "cpu_ms_per_execution": recorded.get("server_cpu_ms_per_execution"),
+            "api_executions_per_s": recorded.get("per_s"),
+            "api_clients": self.cfg.clients,
+            "batch_events_per_s": batch,
+            "bulk_executions_per_s": bulk,
+            "batch_over_bulk": round(batch / bulk, 3) if batch else None,
         }
 
     @staticmethod
@@ -615,6 +638,13 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, timeout: float = 120) -
     raise RuntimeError("lineage serve did not become ready")
 
 
+def _cpu_s(process: psutil.Process | None) -> float:
+    if process is None:
+        return 0.0
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
 def _peak_rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -627,8 +657,6 @@ def _peak_rss_mb(pid: int) -> float | None:
 
 def _neo4j_peak_rss_mb(uri: str) -> float | None:
     """Peak RSS of the Neo4j process serving `uri`, when it runs on this machine (found by its listening port)."""
-    import psutil
-
     parsed = urlparse(uri)
     if parsed.hostname not in ("127.0.0.1", "localhost", "::1") or parsed.port is None:
         return None
@@ -653,7 +681,7 @@ def render(results: dict[str, Any], console: Console) -> None:
     def ms(r: dict[str, Any] | None, *keys: str) -> str:
         return " / ".join(f"{r[k]} ms" for k in keys) if r else ""
 
-    row("bulk load", lambda r: f"{r['load']['bulk_load_s']} s")
+    row("bulk load", lambda r: f"{r['load']['bulk_load_s']} s ({r['load']['executions_per_s']:,} executions/s)")
     row(
         "record executions (HTTP), /s (p50 / p95)",
         lambda r: (
@@ -661,6 +689,16 @@ def render(results: dict[str, Any], console: Console) -> None:
             if "record_executions" in r
             else ""
         ),
+    )
+    row(
+        "  service CPU per recorded execution",
+        lambda r: (
+            f"{r['writes']['cpu_ms_per_execution']} ms" if r.get("writes", {}).get("cpu_ms_per_execution") else ""
+        ),
+    )
+    row(
+        "  OpenLineage batch rate / bulk-load rate",
+        lambda r: f"{r['writes']['batch_over_bulk']}" if r.get("writes", {}).get("batch_over_bulk") else "",
     )
     for key, label in (("impact_http", "impact"), ("upstream_http", "upstream")):
         row(f"{label}, worst hub (HTTP) p50 / p95", lambda r, k=key: ms(r.get(k, {}).get("hub"), "p50_ms", "p95_ms"))

@@ -71,6 +71,7 @@ class Holders:
     def __init__(self, held: dict[str, dict[str, Any]]) -> None:
         #: holder key -> the TaskSlot properties of the run that holds it
         self.held = held
+        self.stored = set(held)
         self.puts: dict[str, dict[str, Any]] = {}
         self.deletes: set[str] = set()
         self.taken: list[dict[str, Any]] = []
@@ -131,24 +132,29 @@ class Holders:
         self.columns = self.columns or bool(holder.get("hasColumns"))
 
     def store(self, tx: Tx) -> None:
-        """Write the holders and demote what the batch took over (after the batch's own edges were created)."""
+        """Write the holders and demote what the batch took over (after the batch's own edges were created): the
+        holders set-based, each demotion by point lookups (cypher/demote_output_writes.cypher says why)."""
         if self.deletes:
             tx.run("task_slots_delete", keys=sorted(self.deletes))
-        if self.puts:
-            tx.run("task_slots_store", rows=list(self.puts.values()))
+        stored = [h for k, h in self.puts.items() if k in self.stored]
+        if stored:
+            tx.run("task_slots_update", rows=[{k: h[k] for k in UPDATED} for h in stored])
+        if len(stored) < len(self.puts):
+            tx.run("task_slots_create", rows=[h for k, h in self.puts.items() if k not in self.stored])
+        for target in {tuple(t.values()): t for t in self.taken}.values():
+            for query in ("demote_output_writes", "demote_output_feeds", *(("demote_output_derives",) * self.columns)):
+                tx.run(query, **target)
         readers = list(self.readers)
-        if self.taken:
-            tx.run("demote_output_writes", targets=self.taken)
-            tx.run("demote_output_feeds", targets=self.taken)
-            if self.columns:
-                tx.run("demote_output_derives", targets=self.taken)
-            slots = list({_slot(t): _slot_of(t) for t in self.taken}.values())
-            readers += [_slot_of(r) for r in tx.run("slot_outputs_held", slots=slots) if not r["held"]]
-        if readers:
-            tx.run("demote_slot_reads", slots=readers)
+        for slot in {_slot(t): _slot_of(t) for t in self.taken}.values():
+            if not tx.run("slot_outputs_held", **slot)[0]["held"]:
+                readers.append(slot)
+        for slot in {_slot(r): r for r in readers}.values():
+            tx.run("demote_reads", **slot)
 
 
 SLOT = ("executionKey", "taskId", "value")
+#: what changes when a stored holder passes to another run (the rest follows from its key)
+UPDATED = ("key", "executionKey", "date", "hasColumns")
 
 
 def _slot(row: dict[str, Any]) -> tuple[str, str, str]:

@@ -169,12 +169,10 @@ class _Batch:
         self.items = items
         self.known = {} if absent else self._rows("executions_by_key", "e", [i.key for i in items])
         self.flows = self._rows("flows_by_key", "f", [i.flow_key for i in items])
-        self.claimed = self._claim()
-        # key -> the asset as recording one at a time would find it (None: it would not exist)
-        self.assets: dict[str, dict[str, Any] | None] = {
-            k: None if a.get("fingerprint") is None else a for k, a in self.claimed.items()
-        }
+        # key -> the asset as recording one at a time would find it (absent: it would not exist)
+        self.assets: dict[str, dict[str, Any] | None] = self._claim()
         self.assets.update(self._inputs())
+        self.stored = set(self.assets)
         self.dirty: set[str] = set()
         self.recorded: dict[str, tuple[str, ExecutionRecord]] = {}
         self.executions: list[dict[str, Any]] = []
@@ -185,22 +183,14 @@ class _Batch:
         keys = unique(keys)
         return {r[column]["key"]: r[column] for r in (self.tx.run(query, keys=keys) if keys else [])}
 
-    def _claim(self) -> dict[str, dict[str, Any]]:
-        rows = {}
-        for item in self.items:
-            for run in item.plan.taskRuns:
-                for o in run.outputs:
-                    key = asset_key(item.scope.tenant, o.id)
-                    rows.setdefault(key, {"key": key, "tenantId": item.scope.tenant, "id": o.id})
-        if not rows:
-            return {}
-        now = self.items[0].now
-        return {r["a"]["key"]: r["a"] for r in self.tx.run("assets_claim", rows=list(rows.values()), now=now)}
+    def _claim(self) -> dict[str, dict[str, Any] | None]:
+        keys = [asset_key(i.scope.tenant, o.id) for i in self.items for run in i.plan.taskRuns for o in run.outputs]
+        return self._rows("assets_claim", "a", keys)  # type: ignore[return-value]
 
     def _inputs(self) -> dict[str, dict[str, Any]]:
         keys = {
             asset_key(item.scope.tenant, i.id) for item in self.items for run in item.plan.taskRuns for i in run.inputs
-        } - set(self.claimed)
+        } - set(self.assets)
         if not keys:
             return {}
         rows = self.tx.run("assets_by_key", keys=sorted(keys), **binding.unrestricted())
@@ -377,11 +367,12 @@ class _Batch:
 
     def write(self) -> None:
         tx = self.tx
-        if self.dirty:
-            tx.run("assets_store", rows=[_asset_row(self.assets[k]) for k in self.dirty])  # type: ignore[arg-type]
-        unclaimed = [k for k, a in self.claimed.items() if a.get("fingerprint") is None and k not in self.dirty]
-        if unclaimed:
-            tx.run("assets_unclaim", keys=unclaimed)
+        updated = [_asset_row(self.assets[k], UPDATED) for k in self.dirty if k in self.stored]
+        created = [_asset_row(self.assets[k], CREATED) for k in self.dirty if k not in self.stored]
+        if updated:
+            tx.run("assets_update", rows=updated)
+        if created:
+            tx.run("assets_create", rows=created)
         if self.executions:
             tx.run("executions_store", rows=self.executions)
         for query, rows in (
@@ -396,7 +387,8 @@ class _Batch:
         self.holders.store(tx)
 
 
-ASSET_FIELDS = (
+#: an asset's properties as assets_create.cypher writes them, and those assets_update.cypher changes
+CREATED = (
     "key",
     "tenantId",
     "id",
@@ -413,10 +405,11 @@ ASSET_FIELDS = (
     "createdBy",
     "version",
 )
+UPDATED = tuple(f for f in CREATED if f not in ("tenantId", "id", "created"))
 
 
-def _asset_row(node: dict[str, Any]) -> dict[str, Any]:
-    return {f: node.get(f) for f in ASSET_FIELDS}
+def _asset_row(node: dict[str, Any] | None, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {f: (node or {}).get(f) for f in fields}
 
 
 def record_all(tx: Tx, items: list[Recording], *, absent: bool = False) -> list[Outcome]:

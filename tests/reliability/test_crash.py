@@ -26,11 +26,11 @@ def test_kill_9_loses_nothing_acknowledged(
         base = f"{server.url}/api/v1/main"
         stop = threading.Event()
 
-        def writer(base: str, stop: threading.Event, round_: int) -> None:
+        def writer(base: str, stop: threading.Event, round_: int, w: int) -> None:
             with httpx.Client(base_url=base, timeout=10) as http:
                 i = 0
                 while not stop.is_set():
-                    eid = f"r{round_}-{i}"
+                    eid = f"r{round_}-w{w}-{i}"
                     try:
                         r = http.post(
                             "/executions",
@@ -40,9 +40,12 @@ def test_kill_9_loses_nothing_acknowledged(
                                 "flowId": "crash",
                                 "taskRuns": [
                                     {
-                                        "taskId": "t",
+                                        "taskId": f"t{w}",
                                         "value": str(i),
-                                        "assets": {"inputs": [{"id": f"in{i % 10}"}], "outputs": [{"id": f"out{i}"}]},
+                                        "assets": {
+                                            "inputs": [{"id": f"in{i % 10}"}],
+                                            "outputs": [{"id": f"out{w}-{i}"}],
+                                        },
                                     }
                                 ],
                             },
@@ -53,15 +56,18 @@ def test_kill_9_loses_nothing_acknowledged(
                         acknowledged.append(eid)
                     i += 1
 
-        thread = threading.Thread(target=writer, args=(base, stop, round_))
-        thread.start()
-        target = len(acknowledged) + 15
-        while len(acknowledged) < target and thread.is_alive():
+        # eight writers at once: their recordings are group-committed, several to a transaction
+        threads = [threading.Thread(target=writer, args=(base, stop, round_, w)) for w in range(8)]
+        for thread in threads:
+            thread.start()
+        target = len(acknowledged) + 40
+        while len(acknowledged) < target and any(t.is_alive() for t in threads):
             time.sleep(0.01)  # until the stream is under way: the kill lands among acknowledged writes
         assert server.proc is not None
         server.stop(signal.SIGKILL)  # mid-stream, no shutdown hook runs
         stop.set()
-        thread.join()
+        for thread in threads:
+            thread.join()
     # the store must open cleanly after the last kill
     with Server(data, *serve_flags) as server, httpx.Client(base_url=f"{server.url}/api/v1/main", timeout=30) as http:
         missing = [e for e in acknowledged if http.get(f"/executions/{e}").status_code != 200]

@@ -1,7 +1,0 @@
-// Remove the nodes assets_claim.cypher created for assets no recording of the batch wrote (each recording that
-// would have written them was refused): only a node without a fingerprint, which no committed asset lacks.
-// :param keys list<string>
-UNWIND $keys AS k
-MATCH (a:Asset {key: k})
-WHERE a.fingerprint IS NULL
-DETACH DELETE a

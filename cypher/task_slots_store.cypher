@@ -1,9 +1,0 @@
-// Make these executions the holders of these (task slot, output) pairs (app/services/lineage_state.py); each row
-// holds a TaskSlot's properties under their own names (a run that wrote nothing holds the slot's own key, with an
-// empty `assetKey`).
-// :param rows list<map>
-UNWIND $rows AS r
-MERGE (s:TaskSlot {key: r.key})
-SET s.slotKey = r.slotKey, s.assetKey = r.assetKey, s.tenantId = r.tenantId, s.flowKey = r.flowKey,
-    s.namespace = r.namespace, s.flowId = r.flowId, s.taskId = r.taskId, s.value = r.value,
-    s.executionKey = r.executionKey, s.date = r.date, s.hasColumns = r.hasColumns
