@@ -30,10 +30,10 @@ from app.domain.sandbox import Sandbox
 from app.domain.types import EXTERNAL
 from app.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from app.openlineage.ingest import ColumnLineage
-from app.services.assets import unwritable, visible_assets
+from app.services.assets import visible_assets
 from app.services.flows import flow_source
 from app.services.group_commit import GroupCommit
-from app.services.recording import Outcome, Recording, existing, merge_output, record_all, stored_as
+from app.services.recording import Outcome, Recording, checked_output, existing, record_all, stored_as
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, now_iso
 
@@ -139,15 +139,7 @@ def write_output_asset(
     key = asset_key(scope.tenant, asset_id)
     row = tx.run("asset_claim", key=key, tenantId=scope.tenant, id=asset_id, now=now, executionId=written_by)[0]
     current = None if row["fresh"] else row["a"]
-    if current is not None and not scope.can_write(current.get("namespace")):
-        raise unwritable(scope, asset_id, current.get("namespace"), field="taskRuns")
-    state = merge_output(current, decls, default_namespace, default_type)
-    if not scope.can_write(state.namespace):
-        raise Forbidden(
-            f"asset {asset_id!r} would be written to namespace {state.namespace!r}, where this token cannot write",
-            field="taskRuns",
-        )
-    params = state.params()
+    params = checked_output(scope, asset_id, current, decls, default_namespace, default_type).params()
     if current is not None and stored_as(current, params["fingerprint"]):
         return  # already as this write leaves it: nothing to store
     tx.run("asset_record_output", key=key, now=now, executionId=written_by, **params)

@@ -29,6 +29,7 @@ from app.services.assets import unwritable
 from app.services.columns import write_column_lineage
 from app.services.lineage_state import Holders, SlotRun
 from app.store.base import Tx
+from app.store.model import ASSET_PROPERTIES
 
 Outcome = tuple[ExecutionRecord, bool] | DomainError
 
@@ -74,6 +75,26 @@ def merge_output(
     return AssetWrite(
         namespace=namespace, type=type_ or default_type, displayName=display, description=description, metadata=metadata
     )
+
+
+def checked_output(
+    scope: Scope,
+    asset_id: str,
+    current: dict[str, Any] | None,
+    decls: list[ResolvedAsset],
+    default_namespace: str,
+    default_type: str,
+) -> AssetWrite:
+    """The state an output is written in; raises Forbidden when its namespace, old or new, is not writable."""
+    if current is not None and not scope.can_write(current.get("namespace")):
+        raise unwritable(scope, asset_id, current.get("namespace"), field="taskRuns")
+    state = merge_output(current, decls, default_namespace, default_type)
+    if not scope.can_write(state.namespace):
+        raise Forbidden(
+            f"asset {asset_id!r} would be written to namespace {state.namespace!r}, where this token cannot write",
+            field="taskRuns",
+        )
+    return state
 
 
 def stored_as(current: dict[str, Any], fingerprint: str) -> bool:
@@ -263,16 +284,8 @@ class _Batch:
         decls: list[ResolvedAsset],
         default_type: str,
     ) -> dict[str, Any] | None:
-        scope, plan = item.scope, item.plan
-        if stored is not None and not scope.can_write(stored.get("namespace")):
-            raise unwritable(scope, asset_id, stored.get("namespace"), field="taskRuns")
-        state = merge_output(stored, decls, plan.namespace, default_type)
-        if not scope.can_write(state.namespace):
-            raise Forbidden(
-                f"asset {asset_id!r} would be written to namespace {state.namespace!r}, where this token cannot write",
-                field="taskRuns",
-            )
-        params = state.params()
+        plan = item.plan
+        params = checked_output(item.scope, asset_id, stored, decls, plan.namespace, default_type).params()
         if stored is not None and stored_as(stored, params["fingerprint"]):
             return None  # already as this write leaves it (a job's daily run rewriting its table)
         node = dict(stored) if stored is not None else self._new_node(item, asset_id)
@@ -368,7 +381,7 @@ class _Batch:
     def write(self) -> None:
         tx = self.tx
         updated = [_asset_row(self.assets[k], UPDATED) for k in self.dirty if k in self.stored]
-        created = [_asset_row(self.assets[k], CREATED) for k in self.dirty if k not in self.stored]
+        created = [_asset_row(self.assets[k], ASSET_PROPERTIES) for k in self.dirty if k not in self.stored]
         if updated:
             tx.run("assets_update", rows=updated)
         if created:
@@ -387,25 +400,8 @@ class _Batch:
         self.holders.store(tx)
 
 
-#: an asset's properties as assets_create.cypher writes them, and those assets_update.cypher changes
-CREATED = (
-    "key",
-    "tenantId",
-    "id",
-    "namespace",
-    "type",
-    "displayName",
-    "description",
-    "metadata",
-    "metaPairs",
-    "fingerprint",
-    "created",
-    "updated",
-    "deleted",
-    "createdBy",
-    "version",
-)
-UPDATED = tuple(f for f in CREATED if f not in ("tenantId", "id", "created"))
+#: the properties assets_update.cypher changes (assets_create.cypher writes all of them)
+UPDATED = tuple(f for f in ASSET_PROPERTIES if f not in ("tenantId", "id", "created"))
 
 
 def _asset_row(node: dict[str, Any] | None, fields: tuple[str, ...]) -> dict[str, Any]:
