@@ -30,7 +30,10 @@ def parse_iso(text: str) -> datetime:
     value = datetime.fromisoformat(text.strip().upper().replace("Z", "+00:00"))
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+00:01 is before the first representable instant
+        raise ValueError(f"{text!r} is out of the representable range of times") from None
 
 
 def normalize_iso(text: str) -> str:

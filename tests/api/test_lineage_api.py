@@ -41,6 +41,9 @@ def test_lineage_parameters_are_checked(client: TestClient, base: str) -> None:
     problem(client.get(f"{base}/assets/a/impact", params={"depth": 101}), 400, "depth")
     problem(client.get(f"{base}/assets/a/impact", params={"size": 5000}), 400, "size")
     problem(client.get(f"{base}/assets/a/impact", params={"after": "yesterday"}), 422, "after")
+    # found by the fuzzer: before the first representable instant once the offset is applied
+    problem(client.get(f"{base}/assets/a/upstream", params={"after": "0001-01-01T00:00:00+00:01"}), 422, "after")
+    problem(client.get(f"{base}/assets/a/lineage", params={"before": "9999-12-31T23:59:59-00:01"}), 422, "before")
     problem(client.get(f"{base}/assets/a/lineage", params={"direction": "sideways"}), 400, "direction")
     problem(client.get(f"{base}/assets/nope/upstream"), 404, "id")
     empty = client.get(f"{base}/assets/a/impact").json()
