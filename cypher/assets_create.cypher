@@ -1,4 +1,5 @@
-// Create the assets a batch of recordings wrote or read that did not exist (each row holds every property of the
+// Create the assets a batch of recordings wrote or read that did not exist (LadybugDB: one writer at a time;
+// Neo4j's form is cypher/neo4j/assets_create.cypher) (each row holds every property of the
 // node under its own name); the key is unique, so one created concurrently elsewhere fails the batch.
 // :param rows list<map>
 UNWIND $rows AS r

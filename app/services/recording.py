@@ -190,10 +190,13 @@ class _Batch:
         self.items = items
         self.known = {} if absent else self._rows("executions_by_key", "e", [i.key for i in items])
         self.flows = self._rows("flows_by_key", "f", [i.flow_key for i in items])
-        # key -> the asset as recording one at a time would find it (absent: it would not exist)
-        self.assets: dict[str, dict[str, Any] | None] = self._claim()
+        self.claimed = self._claim()
+        # key -> the asset as recording one at a time would find it (None or absent: it would not exist)
+        self.assets: dict[str, dict[str, Any] | None] = {
+            k: None if a.get("fingerprint") is None else a for k, a in self.claimed.items()
+        }
         self.assets.update(self._inputs())
-        self.stored = set(self.assets)
+        self.stored = set(self.assets)  # the nodes that exist in the database, a claim's new ones included
         self.dirty: set[str] = set()
         self.recorded: dict[str, tuple[str, ExecutionRecord]] = {}
         self.executions: list[dict[str, Any]] = []
@@ -204,9 +207,16 @@ class _Batch:
         keys = unique(keys)
         return {r[column]["key"]: r[column] for r in (self.tx.run(query, keys=keys) if keys else [])}
 
-    def _claim(self) -> dict[str, dict[str, Any] | None]:
-        keys = [asset_key(i.scope.tenant, o.id) for i in self.items for run in i.plan.taskRuns for o in run.outputs]
-        return self._rows("assets_claim", "a", keys)  # type: ignore[return-value]
+    def _claim(self) -> dict[str, dict[str, Any]]:
+        rows: dict[str, dict[str, str]] = {}
+        for item in self.items:
+            for run in item.plan.taskRuns:
+                for o in run.outputs:
+                    key = asset_key(item.scope.tenant, o.id)
+                    rows.setdefault(key, {"key": key, "tenantId": item.scope.tenant, "id": o.id})
+        if not rows:
+            return {}
+        return {r["a"]["key"]: r["a"] for r in self.tx.run("assets_claim", rows=list(rows.values()))}
 
     def _inputs(self) -> dict[str, dict[str, Any]]:
         keys = {
@@ -380,12 +390,15 @@ class _Batch:
 
     def write(self) -> None:
         tx = self.tx
-        updated = [_asset_row(self.assets[k], UPDATED) for k in self.dirty if k in self.stored]
-        created = [_asset_row(self.assets[k], ASSET_PROPERTIES) for k in self.dirty if k not in self.stored]
+        updated = [_asset_row(self.assets[k]) for k in self.dirty if k in self.stored]
+        created = [_asset_row(self.assets[k]) for k in self.dirty if k not in self.stored]
         if updated:
             tx.run("assets_update", rows=updated)
         if created:
             tx.run("assets_create", rows=created)
+        unclaimed = [k for k, a in self.claimed.items() if a.get("fingerprint") is None and k not in self.dirty]
+        if unclaimed:
+            tx.run("assets_unclaim", keys=unclaimed)
         if self.executions:
             tx.run("executions_store", rows=self.executions)
         for query, rows in (
@@ -400,12 +413,9 @@ class _Batch:
         self.holders.store(tx)
 
 
-#: the properties assets_update.cypher changes (assets_create.cypher writes all of them)
-UPDATED = tuple(f for f in ASSET_PROPERTIES if f not in ("tenantId", "id", "created"))
-
-
-def _asset_row(node: dict[str, Any] | None, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {f: (node or {}).get(f) for f in fields}
+def _asset_row(node: dict[str, Any] | None) -> dict[str, Any]:
+    """Every property of the node, as assets_update.cypher and assets_create.cypher write them."""
+    return {f: (node or {}).get(f) for f in ASSET_PROPERTIES}
 
 
 def record_all(tx: Tx, items: list[Recording], *, absent: bool = False) -> list[Outcome]:

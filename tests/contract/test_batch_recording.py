@@ -189,3 +189,29 @@ def test_group_commit_answers_each_request_with_its_own_outcome(store: GraphStor
     }
     stored = {e["id"] for e in store.read(lambda tx: [r["e"] for r in tx.run("snapshot_executions", tenantId=tenant)])}
     assert stored == {f"e{n}" for n in answers}
+
+
+def test_concurrent_first_writers_of_a_new_asset_both_record(store: GraphStore, tenant: str) -> None:
+    """Two requests recording at once (no group commit between them: two API processes on one Neo4j) that both
+    write the same new table and read the same new input: both are recorded, neither fails on the keys."""
+    scope = Scope(tenant=tenant)
+    start = threading.Barrier(8)
+    answers: list[Any] = []
+
+    def client(n: int) -> None:
+        body = {"id": f"e{n}", "namespace": "data", "flowId": f"f{n}", "taskRuns": [_run("t", ["src"], ["shared"])]}
+        plan = plan_execution(store, scope, msgspec.convert(body, ExecutionIn), None)
+        start.wait()
+        try:
+            answers.append(record_execution(store, scope, plan))
+        except DomainError as exc:
+            answers.append(exc)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(kind(a) if isinstance(a, DomainError) else f"created={a[1]}" for a in answers) == ["created=True"] * 8
+    assets = {a["id"]: a for a in snapshot_assets(store, tenant)}
+    assert set(assets) == {"src", "shared"} and assets["shared"]["version"] == 1
