@@ -4,6 +4,7 @@ seen under its asset's namespace grants, and columns of assets the caller cannot
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from app.domain.access import Scope
@@ -27,14 +28,28 @@ from app.store.base import GraphStore, Tx
 Row = dict[str, Any]
 
 
+@dataclass
+class RunColumns:
+    """The column lineage one task run drew, with the run's own edge properties (`edge`: executionKey, taskId,
+    value, date) and which outputs it holds (`current`: output asset id -> whether its edges are current)."""
+
+    tenant: str
+    lineage: ColumnLineage
+    edge: dict[str, Any]
+    current: dict[str, bool]
+
+
 def write_columns(tx: Tx, tenant: str, columns: list[dict[str, str]]) -> None:
     """Register columns ({"assetId", "name", "type", "description"}) of assets that exist; those already stored
     as given are not written again."""
-    if not columns:
-        return
-    rows = [
+    _put_columns(tx, _column_rows(tenant, columns))
+
+
+def _column_rows(tenant: str, columns: list[dict[str, str]]) -> list[Row]:
+    return [
         {
             "key": column_key(tenant, c["assetId"], c["name"]),
+            "tenantId": tenant,
             "assetKey": asset_key(tenant, c["assetId"]),
             "name": c["name"],
             "type": c["type"],
@@ -42,10 +57,21 @@ def write_columns(tx: Tx, tenant: str, columns: list[dict[str, str]]) -> None:
         }
         for c in columns
     ]
-    stored = {r["key"]: r for r in tx.run("columns_by_key", keys=[r["key"] for r in rows])}
-    changed = [r for r in rows if r["key"] not in stored or _adds_to(stored[r["key"]], r)]
+
+
+def _put_columns(tx: Tx, rows: list[Row]) -> None:
+    """Store columns, each once: a column given twice ends as given one after the other would leave it."""
+    folded: dict[str, Row] = {}
+    for row in rows:
+        before = folded.get(row["key"])
+        given = {k: row[k] for k in ("type", "description") if row[k]}
+        folded[row["key"]] = row if before is None else {**before, **given}
+    if not folded:
+        return
+    stored = {r["key"]: r for r in tx.run("columns_by_key", keys=list(folded))}
+    changed = [r for k, r in folded.items() if k not in stored or _adds_to(stored[k], r)]
     if changed:
-        tx.run("columns_put", tenantId=tenant, columns=changed)
+        tx.run("columns_put", columns=changed)
 
 
 def _adds_to(stored: Row, given: dict[str, str]) -> bool:
@@ -53,25 +79,24 @@ def _adds_to(stored: Row, given: dict[str, str]) -> bool:
     return any(given[k] and given[k] != (stored[k] or "") for k in ("type", "description"))
 
 
-def write_column_lineage(
-    tx: Tx, tenant: str, lineage: ColumnLineage, *, edge: dict[str, Any], current: dict[str, bool]
-) -> None:
-    """The columns of a task run's datasets and its DERIVES edges, with the task run's own edge properties
-    (`edge`: executionKey, taskId, value, date); an edge is current when the run holds its target's asset
-    (`current`: output asset id -> whether it does)."""
-    write_columns(tx, tenant, lineage.columns)
-    if lineage.edges:
-        edges = [
-            {
-                "sourceKey": column_key(tenant, e["sourceAsset"], e["sourceColumn"]),
-                "targetKey": column_key(tenant, e["targetAsset"], e["targetColumn"]),
-                "transformations": e["transformations"],
-                "current": current.get(e["targetAsset"], False),
-            }
-            for e in lineage.edges
-        ]
-        keep = ("executionKey", "taskId", "value", "date")
-        tx.run("derives_create", edges=edges, **{k: edge[k] for k in keep})
+def write_column_lineage(tx: Tx, runs: list[RunColumns]) -> None:
+    """The columns of the task runs' datasets and their DERIVES edges, set-based; an edge is current when its run
+    holds its target's asset as an output."""
+    _put_columns(tx, [row for run in runs for row in _column_rows(run.tenant, run.lineage.columns)])
+    keep = ("executionKey", "taskId", "value", "date")
+    edges = [
+        {
+            "sourceKey": column_key(run.tenant, e["sourceAsset"], e["sourceColumn"]),
+            "targetKey": column_key(run.tenant, e["targetAsset"], e["targetColumn"]),
+            "transformations": e["transformations"],
+            "current": run.current.get(e["targetAsset"], False),
+            **{k: run.edge[k] for k in keep},
+        }
+        for run in runs
+        for e in run.lineage.edges
+    ]
+    if edges:
+        tx.run("derives_create", edges=edges)
 
 
 def _require_asset(tx: Tx, scope: Scope, asset_id: str) -> None:

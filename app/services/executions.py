@@ -29,7 +29,6 @@ from app.domain.limits import IngestLimits
 from app.domain.sandbox import Sandbox
 from app.domain.types import EXTERNAL
 from app.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from app.openlineage.ingest import ColumnLineage
 from app.services.assets import visible_assets
 from app.services.flows import flow_source
 from app.services.group_commit import GroupCommit
@@ -149,23 +148,6 @@ def _one(outcome: Outcome) -> tuple[ExecutionRecord, bool]:
     if isinstance(outcome, DomainError):
         raise outcome
     return outcome
-
-
-def record_again(
-    tx: Tx, scope: Scope, plan: ExecutionPlan, fingerprint: str, now: str, columns: ColumnLineage | None
-) -> tuple[ExecutionRecord, bool]:
-    """Record an execution whose content may have changed since it was recorded (an OpenLineage run that received
-    more events), in the caller's transaction: unchanged, it is left alone; changed, its old recording (node,
-    READ / WROTE / FEEDS / DERIVES edges) is replaced as a whole."""
-    ekey = execution_key(scope.tenant, plan.id)
-    rows = tx.run("execution_get", key=ekey)
-    if rows:
-        if rows[0]["e"].get("fingerprint") == fingerprint:
-            return existing(rows[0]["e"], fingerprint)
-        for query in ("execution_feeds_delete", "execution_derives_delete"):
-            tx.run(query, executionKey=ekey)
-        tx.run("execution_delete", key=ekey)
-    return _one(record_all(tx, [Recording(scope, plan, fingerprint, now, columns)], absent=True)[0])
 
 
 def record_execution(

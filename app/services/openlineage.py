@@ -11,8 +11,7 @@ import msgspec
 
 from app.domain import jsonsafe
 from app.domain.access import Scope
-from app.domain.assets import fingerprint
-from app.domain.executions import ExecutionIn, ExecutionRecord, fingerprint_plan, literal_asset
+from app.domain.executions import ExecutionRecord, literal_asset
 from app.domain.flows import AssetDecl
 from app.domain.keys import execution_key, lineage_run_key
 from app.domain.limits import IngestLimits
@@ -27,16 +26,16 @@ from app.errors import (
     StoreFailure,
     StoreUnavailable,
     TooLarge,
-    invalid_input,
 )
 from app.openlineage import events as ol_events
 from app.openlineage import ingest as ol_ingest
 from app.openlineage.naming import Mappings
-from app.openlineage.runs import RunEvents, RunView, parent_of
+from app.openlineage.runs import RunEvents
 from app.services import binding
-from app.services.assets import require_write, visible_assets
+from app.services.assets import visible_assets
 from app.services.columns import write_columns
-from app.services.executions import DEFAULT_LIMITS, plan_execution, record_again, write_output_asset
+from app.services.executions import DEFAULT_LIMITS, write_output_asset
+from app.services.run_merging import IngestResult, merge_runs
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, normalize_iso, now_iso
 
@@ -45,6 +44,8 @@ log = logging.getLogger(__name__)
 MAX_EVENTS = 1_000
 #: Events in one batch (the body limit applies as well).
 MAX_BATCH_EVENTS = 10_000
+#: Runs of a batch merged in one transaction (a larger batch takes several).
+MAX_CHUNK_RUNS = 500
 DEFAULT_EVENTS = 100
 FAR_FUTURE = "9999-12-31T23:59:59.999999Z"
 
@@ -52,19 +53,6 @@ FAR_FUTURE = "9999-12-31T23:59:59.999999Z"
 class EventPage(msgspec.Struct, kw_only=True):
     events: list[dict[str, Any]]
     nextCursor: str | None
-
-
-class IngestResult(msgspec.Struct, kw_only=True):
-    kind: str
-    eventType: str | None = None
-    #: whether this event (re)recorded the run's execution
-    recorded: bool = False
-    executionId: str | None = None
-    runId: str | None = None
-    #: the run's state after this event: RUNNING until a terminal event (COMPLETE, FAIL, ABORT) arrived
-    runState: str | None = None
-    assets: list[str] = msgspec.field(default_factory=list)
-    note: str | None = None
 
 
 def _encode_cursor(date: str, key: str) -> str:
@@ -165,88 +153,18 @@ def _apply_run(
     store: GraphStore, scope: Scope, events: list[dict[str, Any]], clock: Clock, limits: IngestLimits
 ) -> IngestResult:
     """Merge events of one run into it, in one transaction."""
+    return _apply_runs(store, scope, [events], clock, limits)[0]
+
+
+def _apply_runs(
+    store: GraphStore, scope: Scope, units: list[list[dict[str, Any]]], clock: Clock, limits: IngestLimits
+) -> list[IngestResult]:
+    """Merge the events of several runs (a unit per run) into them, in one transaction."""
     try:
-        return store.write(lambda tx: _merge_run(tx, store, scope, events, clock(), limits))
+        return store.write(lambda tx: merge_runs(tx, store, scope, units, clock(), limits))
     except Conflict:
         # Two events of one new run (or naming one new parent) raced to create it; the loser merges again.
-        return store.write(lambda tx: _merge_run(tx, store, scope, events, clock(), limits))
-
-
-def _merge_run(
-    tx: Tx, store: GraphStore, scope: Scope, new: list[dict[str, Any]], now: str, limits: IngestLimits
-) -> IngestResult:
-    """Merge events into their run; a run that has ended (or streams) records its execution again."""
-    run_id = str(new[0]["run"]["runId"])
-    key = lineage_run_key(scope.tenant, run_id)
-    stored = tx.run("lineage_run_claim", key=key, tenantId=scope.tenant, runId=run_id, now=now)[0]["r"]
-    events = RunEvents.load(stored.get("document"))
-    previous = events.view() if events.events else None
-    if previous is not None:
-        require_write(scope, stored.get("namespace"))
-    before = events.fingerprint() if previous else None
-    for event in new:
-        events.add(event)
-    view = events.view()
-    namespace = ol_ingest.run_namespace(view)
-    require_write(scope, namespace)
-    result = IngestResult(kind="RunEvent", eventType=new[-1].get("eventType"), runId=run_id, runState=view.state)
-    if events.fingerprint() == before:
-        result.note = "already received: nothing changed"
-        return result
-    tx.run(
-        "lineage_run_put",
-        key=key,
-        namespace=namespace,
-        jobNamespace=view.job["namespace"],
-        jobName=view.job["name"],
-        state=view.state,
-        startTime=view.started(),
-        endTime=view.end_time or "",
-        updated=now,
-        events=len(events.events),
-        fingerprint=events.fingerprint(),
-        document=events.dump(),
-    )
-    if previous is None or parent_of(previous) != parent_of(view):
-        _link_parent(tx, scope, key, view, now)
-    if not view.records():
-        result.note = "merged; the run records its lineage when it ends (COMPLETE, FAIL or ABORT)"
-        return result
-    try:
-        body = msgspec.convert(ol_ingest.execution_body(view, scope.tenant), ExecutionIn)
-    except msgspec.ValidationError as exc:
-        raise invalid_input(exc, "event") from exc
-    plan = plan_execution(store, scope, body, None, clock=lambda: now, limits=limits)
-    plan.openlineage = view.as_event()
-    columns = ol_ingest.column_lineage(view, scope.tenant, max_edges=limits.column_edges)
-    content = fingerprint(fingerprint_plan(plan), msgspec.to_builtins(columns.columns), columns.edges)
-    record, created = record_again(tx, scope, plan, content, now, columns)
-    result.recorded, result.executionId = created, record.id
-    result.assets = sorted({a for t in record.taskRuns for a in (*t.inputs, *t.outputs)})
-    if undeclared := ol_ingest.undeclared_sources(view):
-        names = ", ".join(sorted(d["name"] for d in undeclared)[:5])
-        result.note = (
-            f"column lineage from {len(undeclared)} dataset(s) the run does not declare as inputs or outputs "
-            f"({names}: a SQL parser's CTEs, say) is not recorded: they are no tables"
-        )
-    return result
-
-
-def _link_parent(tx: Tx, scope: Scope, key: str, view: RunView, now: str) -> None:
-    parent = parent_of(view)
-    if parent is None or parent["runId"] == view.runId:
-        return
-    tx.run(
-        "lineage_run_link_parent",
-        childKey=key,
-        parentKey=lineage_run_key(scope.tenant, parent["runId"]),
-        tenantId=scope.tenant,
-        runId=parent["runId"],
-        namespace=ol_ingest.kestra_namespace(parent["namespace"]),
-        jobNamespace=parent["namespace"],
-        jobName=parent["name"],
-        now=now,
-    )
+        return store.write(lambda tx: merge_runs(tx, store, scope, units, clock(), limits))
 
 
 def _apply_dataset_event(store: GraphStore, scope: Scope, event: dict[str, Any], now: str) -> IngestResult:
@@ -303,9 +221,11 @@ def ingest_batch(
     store: GraphStore, scope: Scope, events: list[Any], *, clock: Clock = now_iso, limits: IngestLimits = DEFAULT_LIMITS
 ) -> BatchResult:
     """Validate each event on its own, then apply them in order. The events of one run in the batch are merged
-    into it together (one transaction, as the model is cumulative: START and COMPLETE of a run cost one
-    recording); every other event, and every run, in a transaction of its own, so one refused event does not stop
-    the others. An unavailable database stops the batch; the events not attempted say so."""
+    into it together (the model is cumulative: START and COMPLETE of a run cost one recording), and consecutive
+    runs up to MAX_CHUNK_RUNS in one set-based transaction (app/services/run_merging.py). When one run of a chunk
+    is refused, the chunk's runs are applied one transaction each, so one refused event does not stop the others;
+    dataset and job events each in a transaction of their own. An unavailable database stops the batch; the
+    events not attempted say so."""
     if not scope.write:
         raise Forbidden(f"this token cannot write in tenant {scope.tenant!r}", field="body")
     if len(events) > MAX_BATCH_EVENTS:
@@ -322,28 +242,88 @@ def ingest_batch(
             continue
         unit = ("run", str(event["run"]["runId"])) if kind == "RunEvent" else ("event", index)
         units.setdefault(unit, []).append(index)
-    for unit, indexes in units.items():
-        try:
-            if unit[0] == "run":
-                result = _apply_run(store, scope, [events[i] for i in indexes], clock, limits)
-                for i in indexes:
-                    outcome[i] = BatchItem(index=i, status=200, result=_for_event(result, events[i]))
-            else:
-                event = events[indexes[0]]
-                result = _apply(store, scope, event, ol_ingest.validate(event), clock, limits)
-                outcome[indexes[0]] = BatchItem(index=indexes[0], status=200, result=result)
-        except StoreUnavailable as exc:
-            for i in range(len(events)):
-                outcome.setdefault(i, BatchItem(index=i, status=exc.status, problem=_problem(exc)))
-            break
-        except DomainError as exc:
+    pending = list(units.items())
+    while pending:
+        chunk = _run_chunk(pending)
+        pending = pending[len(chunk) :]
+        if not _apply_together(store, scope, events, chunk, outcome, clock, limits):
+            for unit, indexes in chunk:
+                if not _apply_unit(store, scope, events, unit, indexes, outcome, clock, limits):
+                    return _result(events, outcome)
+    return _result(events, outcome)
+
+
+def _run_chunk(pending: list[tuple[Any, list[int]]]) -> list[tuple[Any, list[int]]]:
+    """The units applied together: the runs at the head of `pending` (at most MAX_CHUNK_RUNS), or its first
+    unit alone when that is not a run."""
+    if pending[0][0][0] != "run":
+        return pending[:1]
+    end = 0
+    while end < len(pending) and end < MAX_CHUNK_RUNS and pending[end][0][0] == "run":
+        end += 1
+    return pending[:end]
+
+
+def _apply_together(
+    store: GraphStore,
+    scope: Scope,
+    events: list[Any],
+    chunk: list[tuple[Any, list[int]]],
+    outcome: dict[int, BatchItem],
+    clock: Clock,
+    limits: IngestLimits,
+) -> bool:
+    """Merge a chunk of runs in one transaction; False when one of them is refused or the database is busy (the
+    transaction stored nothing: the caller applies them one at a time, each answered on its own)."""
+    if len(chunk) < 2 or chunk[0][0][0] != "run":
+        return False
+    try:
+        results = _apply_runs(store, scope, [[events[i] for i in indexes] for _, indexes in chunk], clock, limits)
+    except Exception:  # whatever it was, each run's own transaction meets it again and answers it
+        return False
+    for (_, indexes), result in zip(chunk, results, strict=True):
+        for i in indexes:
+            outcome[i] = BatchItem(index=i, status=200, result=_for_event(result, events[i]))
+    return True
+
+
+def _apply_unit(
+    store: GraphStore,
+    scope: Scope,
+    events: list[Any],
+    unit: Any,
+    indexes: list[int],
+    outcome: dict[int, BatchItem],
+    clock: Clock,
+    limits: IngestLimits,
+) -> bool:
+    """Apply one unit (a run's events, or another event) in a transaction of its own; False when the database is
+    unavailable (every event not answered yet says so)."""
+    try:
+        if unit[0] == "run":
+            result = _apply_run(store, scope, [events[i] for i in indexes], clock, limits)
             for i in indexes:
-                outcome[i] = BatchItem(index=i, status=exc.status, problem=_problem(exc))
-        except Exception as exc:  # a bug: logged, and this unit's failure alone (the others were or will be applied)
-            log.exception("OpenLineage batch: unexpected error applying events %s", indexes, exc_info=exc)
-            failure = StoreFailure("an unexpected error occurred applying this event; it was logged on the server")
-            for i in indexes:
-                outcome[i] = BatchItem(index=i, status=500, problem=_problem(failure))
+                outcome[i] = BatchItem(index=i, status=200, result=_for_event(result, events[i]))
+        else:
+            event = events[indexes[0]]
+            result = _apply(store, scope, event, ol_ingest.validate(event), clock, limits)
+            outcome[indexes[0]] = BatchItem(index=indexes[0], status=200, result=result)
+    except StoreUnavailable as exc:
+        for i in range(len(events)):
+            outcome.setdefault(i, BatchItem(index=i, status=exc.status, problem=_problem(exc)))
+        return False
+    except DomainError as exc:
+        for i in indexes:
+            outcome[i] = BatchItem(index=i, status=exc.status, problem=_problem(exc))
+    except Exception as exc:  # a bug: logged, and this unit's failure alone (the others were or will be applied)
+        log.exception("OpenLineage batch: unexpected error applying events %s", indexes, exc_info=exc)
+        failure = StoreFailure("an unexpected error occurred applying this event; it was logged on the server")
+        for i in indexes:
+            outcome[i] = BatchItem(index=i, status=500, problem=_problem(failure))
+    return True
+
+
+def _result(events: list[Any], outcome: dict[int, BatchItem]) -> BatchResult:
     items = [outcome[i] for i in range(len(events))]
     applied = sum(1 for i in items if i.status == 200)
     return BatchResult(received=len(events), applied=applied, failed=len(items) - applied, items=items)

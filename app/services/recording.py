@@ -26,7 +26,7 @@ from app.errors import Conflict, DomainError, Forbidden
 from app.openlineage.ingest import ColumnLineage
 from app.services import binding
 from app.services.assets import unwritable
-from app.services.columns import write_column_lineage
+from app.services.columns import RunColumns, write_column_lineage
 from app.services.lineage_state import Holders, SlotRun
 from app.store.base import Tx
 from app.store.model import ASSET_PROPERTIES
@@ -179,7 +179,7 @@ class _Edges:
     reads: list[dict[str, Any]] = field(default_factory=list)
     wrote: list[dict[str, Any]] = field(default_factory=list)
     feeds: list[dict[str, Any]] = field(default_factory=list)
-    columns: list[tuple[Recording, dict[str, Any], dict[str, bool]]] = field(default_factory=list)
+    columns: list[RunColumns] = field(default_factory=list)
 
 
 class _Batch:
@@ -384,7 +384,7 @@ class _Batch:
                     for i in in_ids
                 ]  # fmt: skip
             if item.columns is not None:
-                self.edges.columns.append((item, common, currency.outputs))
+                self.edges.columns.append(RunColumns(tenant, item.columns, common, currency.outputs))
 
     # -- writing, set-based ---------------------------------------------------------------------------------------
 
@@ -408,8 +408,8 @@ class _Batch:
         ):
             if rows:
                 tx.run(query, rows=rows)
-        for item, common, current in self.edges.columns:
-            write_column_lineage(tx, item.scope.tenant, item.columns, edge=common, current=current)  # type: ignore[arg-type]
+        if self.edges.columns:
+            write_column_lineage(tx, self.edges.columns)
         self.holders.store(tx)
 
 

@@ -1,0 +1,89 @@
+"""A batch of OpenLineage events merged set-based (several runs per transaction: app/services/run_merging.py)
+leaves the graph exactly as merging its runs one transaction each: random batches with runs split over several
+events, replays, failed runs, runs recorded again with other content, parents named before their own events, column
+lineage, invalid events and runs the token may not write, on a history already stored; on both backends."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from app.domain.access import Scope
+from app.services import openlineage as ol
+from app.store.base import GraphStore
+from tests.contract.test_batch_recording import snapshot
+from tests.contract.test_openlineage_runs import ds, event, lineage_facet
+
+NOW = "2026-03-02T00:00:00Z"
+RUNS = [str(uuid.UUID(int=n)) for n in range(6)]
+TIMES = ["2026-03-01T10:00:00Z", "2026-03-01T11:00:00Z", "2026-03-01T12:00:00Z"]
+TABLES = ["t0", "t1", "t2"]
+
+
+def column_facet(source: str) -> dict[str, Any]:
+    return {"columnLineage": lineage_facet({"id": [(source, "id", "DIRECT/IDENTITY")]})}
+
+
+@st.composite
+def run_events(draw: st.DrawFn) -> dict[str, Any]:
+    source, target = draw(st.sampled_from(TABLES)), draw(st.sampled_from(TABLES))
+    output = ds(target, **(column_facet(source) if draw(st.booleans()) else {}))
+    e = event(
+        draw(st.sampled_from(["START", "COMPLETE", "COMPLETE", "FAIL", "RUNNING"])),
+        draw(st.sampled_from(RUNS)),
+        draw(st.sampled_from(TIMES)),
+        [ds(source)],
+        [output],
+        job=draw(st.sampled_from(["etl.load", "etl.load", "etl.other"])),
+    )
+    e["job"]["namespace"] = draw(st.sampled_from(["airflow-prod", "airflow-prod", "secret"]))
+    if parent := draw(st.sampled_from([None, None, *RUNS[:2]])):
+        e["run"]["facets"]["parent"] = {
+            "_producer": "https://github.com/apache/airflow",
+            "_schemaURL": "https://openlineage.io/spec/facets/1-1-0/ParentRunFacet.json",
+            "run": {"runId": parent},
+            "job": {"namespace": "airflow-prod", "name": "etl"},
+        }
+    return e
+
+
+events_batch = st.lists(st.one_of(run_events(), run_events(), st.just({"eventType": "COMPLETE"})), max_size=12)
+
+
+def units(events: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The events grouped by run in first-appearance order (as a batch applies them), each invalid event alone."""
+    out: dict[Any, list[dict[str, Any]]] = {}
+    for i, e in enumerate(events):
+        out.setdefault(e["run"]["runId"] if "run" in e else i, []).append(e)
+    return list(out.values())
+
+
+def runs(store: GraphStore, tenant: str) -> Counter[tuple[Any, ...]]:
+    rows = store.read(lambda tx: tx.run("snapshot_runs", tenantId=tenant))
+    fields = ("runId", "namespace", "jobNamespace", "jobName", "state", "startTime", "endTime", "events", "document")
+    return Counter((tuple(r["r"].get(k) for k in fields), r["parent"]) for r in rows)
+
+
+def verdicts(result: ol.BatchResult) -> list[tuple[int, bool | None]]:
+    return [(i.status, i.result.recorded if i.result else None) for i in result.items]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(history=events_batch, batch=events_batch)
+def test_a_batch_merges_its_runs_as_one_transaction_each(store: GraphStore, history: Any, batch: Any) -> None:
+    together, alone = ("t" + uuid.uuid4().hex[:12] for _ in range(2))
+    clock = lambda: NOW  # noqa: E731
+    for tenant in (together, alone):  # the same stored history under both, run by run
+        for unit in units(history):
+            ol.ingest_batch(store, Scope(tenant=tenant, admin=True), unit, clock=clock)
+    limited = ("airflow-prod", "postgres")  # `secret` is not writable: its runs are refused, alone
+    batched = ol.ingest_batch(store, Scope(tenant=together, write=limited), batch, clock=clock)
+    single = [ol.ingest_batch(store, Scope(tenant=alone, write=limited), u, clock=clock) for u in units(batch)]
+    by_run = {id(e): v for u, r in zip(units(batch), single, strict=True) for e, v in zip(u, verdicts(r), strict=True)}
+    assert verdicts(batched) == [by_run[id(e)] for e in batch]
+    assert snapshot(store, together) == snapshot(store, alone)
+    assert runs(store, together) == runs(store, alone)
