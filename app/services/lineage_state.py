@@ -132,8 +132,8 @@ class Holders:
         self.columns = self.columns or bool(holder.get("hasColumns"))
 
     def store(self, tx: Tx) -> None:
-        """Write the holders and demote what the batch took over (after the batch's own edges were created): the
-        holders set-based, each demotion by point lookups (cypher/demote_output_writes.cypher says why)."""
+        """Write the holders and demote what the batch took over (after the batch's own edges were created), all
+        set-based."""
         if self.deletes:
             tx.run("task_slots_delete", keys=sorted(self.deletes))
         stored = [h for k, h in self.puts.items() if k in self.stored]
@@ -141,15 +141,16 @@ class Holders:
             tx.run("task_slots_update", rows=[{k: h[k] for k in UPDATED} for h in stored])
         if len(stored) < len(self.puts):
             tx.run("task_slots_create", rows=[h for k, h in self.puts.items() if k not in self.stored])
-        for target in {tuple(t.values()): t for t in self.taken}.values():
-            for query in ("demote_output_writes", "demote_output_feeds", *(("demote_output_derives",) * self.columns)):
-                tx.run(query, **target)
-        readers = list(self.readers)
-        for slot in {_slot(t): _slot_of(t) for t in self.taken}.values():
-            if not tx.run("slot_outputs_held", **slot)[0]["held"]:
-                readers.append(slot)
-        for slot in {_slot(r): r for r in readers}.values():
-            tx.run("demote_reads", **slot)
+        taken = list({tuple(t.values()): t for t in self.taken}.values())
+        if taken:
+            for query in ("demote_taken_writes", "demote_taken_feeds", *(("demote_taken_derives",) * self.columns)):
+                tx.run(query, rows=taken)
+        readers = {_slot(r): r for r in self.readers}
+        if taken:
+            slots = list({_slot(t): _slot_of(t) for t in taken}.values())
+            readers.update({_slot(r): _slot_of(r) for r in tx.run("slots_outputs_held", rows=slots) if not r["held"]})
+        if readers:
+            tx.run("demote_runs_reads", rows=list(readers.values()))
 
 
 SLOT = ("executionKey", "taskId", "value")
