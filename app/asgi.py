@@ -22,6 +22,7 @@ from app.api.deps import (
     provide_clock,
     provide_committer,
     provide_limits,
+    provide_outbox,
     provide_sandbox,
     provide_scope,
     provide_store,
@@ -35,6 +36,7 @@ from app.api.kestra_assets import KestraAssetController
 from app.api.lineage import ColumnController, LineageController
 from app.api.openapi import document_problems
 from app.api.openlineage import OpenLineageController, ingest_default
+from app.api.outbox import outbox
 from app.api.paths import keep_encoded_separators
 from app.api.ship import ShipController
 from app.api.stats import stats
@@ -44,6 +46,7 @@ from app.domain.sandbox import Sandbox
 from app.services.group_commit import GroupCommit
 from app.services.lineage import plan_first_questions
 from app.settings import Settings
+from app.sinks.delivery import start_sinks
 from app.store import open_store
 from app.store.base import GraphStore
 from app.timeutil import Clock, now_iso
@@ -153,8 +156,11 @@ def create_app(
             threading.Thread(target=plan, args=(app.state.store, app.state.planned), daemon=True, name="plan").start()
         else:
             app.state.planned.set()
+        app.state.sinks = start_sinks(app.state.store, settings)
 
     def shutdown(app: Litestar) -> None:
+        for sink in app.state.get("sinks") or []:
+            sink.stop()
         app.state.sandbox.close()
         if app.state.get("owns_store") and app.state.store is not None:
             app.state.store.close()
@@ -175,6 +181,7 @@ def create_app(
             OpenLineageController,
             ShipController,
             stats,
+            outbox,
             index,
             static_files,
             ingest_default,
@@ -186,6 +193,7 @@ def create_app(
             "caller": Provide(provide_scope, sync_to_thread=False),
             "sandbox": Provide(provide_sandbox, sync_to_thread=False),
             "limits": Provide(provide_limits, sync_to_thread=False),
+            "outbox": Provide(provide_outbox, sync_to_thread=False),
         },
         plugins=[problems.plugin()],
         state=state,

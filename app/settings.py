@@ -49,10 +49,27 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: transaction, and how many at most.
     group_commit_ms: float = 2.0
     group_commit_max: int = 256
+    #: Sinks (app/sinks/): every recording's OpenLineage events published to a Kafka topic and/or forwarded over HTTP
+    #: to a catalog, through the outbox (app/services/outbox.py). `kafka_config` holds librdkafka settings (SASL,
+    #: SSL) as `name=value` pairs separated by `;` or newlines.
+    kafka_bootstrap: str | None = None
+    kafka_topic: str = "openlineage"
+    kafka_config: str = ""
+    forward_url: str | None = None
+    forward_token: str | None = None
+    #: POST the events to `forward_url` as one JSON array per batch (a receiver with a batch route) instead of one
+    #: request per event
+    forward_batch: bool = False
+    #: Write the outbox even without a sink in this process (another API process on the same Neo4j delivers).
+    outbox: bool = False
 
     @property
     def exports_path(self) -> Path:
         return self.exports_dir or self.data_dir / "exports"
+
+    @property
+    def outbox_enabled(self) -> bool:
+        return bool(self.outbox or self.kafka_bootstrap or self.forward_url)
 
     @property
     def ship_allowed(self) -> AllowList:
@@ -93,6 +110,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "LINEAGE_SHIP_ALLOW": "ship_allow",
             "LINEAGE_GROUP_COMMIT_MS": "group_commit_ms",
             "LINEAGE_GROUP_COMMIT_MAX": "group_commit_max",
+            "LINEAGE_KAFKA_BOOTSTRAP": "kafka_bootstrap",
+            "LINEAGE_KAFKA_TOPIC": "kafka_topic",
+            "LINEAGE_KAFKA_CONFIG": "kafka_config",
+            "LINEAGE_FORWARD_URL": "forward_url",
+            "LINEAGE_FORWARD_TOKEN": "forward_token",
+            "LINEAGE_FORWARD_BATCH": "forward_batch",
+            "LINEAGE_OUTBOX": "outbox",
         }
         for var, name in mapping.items():
             if env.get(var):

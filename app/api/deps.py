@@ -36,6 +36,11 @@ def provide_limits(state: State) -> IngestLimits:
     return state.settings.ingest_limits  # type: ignore[no-any-return]
 
 
+def provide_outbox(state: State) -> bool:
+    """Whether recordings write their OpenLineage events to the outbox (a sink is configured)."""
+    return state.settings.outbox_enabled  # type: ignore[no-any-return]
+
+
 def provide_sandbox(state: State) -> Sandbox:
     return state.sandbox  # type: ignore[no-any-return]
 

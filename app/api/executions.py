@@ -40,10 +40,11 @@ class ExecutionController(Controller):
         clock: NamedDependency[Clock],
         limits: NamedDependency[IngestLimits],
         committer: NamedDependency[GroupCommit],
+        outbox: NamedDependency[bool],
         data: JSONBody[ExecutionIn],
     ) -> Response[ExecutionRecord]:
         plan = service.plan_execution(store, caller, data, sandbox, clock=clock, limits=limits)
-        record, created = service.record_execution(store, caller, plan, clock=clock, committer=committer)
+        record, created = service.record_execution(store, caller, plan, clock=clock, committer=committer, outbox=outbox)
         return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get("/{id:str}", sync_to_thread=True, summary="An execution as recorded")

@@ -75,9 +75,12 @@ class OpenLineageController(Controller):
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
         limits: NamedDependency[IngestLimits],
+        outbox: NamedDependency[bool],
     ) -> IngestResult:
         event = await _event(request)
-        return await to_thread.run_sync(lambda: service.ingest(store, caller, event, clock=clock, limits=limits))
+        return await to_thread.run_sync(
+            lambda: service.ingest(store, caller, event, clock=clock, limits=limits, outbox=outbox)
+        )
 
     @post(
         "/batch",
@@ -95,9 +98,12 @@ class OpenLineageController(Controller):
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
         limits: NamedDependency[IngestLimits],
+        outbox: NamedDependency[bool],
     ) -> BatchResult:
         events = service.parse_batch(await request.body())
-        return await to_thread.run_sync(lambda: service.ingest_batch(store, caller, events, clock=clock, limits=limits))
+        return await to_thread.run_sync(
+            lambda: service.ingest_batch(store, caller, events, clock=clock, limits=limits, outbox=outbox)
+        )
 
     @get(
         "/runs/{runId:str}",
@@ -121,7 +127,10 @@ async def ingest_default(
     store: NamedDependency[GraphStore],
     clock: NamedDependency[Clock],
     limits: NamedDependency[IngestLimits],
+    outbox: NamedDependency[bool],
 ) -> IngestResult:
     caller = provide_scope(request, DEFAULT_TENANT)
     event = await _event(request)
-    return await to_thread.run_sync(lambda: service.ingest(store, caller, event, clock=clock, limits=limits))
+    return await to_thread.run_sync(
+        lambda: service.ingest(store, caller, event, clock=clock, limits=limits, outbox=outbox)
+    )

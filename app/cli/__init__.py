@@ -22,6 +22,7 @@ examples:
   lineage serve                                  # embedded LadybugDB under ./data, http://127.0.0.1:8080
   lineage serve --data-dir /var/lib/lineage --port 9000
   lineage serve --neo4j-uri neo4j://neo4j:7687 --neo4j-user neo4j --neo4j-password secret
+  lineage serve --kafka-bootstrap kafka:9092 --kafka-topic openlineage   # publish lineage for catalogs
 """
 
 TOP_EXAMPLES = (
@@ -280,6 +281,15 @@ def _serve_command(sub: Any) -> None:
     serve.add_argument("--require-auth", action="store_true", help="refuse to start without an auth file")
     serve.add_argument("--log-level", help="DEBUG, INFO, WARNING (default INFO)")
     serve.add_argument("--access-log", action="store_true", help="log every request")
+    sinks = serve.add_argument_group("sinks", "publish every recording's OpenLineage events (through the outbox)")
+    sinks.add_argument("--kafka-bootstrap", metavar="HOST:PORT", help="Kafka brokers (env LINEAGE_KAFKA_BOOTSTRAP)")
+    sinks.add_argument("--kafka-topic", help="topic (default openlineage; env LINEAGE_KAFKA_TOPIC)")
+    sinks.add_argument(
+        "--forward-url", metavar="URL", help="a catalog's OpenLineage endpoint (env LINEAGE_FORWARD_URL)"
+    )
+    sinks.add_argument(
+        "--forward-batch", action="store_true", help="POST events to --forward-url as JSON arrays (a batch route)"
+    )
     serve.set_defaults(func=cmd_serve)
 
 

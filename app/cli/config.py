@@ -29,6 +29,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
         auth_file=getattr(args, "auth_file", None),
         require_auth=getattr(args, "require_auth", None) or None,
         log_level=getattr(args, "log_level", None),
+        kafka_bootstrap=getattr(args, "kafka_bootstrap", None),
+        kafka_topic=getattr(args, "kafka_topic", None),
+        forward_url=getattr(args, "forward_url", None),
+        forward_batch=getattr(args, "forward_batch", None) or None,
     )
 
 

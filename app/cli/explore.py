@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -368,9 +370,28 @@ def _report(summary: str, failed: list[str]) -> int:
 
 
 def import_file(api: Api, args: argparse.Namespace) -> int:
+    if args.kafka:
+        return import_kafka(api, args)
+    if args.file is None:
+        raise CliError("give a file to import, or --kafka HOST:PORT to read a topic", EXIT_USAGE)
     lines = args.file.read_text(encoding="utf-8").splitlines()
     kind = args.kind if args.kind != "auto" else ("openlineage" if _is_openlineage(lines) else "assets")
     return import_events(api, lines) if kind == "openlineage" else import_assets(api, lines)
+
+
+def import_kafka(api: Api, args: argparse.Namespace) -> int:
+    """OpenLineage events read from a Kafka topic as a catalog's connector reads them (a consumer group, from the
+    earliest offset when the group is new), replayed in batches; the group's offsets are committed after each batch
+    is applied, so a run stopped halfway goes on where it stopped. Stops once no event arrived for `--idle` s."""
+    from app.sinks.kafka import TopicReader, parse_config
+
+    group = args.group or f"lineage-import-{uuid.uuid4().hex[:8]}"
+    status = 0
+    with TopicReader(args.kafka, args.topic, group, parse_config(os.environ.get("LINEAGE_KAFKA_CONFIG", ""))) as topic:
+        for lines in topic.batches(EVENT_BATCH_COUNT, idle_s=args.idle):
+            status = max(status, import_events(api, lines))
+            topic.commit()
+    return status
 
 
 def import_assets(api: Api, lines: list[str]) -> int:
@@ -617,8 +638,19 @@ def add_commands(sub: Any) -> None:
         import_file,
         "lineage import assets.jsonl --tenant staging",
         "lineage import events.jsonl  # OpenLineage events: a saved pull feed, a producer's file transport",
+        "lineage import --kafka kafka:9092 --topic openlineage --group lineage  # another service's events",
     )
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, nargs="?")
+    p.add_argument(
+        "--kafka",
+        metavar="HOST:PORT",
+        help="read OpenLineage events from a Kafka topic (as a catalog's connector does)",
+    )
+    p.add_argument("--topic", default="openlineage", help="the topic --kafka reads (default openlineage)")
+    p.add_argument("--group", help="its consumer group (default: a new one, from the earliest offset)")
+    p.add_argument(
+        "--idle", type=float, default=10.0, help="stop after this many seconds without an event (default 10)"
+    )
     p.add_argument(
         "--kind",
         choices=["auto", "assets", "openlineage"],

@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 
 from app.domain.access import Scope
+from app.domain.assets import Asset, asset_from_row
 from app.domain.executions import (
     ExecutionIn,
     ExecutionPlan,
@@ -131,17 +132,19 @@ def write_output_asset(
     written_by: str,
     now: str,
     default_type: str = EXTERNAL,
-) -> None:
+) -> Asset | None:
     """Create or update one asset something wrote outside an execution (an OpenLineage DatasetEvent): lock it,
-    merge the declarations into it, store it. Raises Forbidden (rolling the transaction back) when its namespace,
-    old or new, is not writable."""
+    merge the declarations into it, store it; returns it as stored, or None when it was already so. Raises
+    Forbidden (rolling the transaction back) when its namespace, old or new, is not writable."""
     key = asset_key(scope.tenant, asset_id)
     row = tx.run("asset_claim", key=key, tenantId=scope.tenant, id=asset_id, now=now, executionId=written_by)[0]
     current = None if row["fresh"] else row["a"]
     params = checked_output(scope, asset_id, current, decls, default_namespace, default_type).params()
     if current is not None and stored_as(current, params["fingerprint"]):
-        return  # already as this write leaves it: nothing to store
+        return None  # already as this write leaves it: nothing to store
     tx.run("asset_record_output", key=key, now=now, executionId=written_by, **params)
+    created = (current or {}).get("created") or now
+    return asset_from_row({**params, "tenantId": scope.tenant, "id": asset_id, "created": created, "updated": now})
 
 
 def _one(outcome: Outcome) -> tuple[ExecutionRecord, bool]:
@@ -157,12 +160,13 @@ def record_execution(
     *,
     clock: Clock = now_iso,
     committer: GroupCommit | None = None,
+    outbox: bool = False,
 ) -> tuple[ExecutionRecord, bool]:
     """Record once; returns (execution, whether this call recorded it). With a `committer`, concurrent recordings
-    share a transaction."""
+    share a transaction; with `outbox`, its OpenLineage events are written with it (app/services/outbox.py)."""
     if not scope.can_write(plan.namespace):
         raise Forbidden(f"no editor grant on namespace {plan.namespace!r}", field="namespace")
-    item = Recording(scope, plan, fingerprint_plan(plan), clock())
+    item = Recording(scope, plan, fingerprint_plan(plan), clock(), outbox=outbox)
     try:
         if committer is not None:
             return _one(committer.record(item))

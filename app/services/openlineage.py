@@ -31,11 +31,11 @@ from app.openlineage import events as ol_events
 from app.openlineage import ingest as ol_ingest
 from app.openlineage.naming import Mappings
 from app.openlineage.runs import RunEvents
-from app.services import binding
+from app.services import binding, outbox
 from app.services.assets import visible_assets
 from app.services.columns import write_columns
 from app.services.executions import DEFAULT_LIMITS, write_output_asset
-from app.services.run_merging import IngestResult, merge_runs
+from app.services.run_merging import Ingest, IngestResult, merge_runs
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, normalize_iso, now_iso
 
@@ -126,11 +126,17 @@ def pull_events(
 
 
 def ingest(
-    store: GraphStore, scope: Scope, event: Any, *, clock: Clock = now_iso, limits: IngestLimits = DEFAULT_LIMITS
+    store: GraphStore,
+    scope: Scope,
+    event: Any,
+    *,
+    clock: Clock = now_iso,
+    limits: IngestLimits = DEFAULT_LIMITS,
+    outbox: bool = False,
 ) -> IngestResult:
     """Apply one OpenLineage event (validated against the official schema and our limits first)."""
     kind = _checked(event, clock(), limits)
-    return _apply(store, scope, event, kind, clock, limits)
+    return _apply(store, scope, event, kind, Ingest(clock, limits, outbox))
 
 
 def _checked(event: Any, now: str, limits: IngestLimits) -> str:
@@ -139,35 +145,31 @@ def _checked(event: Any, now: str, limits: IngestLimits) -> str:
     return kind
 
 
-def _apply(
-    store: GraphStore, scope: Scope, event: dict[str, Any], kind: str, clock: Clock, limits: IngestLimits
-) -> IngestResult:
+def _apply(store: GraphStore, scope: Scope, event: dict[str, Any], kind: str, how: Ingest) -> IngestResult:
     if kind == "RunEvent":
-        return _apply_run(store, scope, [event], clock, limits)
+        return _apply_run(store, scope, [event], how)
     if kind == "DatasetEvent":
-        return _apply_dataset_event(store, scope, event, clock())
+        return _apply_dataset_event(store, scope, event, how.clock(), how.outbox)
     return IngestResult(kind=kind, note="validated; job events record nothing (jobs are not modelled)")
 
 
-def _apply_run(
-    store: GraphStore, scope: Scope, events: list[dict[str, Any]], clock: Clock, limits: IngestLimits
-) -> IngestResult:
+def _apply_run(store: GraphStore, scope: Scope, events: list[dict[str, Any]], how: Ingest) -> IngestResult:
     """Merge events of one run into it, in one transaction."""
-    return _apply_runs(store, scope, [events], clock, limits)[0]
+    return _apply_runs(store, scope, [events], how)[0]
 
 
-def _apply_runs(
-    store: GraphStore, scope: Scope, units: list[list[dict[str, Any]]], clock: Clock, limits: IngestLimits
-) -> list[IngestResult]:
+def _apply_runs(store: GraphStore, scope: Scope, units: list[list[dict[str, Any]]], how: Ingest) -> list[IngestResult]:
     """Merge the events of several runs (a unit per run) into them, in one transaction."""
     try:
-        return store.write(lambda tx: merge_runs(tx, store, scope, units, clock(), limits))
+        return store.write(lambda tx: merge_runs(tx, store, scope, units, how.clock(), how))
     except Conflict:
         # Two events of one new run (or naming one new parent) raced to create it; the loser merges again.
-        return store.write(lambda tx: merge_runs(tx, store, scope, units, clock(), limits))
+        return store.write(lambda tx: merge_runs(tx, store, scope, units, how.clock(), how))
 
 
-def _apply_dataset_event(store: GraphStore, scope: Scope, event: dict[str, Any], now: str) -> IngestResult:
+def _apply_dataset_event(
+    store: GraphStore, scope: Scope, event: dict[str, Any], now: str, publish: bool
+) -> IngestResult:
     dataset = event["dataset"]
     decl = ol_ingest.asset_declaration(dataset, scope.tenant)
     try:
@@ -180,10 +182,12 @@ def _apply_dataset_event(store: GraphStore, scope: Scope, event: dict[str, Any],
     ]
 
     def work(tx: Tx) -> None:
-        write_output_asset(
+        stored = write_output_asset(
             tx, scope, asset.id, [asset], default_namespace="", written_by="openlineage", now=now, default_type=DATASET
         )
         write_columns(tx, scope.tenant, columns)
+        if publish and stored is not None:
+            outbox.append(tx, [outbox.row(scope.tenant, "dataset", [outbox.dataset_event(stored, now)], now)])
 
     store.write(work)
     return IngestResult(kind="DatasetEvent", recorded=True, assets=[asset.id])
@@ -218,7 +222,13 @@ def _problem(exc: DomainError) -> dict[str, Any]:
 
 
 def ingest_batch(
-    store: GraphStore, scope: Scope, events: list[Any], *, clock: Clock = now_iso, limits: IngestLimits = DEFAULT_LIMITS
+    store: GraphStore,
+    scope: Scope,
+    events: list[Any],
+    *,
+    clock: Clock = now_iso,
+    limits: IngestLimits = DEFAULT_LIMITS,
+    outbox: bool = False,
 ) -> BatchResult:
     """Validate each event on its own, then apply them in order. The events of one run in the batch are merged
     into it together (the model is cumulative: START and COMPLETE of a run cost one recording), and consecutive
@@ -242,13 +252,14 @@ def ingest_batch(
             continue
         unit = ("run", str(event["run"]["runId"])) if kind == "RunEvent" else ("event", index)
         units.setdefault(unit, []).append(index)
+    how = Ingest(clock, limits, outbox)
     pending = list(units.items())
     while pending:
         chunk = _run_chunk(pending)
         pending = pending[len(chunk) :]
-        if not _apply_together(store, scope, events, chunk, outcome, clock, limits):
+        if not _apply_together(store, scope, events, chunk, outcome, how):
             for unit, indexes in chunk:
-                if not _apply_unit(store, scope, events, unit, indexes, outcome, clock, limits):
+                if not _apply_unit(store, scope, events, unit, indexes, outcome, how):
                     return _result(events, outcome)
     return _result(events, outcome)
 
@@ -270,15 +281,14 @@ def _apply_together(
     events: list[Any],
     chunk: list[tuple[Any, list[int]]],
     outcome: dict[int, BatchItem],
-    clock: Clock,
-    limits: IngestLimits,
+    how: Ingest,
 ) -> bool:
     """Merge a chunk of runs in one transaction; False when one of them is refused or the database is busy (the
     transaction stored nothing: the caller applies them one at a time, each answered on its own)."""
     if len(chunk) < 2 or chunk[0][0][0] != "run":
         return False
     try:
-        results = _apply_runs(store, scope, [[events[i] for i in indexes] for _, indexes in chunk], clock, limits)
+        results = _apply_runs(store, scope, [[events[i] for i in indexes] for _, indexes in chunk], how)
     except Exception:  # whatever it was, each run's own transaction meets it again and answers it
         return False
     for (_, indexes), result in zip(chunk, results, strict=True):
@@ -294,19 +304,18 @@ def _apply_unit(
     unit: Any,
     indexes: list[int],
     outcome: dict[int, BatchItem],
-    clock: Clock,
-    limits: IngestLimits,
+    how: Ingest,
 ) -> bool:
     """Apply one unit (a run's events, or another event) in a transaction of its own; False when the database is
     unavailable (every event not answered yet says so)."""
     try:
         if unit[0] == "run":
-            result = _apply_run(store, scope, [events[i] for i in indexes], clock, limits)
+            result = _apply_run(store, scope, [events[i] for i in indexes], how)
             for i in indexes:
                 outcome[i] = BatchItem(index=i, status=200, result=_for_event(result, events[i]))
         else:
             event = events[indexes[0]]
-            result = _apply(store, scope, event, ol_ingest.validate(event), clock, limits)
+            result = _apply(store, scope, event, ol_ingest.validate(event), how)
             outcome[indexes[0]] = BatchItem(index=indexes[0], status=200, result=result)
     except StoreUnavailable as exc:
         for i in range(len(events)):

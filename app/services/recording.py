@@ -18,13 +18,13 @@ from typing import Any
 import msgspec
 
 from app.domain.access import Scope
-from app.domain.assets import AssetWrite
+from app.domain.assets import AssetWrite, asset_from_row
 from app.domain.executions import UNSUCCESSFUL_STATES, ExecutionPlan, ExecutionRecord, ResolvedAsset, TaskRunRecord
 from app.domain.keys import asset_key, execution_key, flow_key
 from app.domain.types import DATASET, EXTERNAL
 from app.errors import Conflict, DomainError, Forbidden
 from app.openlineage.ingest import ColumnLineage
-from app.services import binding
+from app.services import binding, outbox
 from app.services.assets import unwritable
 from app.services.columns import RunColumns, write_column_lineage
 from app.services.lineage_state import Holders, SlotRun
@@ -43,6 +43,8 @@ class Recording:
     fingerprint: str
     now: str
     columns: ColumnLineage | None = None
+    #: write its OpenLineage events to the outbox (app/services/outbox.py) with it
+    outbox: bool = False
 
     @property
     def key(self) -> str:
@@ -202,6 +204,7 @@ class _Batch:
         self.executions: list[dict[str, Any]] = []
         self.holders = Holders(self._rows("task_slots_get", "s", self._slot_keys()))
         self.edges = _Edges()
+        self.published: list[tuple[Recording, ExecutionRecord]] = []
 
     def _rows(self, query: str, column: str, keys: list[str]) -> dict[str, dict[str, Any]]:
         keys = unique(keys)
@@ -260,6 +263,8 @@ class _Batch:
         self.recorded[item.key] = (item.fingerprint, record)
         self.executions.append(self._execution_row(item, record))
         self._lineage(item)
+        if item.outbox:
+            self.published.append((item, record))
         return record, True
 
     def _assets(self, item: Recording) -> dict[str, dict[str, Any]]:
@@ -411,6 +416,14 @@ class _Batch:
         if self.edges.columns:
             write_column_lineage(tx, self.edges.columns)
         self.holders.store(tx)
+        outbox.append(tx, [self._outbox_row(item, record) for item, record in self.published])
+
+    def _outbox_row(self, item: Recording, record: ExecutionRecord) -> dict[str, Any]:
+        tenant = item.scope.tenant
+        ids = {a for run in record.taskRuns for a in (*run.inputs, *run.outputs)}
+        nodes = {i: self.assets.get(asset_key(tenant, i)) for i in ids}
+        assets = {i: asset_from_row(n) for i, n in nodes.items() if n is not None and not n.get("deleted")}
+        return outbox.row(tenant, "run", outbox.execution_events(record, assets), item.now)
 
 
 def _asset_row(node: dict[str, Any] | None) -> dict[str, Any]:

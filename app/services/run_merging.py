@@ -25,9 +25,19 @@ from app.errors import DomainError, invalid_input
 from app.openlineage import ingest as ol_ingest
 from app.openlineage.runs import RunEvents, RunView, parent_of
 from app.services.assets import require_write
-from app.services.executions import plan_execution
+from app.services.executions import DEFAULT_LIMITS, plan_execution
 from app.services.recording import Recording, existing, record_all
 from app.store.base import GraphStore, Tx
+from app.timeutil import Clock, now_iso
+
+
+@dataclass(frozen=True)
+class Ingest:
+    """How events are applied: the clock, the limits, and whether recordings write the outbox."""
+
+    clock: Clock = now_iso
+    limits: IngestLimits = DEFAULT_LIMITS
+    outbox: bool = False
 
 
 class IngestResult(msgspec.Struct, kw_only=True):
@@ -57,7 +67,7 @@ class _Change:
 
 
 def merge_runs(
-    tx: Tx, store: GraphStore, scope: Scope, units: list[list[dict[str, Any]]], now: str, limits: IngestLimits
+    tx: Tx, store: GraphStore, scope: Scope, units: list[list[dict[str, Any]]], now: str, how: Ingest
 ) -> list[IngestResult]:
     """Merge each unit (new events of one run; one unit per run) into its run, in the caller's transaction; one
     result per unit, in order. Raises the first problem a unit meets (a namespace the caller cannot write, a run
@@ -65,7 +75,7 @@ def merge_runs(
     keys = [lineage_run_key(scope.tenant, str(events[0]["run"]["runId"])) for events in units]
     stored = _claim(tx, scope, units, now)
     pairs = zip(keys, units, strict=True)
-    changes = [_decide(store, scope, stored.get(key), key, events, now, limits) for key, events in pairs]
+    changes = [_decide(store, scope, stored.get(key), key, events, now, how) for key, events in pairs]
     pending = _replacing(tx, changes)
     _store_runs(tx, changes)
     outcomes = record_all(tx, [c.recording for c in pending if c.recording], absent=True)
@@ -93,7 +103,7 @@ def _decide(
     key: str,
     new: list[dict[str, Any]],
     now: str,
-    limits: IngestLimits,
+    how: Ingest,
 ) -> _Change:
     """Merge the events into the run as stored; a run that has ended (or streams) records its execution again."""
     run_id = str(new[0]["run"]["runId"])
@@ -117,7 +127,7 @@ def _decide(
     if not view.records():
         result.note = "merged; the run records its lineage when it ends (COMPLETE, FAIL or ABORT)"
         return change
-    change.recording = _recording(store, scope, view, now, limits)
+    change.recording = _recording(store, scope, view, now, how)
     if undeclared := ol_ingest.undeclared_sources(view):
         names = ", ".join(sorted(d["name"] for d in undeclared)[:5])
         result.note = (
@@ -127,16 +137,17 @@ def _decide(
     return change
 
 
-def _recording(store: GraphStore, scope: Scope, view: RunView, now: str, limits: IngestLimits) -> Recording:
+def _recording(store: GraphStore, scope: Scope, view: RunView, now: str, how: Ingest) -> Recording:
     try:
         body = msgspec.convert(ol_ingest.execution_body(view, scope.tenant), ExecutionIn)
     except msgspec.ValidationError as exc:
         raise invalid_input(exc, "event") from exc
+    limits = how.limits
     plan = plan_execution(store, scope, body, None, clock=lambda: now, limits=limits)
     plan.openlineage = view.as_event()
     columns = ol_ingest.column_lineage(view, scope.tenant, max_edges=limits.column_edges)
     content = fingerprint(fingerprint_plan(plan), msgspec.to_builtins(columns.columns), columns.edges)
-    return Recording(scope, plan, content, now, columns)
+    return Recording(scope, plan, content, now, columns, outbox=how.outbox)
 
 
 def _run_row(

@@ -16,6 +16,10 @@ LABELS: tuple[str, ...] = (
     "SchemaInfo",
     "LineageRun",
     "AssetColumn",
+    "OutboxEvent",
+    "OutboxCounter",
+    "OutboxSink",
+    "OutboxParked",
 )
 REL_TYPES: tuple[str, ...] = (
     "READ",
@@ -115,6 +119,28 @@ RUN_PROPERTIES: tuple[str, ...] = (
     "fingerprint",
     "document",
 )
+#: The outbox (app/services/outbox.py): OpenLineage events written with what they describe, numbered in commit order
+#: by the one OutboxCounter (`seq`), delivered by each sink (OutboxSink: `seq` delivered so far, the process holding
+#: its lease until `leaseUntil`); an event a receiver refused is set aside as an OutboxParked with its `reason`.
+OUTBOX_PROPERTIES: tuple[str, ...] = (
+    "seq",
+    "key",
+    "tenantId",
+    "kind",
+    "created",
+    "document",
+    "events",
+    "holder",
+    "leaseUntil",
+    "delivered",
+    "lastError",
+    "lastErrorAt",
+    "updated",
+    "sink",
+    "runId",
+    "reason",
+    "parked",
+)
 #: A column of an asset (from OpenLineage `schema` and `columnLineage` facets); DERIVES edges join columns.
 COLUMN_PROPERTIES: tuple[str, ...] = ("key", "tenantId", "assetKey", "name", "type", "description", "transformations")
 SCHEMA_INFO_PROPERTIES: tuple[str, ...] = ("key", "version", "updated")
@@ -150,6 +176,9 @@ PARAMETER_MAP_KEYS: tuple[str, ...] = (
     "current",
     "key",
     "executionKey",
+    "offset",
+    "childKey",
+    "parentKey",
 )
 
 PROPERTY_KEYS: tuple[str, ...] = tuple(
@@ -163,9 +192,10 @@ PROPERTY_KEYS: tuple[str, ...] = tuple(
         | set(LOCK_PROPERTIES)
         | set(RUN_PROPERTIES)
         | set(COLUMN_PROPERTIES)
+        | set(OUTBOX_PROPERTIES)
         | set(PARAMETER_MAP_KEYS)
     )
 )
 
 #: Version of the graph schema this code reads and writes; stored in the (:SchemaInfo) node.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5

@@ -1,4 +1,4 @@
-// The LadybugDB schema, version 4 (see app/store/model.py: SCHEMA_VERSION).
+// The LadybugDB schema, version 5 (see app/store/model.py: SCHEMA_VERSION).
 // Every node table is keyed by a natural key string that starts with the tenant id, so uniqueness of
 // (tenant, id) is the primary key's job, not the code's.
 CREATE NODE TABLE IF NOT EXISTS SchemaInfo(key STRING PRIMARY KEY, version INT64, updated STRING);
@@ -68,3 +68,17 @@ CREATE REL TABLE IF NOT EXISTS FEEDS_RECENT(
     FROM Asset TO Asset, executionKey STRING, executionId STRING, namespace STRING, flowId STRING,
     taskId STRING, value STRING, date STRING, current BOOLEAN
 );
+// v5: the outbox (app/services/outbox.py; cypher/ladybug/schema_migrate_4_to_5.cypher brings a v4 store forward).
+CREATE NODE TABLE IF NOT EXISTS OutboxEvent(
+    seq INT64 PRIMARY KEY, tenantId STRING, kind STRING, created STRING, document STRING, events INT64
+);
+CREATE NODE TABLE IF NOT EXISTS OutboxCounter(key STRING PRIMARY KEY, seq INT64);
+CREATE NODE TABLE IF NOT EXISTS OutboxSink(
+    key STRING PRIMARY KEY, seq INT64, holder STRING, leaseUntil STRING, delivered INT64, lastError STRING,
+    lastErrorAt STRING, updated STRING
+);
+CREATE NODE TABLE IF NOT EXISTS OutboxParked(
+    key STRING PRIMARY KEY, sink STRING, seq INT64, tenantId STRING, runId STRING, reason STRING, document STRING,
+    parked STRING
+);
+MERGE (c:OutboxCounter {key: 'outbox'}) ON CREATE SET c.seq = 0;

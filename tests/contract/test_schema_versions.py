@@ -93,6 +93,22 @@ _V3_SLOTS = (
     "n.executionKey = {execution}, n.date = {date}, n.hasColumns = one.hasColumns, n.slotKey = '', n.assetKey = ''"
 )
 ADDED_IN = {
+    5: {  # the outbox
+        "ladybug": [
+            "DROP TABLE OutboxParked",
+            "DROP TABLE OutboxSink",
+            "DROP TABLE OutboxCounter",
+            "DROP TABLE OutboxEvent",
+        ],
+        "neo4j": [
+            "MATCH (n) WHERE n:OutboxEvent OR n:OutboxCounter OR n:OutboxSink OR n:OutboxParked DELETE n",
+            "DROP CONSTRAINT outbox_event_seq",
+            "DROP CONSTRAINT outbox_counter_key",
+            "DROP CONSTRAINT outbox_sink_key",
+            "DROP CONSTRAINT outbox_parked_key",
+            "DROP INDEX outbox_event_tenant",
+        ],
+    },
     4: {  # one holder per slot (its latest run), as v3 kept them
         "ladybug": [
             _V3_SLOTS.format(
@@ -246,5 +262,29 @@ def test_a_v3_database_keeps_every_outputs_lineage_after_migration(  # type: ign
             startDate="2026-11-03T00:00:00Z",
         )
         assert answer(migrated, "t", "vm-1") == {"snapshot-e1": 1, "snapshot-e3": 1}
+    finally:
+        migrated.close()
+
+
+def test_a_v4_database_gains_an_outbox_numbered_from_one(  # type: ignore[no-untyped-def]
+    opener, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """v5 adds the outbox (app/services/outbox.py): a v4 store keeps its lineage, and recordings with a sink on
+    write their events to it, numbered from 1."""
+    from app.services import openlineage as ol
+    from app.services import outbox
+    from tests.contract.test_openlineage_runs import ds, event
+
+    scope = open_scope("t")
+    store = opener()
+    ol.ingest(store, scope, event("COMPLETE", "1b4e28ba-2fa1-41d2-883f-0016d3cca427", "2026-01-01T00:00:00Z", [], []))
+    downgrade_to(4, backend, store, request)
+    migrated = opener()
+    try:
+        assert version_of(migrated) == model.SCHEMA_VERSION
+        run = event("COMPLETE", "2b4e28ba-2fa1-41d2-883f-0016d3cca427", "2026-02-01T00:00:00Z", [ds("a")], [ds("b")])
+        assert ol.ingest(migrated, scope, run, outbox=True).recorded
+        [row] = outbox.pending(migrated, after=0)
+        assert row.seq == 1 and [e["eventType"] for e in row.events] == ["START", "COMPLETE"]
     finally:
         migrated.close()

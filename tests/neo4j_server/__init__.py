@@ -51,18 +51,24 @@ def pinned_version() -> str:
 
 def classpath() -> str:
     """The launcher's classpath, resolved by Maven when the pom changed since the last resolution."""
+    return resolve_classpath(POM, TARGET, "Neo4j")
+
+
+def resolve_classpath(pom: Path, target: Path, what: str) -> str:
+    """The classpath of a pom's dependencies, resolved by Maven into `target` once per version of the pom (the test
+    Kafka's launcher uses it too)."""
     mvn = shutil.which("mvn")
     if not mvn:
         raise Unavailable("Maven (mvn) is not on PATH")
-    digest = hashlib.sha256(POM.read_bytes()).hexdigest()[:16]
-    out = TARGET / f"classpath-{digest}.txt"
+    digest = hashlib.sha256(pom.read_bytes()).hexdigest()[:16]
+    out = target / f"classpath-{digest}.txt"
     if not out.exists():
-        TARGET.mkdir(exist_ok=True)
+        target.mkdir(exist_ok=True)
         partial = out.with_suffix(".partial")
-        cmd = [mvn, "-q", "-B", "-f", str(POM), "dependency:build-classpath", f"-Dmdep.outputFile={partial}"]
+        cmd = [mvn, "-q", "-B", "-f", str(pom), "dependency:build-classpath", f"-Dmdep.outputFile={partial}"]
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
         if done.returncode != 0:
-            raise Unavailable(f"Maven could not resolve Neo4j: {(done.stdout + done.stderr)[-2000:]}")
+            raise Unavailable(f"Maven could not resolve {what}: {(done.stdout + done.stderr)[-2000:]}")
         partial.replace(out)  # only a complete resolution is ever reused
     return out.read_text(encoding="utf-8").strip()
 

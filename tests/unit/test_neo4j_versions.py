@@ -28,3 +28,12 @@ def test_compose_tunes_neo4j_as_the_tests_do() -> None:
     assert threshold, "Launcher.java no longer sets the relationship grouping threshold"
     env = compose["services"]["neo4j"]["environment"]
     assert env["NEO4J_db_relationship__grouping__threshold"] == threshold.group(1)
+
+
+def test_compose_kafka_is_the_tested_kafka() -> None:
+    from tests.kafka_server import pinned_version as kafka_version
+
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    kafka = compose["services"]["kafka"]
+    assert kafka["image"] == f"apache/kafka:{kafka_version()}" and kafka["profiles"] == ["kafka"]
+    assert kafka_version().startswith("4."), "the test Kafka must be a 4.x broker (KRaft, no ZooKeeper)"

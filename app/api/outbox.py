@@ -1,0 +1,23 @@
+"""`/api/v1/{tenant}/outbox`: how the sinks deliver this tenant's OpenLineage events, for its admins."""
+
+from __future__ import annotations
+
+from litestar import get
+from litestar.di import NamedDependency
+
+from app.domain.access import Scope
+from app.services.outbox import OutboxStatus, status
+from app.store.base import GraphStore
+
+
+@get(
+    "/api/v1/{tenant:str}/outbox",
+    sync_to_thread=True,
+    opt={"role": "admin"},
+    tags=["operations"],
+    summary="The sinks' delivery of this tenant's events: backlog, oldest undelivered, last error, parked events",
+    description="Each sink (Kafka, HTTP forwarding) delivers the outbox in order under its own cursor; an event a "
+    "receiver refused (a 4xx) is set aside here with the receiver's reason, and the rest goes on.",
+)
+def outbox(store: NamedDependency[GraphStore], caller: NamedDependency[Scope]) -> OutboxStatus:
+    return status(store, caller)

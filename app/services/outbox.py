@@ -1,0 +1,260 @@
+"""The outbox: the OpenLineage events of what is recorded, written in the same transaction, for sinks to deliver.
+
+A recording (an execution, an OpenLineage run) writes the events the pull feed would serve for it (START and the end
+event per task run, with parent and column facets) as one OutboxEvent, numbered by the one OutboxCounter. The counter
+is taken by the last statement of the transaction, so its lock is held only for the commit, and numbers follow commit
+order on both backends: a sink that has delivered up to N never finds a smaller number committed later. Nothing
+acknowledged is missing (the events commit with what they describe) and nothing is there that was not committed.
+
+Each sink (app/sinks/) keeps its own cursor in an OutboxSink node and delivers under a lease, so that of several API
+processes on one Neo4j one delivers at a time. An event a receiver refuses (a 4xx) is parked as an OutboxParked with
+the reason and the cursor moves on. Events every sink has delivered are pruned.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import msgspec
+
+from app.domain.access import Scope
+from app.domain.assets import Asset
+from app.domain.executions import ExecutionRecord
+from app.openlineage import events as ol_events
+from app.store.base import GraphStore, Tx
+
+#: Events a sink reads from the outbox at once (each row is one recording's events).
+PAGE_ROWS = 200
+
+
+class OutboxRow(msgspec.Struct, kw_only=True):
+    seq: int
+    tenantId: str
+    kind: str
+    created: str
+    events: list[dict[str, Any]]
+
+
+class Lease(msgspec.Struct, kw_only=True):
+    """A sink's right to deliver, and where it has delivered up to."""
+
+    sink: str
+    holder: str
+    seq: int
+
+
+class SinkStatus(msgspec.Struct, kw_only=True):
+    name: str
+    #: events of this tenant not delivered yet, and when the oldest of them was recorded
+    backlog: int
+    oldestUndelivered: str | None
+    delivered: int
+    lastError: str | None
+    lastErrorAt: str | None
+    holder: str | None
+    parked: int
+
+
+class ParkedEvent(msgspec.Struct, kw_only=True):
+    sink: str
+    seq: int
+    runId: str | None
+    reason: str
+    parked: str
+    event: dict[str, Any]
+
+
+class OutboxStatus(msgspec.Struct, kw_only=True):
+    sinks: list[SinkStatus]
+    parked: list[ParkedEvent]
+
+
+# -- writing, with what the events describe ---------------------------------------------------------------------
+
+
+def execution_events(record: ExecutionRecord, assets: Mapping[str, Asset]) -> list[dict[str, Any]]:
+    """The events the pull feed serves for an execution (every asset named: sinks are the operator's), START events
+    first, then the end events."""
+    starts: list[dict[str, Any]] = []
+    ends: list[dict[str, Any]] = []
+    for task_run in record.taskRuns:
+        start, *end = ol_events.task_run_events(record, task_run, assets)
+        starts.append(ol_events.to_dict(start))
+        ends.extend(ol_events.to_dict(e) for e in end)
+    return starts + ends
+
+
+def dataset_event(asset: Asset, now: str) -> dict[str, Any]:
+    """The DatasetEvent of an asset as stored (a change made outside an execution)."""
+    return ol_events.to_dict(ol_events.asset_event(asset, None, now))
+
+
+def row(tenant: str, kind: str, events: list[dict[str, Any]], now: str) -> dict[str, Any]:
+    """One outbox row (its number is given when appended)."""
+    return {"tenantId": tenant, "kind": kind, "created": now, "document": json.dumps(events), "events": len(events)}
+
+
+def append(tx: Tx, rows: list[dict[str, Any]]) -> None:
+    """Append rows, numbered in order; the caller's last statement (it takes the counter's lock until commit)."""
+    if rows:
+        tx.run("outbox_append", rows=[{**r, "offset": i} for i, r in enumerate(rows)], count=len(rows))
+        for listener in _listeners:  # this process's sinks look now (or at their next poll, if before the commit)
+            listener.set()
+
+
+#: the wake-up signals of this process's sinks
+_listeners: list[threading.Event] = []
+
+
+def listen() -> threading.Event:
+    """A signal set whenever this process appends to the outbox (a sink waits on it between polls)."""
+    event = threading.Event()
+    _listeners.append(event)
+    return event
+
+
+# -- delivering -------------------------------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def waiting(store: GraphStore, sink: str) -> bool:
+    """Whether the outbox holds events after the sink's cursor (a read: idle sinks write nothing)."""
+
+    def work(tx: Tx) -> bool:
+        cursor = next((int(r["s"]["seq"]) for r in tx.run("outbox_sinks") if r["s"]["key"] == sink), 0)
+        return bool(tx.run("outbox_pending", after=cursor, limit=1))
+
+    return store.read(work)
+
+
+def lease(store: GraphStore, sink: str, holder: str, ttl_s: float) -> Lease | None:
+    """Take (or renew) the sink's lease; None while another process holds it."""
+    now = _now()
+    rows = store.write(
+        lambda tx: tx.run(
+            "outbox_sink_lease", sink=sink, holder=holder, now=_iso(now), until=_iso(now + timedelta(seconds=ttl_s))
+        )
+    )
+    return Lease(sink=sink, holder=holder, seq=int(rows[0]["seq"])) if rows else None
+
+
+def pending(store: GraphStore, after: int, limit: int = PAGE_ROWS) -> list[OutboxRow]:
+    rows = store.read(lambda tx: tx.run("outbox_pending", after=after, limit=limit))
+    return [
+        OutboxRow(
+            seq=int(r["o"]["seq"]),
+            tenantId=r["o"]["tenantId"],
+            kind=r["o"]["kind"],
+            created=r["o"]["created"],
+            events=json.loads(r["o"]["document"]),
+        )
+        for r in rows
+    ]
+
+
+def advance(store: GraphStore, held: Lease, seq: int, delivered: int) -> bool:
+    """Move the sink's cursor to `seq` (`delivered` events more); False when the lease was lost meanwhile."""
+    rows = store.write(
+        lambda tx: tx.run(
+            "outbox_sink_advance", sink=held.sink, holder=held.holder, seq=seq, delivered=delivered, now=_iso(_now())
+        )
+    )
+    if rows:
+        held.seq = seq
+    return bool(rows)
+
+
+def failed(store: GraphStore, held: Lease, error: str) -> None:
+    """Note the sink's last error (shown by the status route; never a secret: sinks say what failed, not how)."""
+    now = _iso(_now())
+    store.write(lambda tx: tx.run("outbox_sink_failed", sink=held.sink, holder=held.holder, error=error, now=now))
+
+
+def park(store: GraphStore, held: Lease, parked: Iterable[tuple[OutboxRow, int, str]]) -> None:
+    """Set aside events a receiver refused: (row, index of the event in it, the receiver's reason)."""
+    now = _iso(_now())
+    rows = [
+        {
+            "key": f"{held.sink}|{r.seq}|{i}",
+            "sink": held.sink,
+            "seq": r.seq,
+            "tenantId": r.tenantId,
+            "runId": run_key(r.events[i]),
+            "reason": reason[:2000],
+            "document": json.dumps(r.events[i]),
+            "parked": now,
+        }
+        for r, i, reason in parked
+    ]
+    if rows:
+        store.write(lambda tx: tx.run("outbox_park", rows=rows))
+
+
+def prune(store: GraphStore) -> int:
+    """Delete the events every sink has delivered; returns the number it pruned up to."""
+
+    def work(tx: Tx) -> int:
+        sinks = tx.run("outbox_sinks")
+        if not sinks:
+            return 0
+        upto = min(int(s["s"]["seq"]) for s in sinks)
+        tx.run("outbox_prune", upTo=upto)
+        return upto
+
+    return store.write(work)
+
+
+def run_key(event: dict[str, Any]) -> str:
+    """What keeps an event's order among its kind: its run's id (a DatasetEvent: its dataset)."""
+    run = event.get("run")
+    if isinstance(run, dict) and run.get("runId"):
+        return str(run["runId"])
+    dataset = event.get("dataset") or {}
+    return f"{dataset.get('namespace', '')}/{dataset.get('name', '')}"
+
+
+# -- status -----------------------------------------------------------------------------------------------------
+
+
+def status(store: GraphStore, scope: Scope, *, parked_limit: int = 100) -> OutboxStatus:
+    """Each sink's backlog of this tenant's events, its last error, and the tenant's parked events."""
+
+    def work(tx: Tx) -> OutboxStatus:
+        sinks = [
+            SinkStatus(
+                name=r["s"]["key"],
+                backlog=int(r["backlog"] or 0),
+                oldestUndelivered=r["oldest"],
+                delivered=int(r["s"].get("delivered") or 0),
+                lastError=r["s"].get("lastError") or None,
+                lastErrorAt=r["s"].get("lastErrorAt") or None,
+                holder=r["s"].get("holder") or None,
+                parked=int(r["parked"] or 0),
+            )
+            for r in tx.run("outbox_sink_backlogs", tenantId=scope.tenant)
+        ]
+        parked = [
+            ParkedEvent(
+                sink=p["p"]["sink"],
+                seq=int(p["p"]["seq"]),
+                runId=p["p"].get("runId"),
+                reason=p["p"]["reason"],
+                parked=p["p"]["parked"],
+                event=json.loads(p["p"]["document"]),
+            )
+            for p in tx.run("outbox_parked_of_tenant", tenantId=scope.tenant, limit=parked_limit)
+        ]
+        return OutboxStatus(sinks=sinks, parked=parked)
+
+    return store.read(work)

@@ -1,0 +1,130 @@
+"""One sink's delivery loop, a thread of the serve process: lease the sink's cursor, read the outbox after it, send,
+set refused events aside, move the cursor, prune; on failure note the error and back off. At least once: events sent
+but not yet acknowledged by the cursor's move are sent again after a crash or a lost lease."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import uuid
+from typing import Any
+
+from app.services import outbox
+from app.sinks import Transport, Unreachable
+from app.store.base import GraphStore
+
+log = logging.getLogger(__name__)
+
+#: how long a process holds a sink once it took it (renewed at every page)
+LEASE_S = 60.0
+#: waits between retries, doubling from the first to the last
+BACKOFF_S = (0.5, 10.0)
+#: how often an idle sink looks for new events when no recording in this process woke it
+POLL_S = 0.5
+#: prune the delivered events every this many pages
+PRUNE_EVERY = 20
+
+
+class Delivery:
+    """Deliver the outbox to one transport until stopped."""
+
+    def __init__(self, store: GraphStore, transport: Transport, *, holder: str | None = None) -> None:
+        self.store = store
+        self.transport = transport
+        #: who holds the lease: a process restarted on the same host and port takes its own lease back at once
+        self.holder = holder or f"{os.uname().nodename}:{uuid.uuid4().hex[:8]}"
+        self.stopping = threading.Event()
+        self.wake = outbox.listen()
+        self.pages = 0
+        self.thread = threading.Thread(target=self._run, daemon=True, name=f"sink-{transport.name}")
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        self.stopping.set()
+        self.wake.set()
+        self.thread.join(timeout_s)
+        self.transport.close()
+
+    def _run(self) -> None:
+        backoff = BACKOFF_S[0]
+        while not self.stopping.is_set():
+            try:
+                moved = self.step()
+                backoff = BACKOFF_S[0]
+            except Exception as exc:  # a sink never stops: a down receiver or database is waited for
+                self._failed(exc)
+                self.stopping.wait(backoff)
+                backoff = min(backoff * 2, BACKOFF_S[1])
+                continue
+            if not moved:
+                self.wake.wait(POLL_S)
+                self.wake.clear()
+
+    def step(self) -> bool:
+        """Deliver one page; False when there was nothing to deliver (or another process holds the sink). An idle
+        sink only reads: the lease is taken when there is something to send."""
+        if not outbox.waiting(self.store, self.transport.name):
+            return False
+        held = outbox.lease(self.store, self.transport.name, self.holder, LEASE_S)
+        if held is None:
+            return False
+        rows = outbox.pending(self.store, held.seq)
+        if not rows:
+            return False
+        events = [(row, i) for row in rows for i in range(len(row.events))]
+        try:
+            refused = self.transport.send([row.events[i] for row, i in events])
+        except Unreachable as exc:
+            self._advance_past(held, rows, exc.done)
+            raise
+        if refused:
+            outbox.park(self.store, held, [(*events[i], reason) for i, reason in refused.items()])
+            log.warning("sink %s: the receiver refused %d event(s); set aside", self.transport.name, len(refused))
+        outbox.advance(self.store, held, rows[-1].seq, len(events) - len(refused))
+        self.pages += 1
+        if self.pages % PRUNE_EVERY == 0:
+            outbox.prune(self.store)
+        return True
+
+    def _advance_past(self, held: outbox.Lease, rows: list[outbox.OutboxRow], done: int) -> None:
+        """Keep what was delivered before a failure: the rows whose every event went through."""
+        seq, count = held.seq, 0
+        for row in rows:
+            if count + len(row.events) > done:
+                break
+            count += len(row.events)
+            seq = row.seq
+        if seq > held.seq:
+            outbox.advance(self.store, held, seq, count)
+
+    def _failed(self, exc: Exception) -> None:
+        message = str(exc) if isinstance(exc, Unreachable) else f"{type(exc).__name__} (see the server log)"
+        if not isinstance(exc, Unreachable):
+            log.exception("sink %s: delivery failed", self.transport.name, exc_info=exc)
+        else:
+            log.warning("sink %s: %s", self.transport.name, message)
+        with contextlib.suppress(Exception):  # the database itself is down: the log says so above
+            outbox.failed(self.store, outbox.Lease(sink=self.transport.name, holder=self.holder, seq=0), message)
+
+
+def start_sinks(store: GraphStore, settings: Any) -> list[Delivery]:
+    """The deliveries the settings ask for, started."""
+    from app.sinks.http import HttpSink
+    from app.sinks.kafka import KafkaSink, parse_config
+
+    transports: list[Transport] = []
+    if settings.kafka_bootstrap:
+        config = parse_config(settings.kafka_config)
+        transports.append(KafkaSink(settings.kafka_bootstrap, settings.kafka_topic, config))
+    if settings.forward_url:
+        transports.append(HttpSink(settings.forward_url, settings.forward_token, batch=settings.forward_batch))
+    holder = f"{os.uname().nodename}:{settings.port}"
+    deliveries = [Delivery(store, t, holder=holder) for t in transports]
+    for d in deliveries:
+        d.start()
+        log.info("sink %s: delivering the outbox", d.transport.name)
+    return deliveries
