@@ -92,10 +92,11 @@ class AssetController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
         id: FromPath[str],
         data: JSONBody[AssetIn],
     ) -> Response[Asset]:
-        asset, created = service.put_asset(store, caller, asset_id(id), data, clock=clock)
+        asset, created = service.put_asset(store, caller, asset_id(id), data, clock=clock, publish=outbox)
         return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @post(
@@ -112,9 +113,10 @@ class AssetController(Controller):
         caller: NamedDependency[Scope],
         sandbox: NamedDependency[Sandbox],
         clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
     ) -> Asset:
         body = await kestra_asset_body(request, sandbox, caller)
-        return await to_thread.run_sync(lambda: kestra.upsert_asset(store, caller, body, clock=clock))
+        return await to_thread.run_sync(lambda: kestra.upsert_asset(store, caller, body, clock=clock, publish=outbox))
 
     @put(
         "/",
@@ -128,10 +130,11 @@ class AssetController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
         data: JSONBody[list[AssetIn]],
     ) -> service.BatchResult:
         items = [(checked_id(item.id, f"[{n}].id"), item) for n, item in enumerate(data)]
-        return service.put_assets(store, caller, items, clock=clock)
+        return service.put_assets(store, caller, items, clock=clock, publish=outbox)
 
     @get("/{id:str}", sync_to_thread=True, summary="Get one asset (a deleted one only with allowDeleted=true)")
     def get_asset(
@@ -155,9 +158,10 @@ class AssetController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
         id: FromPath[str],
     ) -> Asset:
-        return service.delete_asset(store, caller, asset_id(id), clock=clock)
+        return service.delete_asset(store, caller, asset_id(id), clock=clock, publish=outbox)
 
     @get(
         "/",

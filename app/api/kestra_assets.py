@@ -83,11 +83,12 @@ class KestraAssetController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
         data: JSONBody[AssetIn],
     ) -> Response[Asset]:
         name = _route_name(request)
         asset, created = await to_thread.run_sync(
-            lambda: asset_service.put_asset(store, caller, name, data, clock=clock)
+            lambda: asset_service.put_asset(store, caller, name, data, clock=clock, publish=outbox)
         )
         return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
@@ -114,8 +115,9 @@ class KestraAssetController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
     ) -> Asset:
-        return asset_service.delete_asset(store, caller, _route_name(request), clock=clock)
+        return asset_service.delete_asset(store, caller, _route_name(request), clock=clock, publish=outbox)
 
     @get(
         "/usages/search",

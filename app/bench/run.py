@@ -72,6 +72,8 @@ class BenchConfig:
     #: seconds of reads and writes at once after the other phases (0: skip that phase)
     mixed: float = 0
     cte_depth: int = 100
+    #: a Kafka broker: measure recording with the sinks on (Kafka and HTTP forwarding) against off
+    kafka_bootstrap: str | None = None
     results: dict[str, Any] = field(default_factory=dict)
 
 
@@ -306,10 +308,11 @@ class BackendRun:
 
     # -- HTTP -----------------------------------------------------------------------------------------------
 
-    def http_phase(self, graph: SyntheticGraph) -> None:
+    def _serve(self, *flags: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+        """A `lineage serve` on this backend's store, ready: (process, its URL, its log)."""
         port = _free_port()
         env = {**os.environ}
-        cmd = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level", "INFO"]
+        cmd = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level", "INFO", *flags]
         if self.backend == "neo4j":
             env.update(
                 {
@@ -323,13 +326,21 @@ class BackendRun:
         else:
             env.pop("NEO4J_URI", None)
             cmd += ["--data-dir", str(self.data_dir)]
-        log_path = self.workdir / "server.log"
-        log = log_path.open("wb")
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
-        self.server = psutil.Process(proc.pid)
+        log_path = self.workdir / f"server-{port}.log"
+        with log_path.open("wb") as log:
+            proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
         url = f"http://127.0.0.1:{port}"
         try:
             _wait_ready(proc, url)
+        except BaseException:
+            _stop(proc)
+            raise
+        return proc, url, log_path
+
+    def http_phase(self, graph: SyntheticGraph) -> None:
+        proc, url, log_path = self._serve()
+        self.server = psutil.Process(proc.pid)
+        try:
             base = f"{url}/api/v1/{self.tenant}"
             with httpx.Client(base_url=base, timeout=60) as client:
                 self._record_executions(base, graph)
@@ -344,12 +355,53 @@ class BackendRun:
             self.results["server"] = {"peak_rss_mb": _peak_rss_mb(proc.pid)}
             self.results["writes"] = self._writes()
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            log.close()
+            _stop(proc)
+        if self.cfg.kafka_bootstrap:
+            self.results["sinks"] = self._sinks(graph)
+
+    def _sinks(self, graph: SyntheticGraph) -> dict[str, Any]:
+        """Recording with the sinks off, then on (Kafka, and HTTP forwarding in batches to a receiver in this
+        process that takes everything), the same number of executions each, on a server of its own; then how
+        fast the sinks delivered the second run's events."""
+        rng = random.Random(self.cfg.seed + 1)
+        out: dict[str, Any] = {}
+        with _Receiver() as receiver:
+            topic = f"bench-{uuid.uuid4().hex[:8]}"
+            sinks = ("--kafka-bootstrap", str(self.cfg.kafka_bootstrap), "--kafka-topic", topic)
+            for label, flags in (("off", ()), ("on", (*sinks, "--forward-url", receiver.url, "--forward-batch"))):
+                proc, url, _ = self._serve(*flags)
+                try:
+                    base = f"{url}/api/v1/{self.tenant}"
+                    bodies = [
+                        self._execution_body(graph, rng, f"bench-sinks-{label}-{n:06d}", n)
+                        for n in range(self.cfg.executions)
+                    ]
+                    started = time.perf_counter()
+                    wall, latencies, errors = self._post_all(base, bodies, f"record executions, sinks {label}")
+                    out[label] = {"per_s": round(len(bodies) / wall, 1), **_ms(latencies), "errors": len(errors)}
+                    if label == "on":
+                        out["delivery"] = self._delivered(base, started, 2 * len(bodies), receiver)
+                finally:
+                    _stop(proc)
+        out["p50_on_over_off"] = round(out["on"]["p50_ms"] / out["off"]["p50_ms"], 3)
+        return out
+
+    def _delivered(self, base: str, started: float, events: int, receiver: _Receiver) -> dict[str, Any]:
+        """Wait until every sink has delivered the `events` recorded since `started`."""
+        with httpx.Client(base_url=base, timeout=60) as client, self.console.status("waiting for the sinks"):
+            while time.perf_counter() - started < 600:
+                sinks = client.get("/outbox").json()["sinks"]
+                if len(sinks) == 2 and all(s["backlog"] == 0 for s in sinks):
+                    break
+                time.sleep(0.1)  # the sinks deliver in the background: poll their backlog
+        elapsed = time.perf_counter() - started
+        return {
+            "events": events,
+            "seconds": round(elapsed, 2),
+            "events_per_s": round(events / elapsed, 1),
+            "forwarded": receiver.events,
+            "sinks": {s["name"]: {"delivered": s["delivered"], "lastError": s["lastError"]} for s in sinks},
+        }
 
     def _wait_for_checkpoint(self, log_path: Path, key: str | None = None) -> None:
         """Reads are timed as a server answers between write bursts: LadybugDB's store checkpoints once writes
@@ -616,6 +668,51 @@ class BackendRun:
         self.results["kestra_search_http"] = {**_ms(samples), "matched": matched}
 
 
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+class _Receiver:
+    """A catalog's OpenLineage endpoint that takes every batch (the bench's HTTP forwarding target)."""
+
+    def __init__(self) -> None:
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with owner.lock:
+                    owner.events += len(json.loads(body)) if body.startswith(b"[") else 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.lock = threading.Lock()
+        self.events = 0
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/v1/lineage"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> _Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 def _free_port() -> int:
     import socket
 
@@ -765,6 +862,22 @@ def render(results: dict[str, Any], console: Console) -> None:
     row(
         f"  recursive CTE ({base['sqlite_recursive_cte']['p50_ms']:,.0f} ms) /",
         lambda r: f"{r['cte_over_store']}x",
+    )
+    row(
+        "recording, sinks off / on (Kafka + HTTP): p50",
+        lambda r: (
+            f"{r['sinks']['off']['p50_ms']} / {r['sinks']['on']['p50_ms']} ms ({r['sinks']['p50_on_over_off']}x)"
+            if "sinks" in r
+            else ""
+        ),
+    )
+    row(
+        "sinks: events delivered / s (recording at)",
+        lambda r: (
+            f"{r['sinks']['delivery']['events_per_s']} /s ({r['sinks']['on']['per_s']} executions/s)"
+            if "sinks" in r
+            else ""
+        ),
     )
     row("service peak RSS", lambda r: f"{r['server']['peak_rss_mb']} MB" if "server" in r else "")
     row("Neo4j peak RSS", lambda r: f"{r['neo4j']['peak_rss_mb']} MB" if r.get("neo4j", {}).get("peak_rss_mb") else "")

@@ -116,6 +116,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         cte_depth=args.cte_depth,
         events=args.events,
         mixed=args.mixed,
+        kafka_bootstrap=args.kafka_bootstrap,
     )
     results = bench_main(cfg)
     failed = [name for name, r in results["backends"].items() if r.get("verify", {}).get("ok") is False]
@@ -300,6 +301,11 @@ def _bench_command(sub: Any) -> None:
         help="benchmark impact/upstream/recording against the CSR floor and a recursive CTE",
         epilog=BENCH_EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    bench.add_argument(
+        "--kafka-bootstrap",
+        metavar="HOST:PORT",
+        help="also measure the sinks: recording with Kafka and HTTP forwarding on against off, and the delivery rate",
     )
     bench.add_argument("--assets", type=int, default=100_000, help="assets in the synthetic graph (default 100000)")
     bench.add_argument("--executions", type=int, default=1_000, help="executions recorded through the API")

@@ -13,7 +13,7 @@ from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetLock, AssetPage, AssetWrite, asset_from_row
 from app.domain.keys import asset_key
 from app.errors import DomainError, Forbidden, InvalidInput, NotFound
-from app.services import binding
+from app.services import binding, outbox
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, now_iso
 
@@ -118,19 +118,30 @@ def writable_asset(tx: Tx, scope: Scope, asset_id: str) -> Asset:
 
 
 def put_asset(
-    store: GraphStore, scope: Scope, asset_id: str, body: AssetIn, *, clock: Clock = now_iso
+    store: GraphStore,
+    scope: Scope,
+    asset_id: str,
+    body: AssetIn,
+    *,
+    clock: Clock = now_iso,
+    publish: bool = False,
 ) -> tuple[Asset, bool]:
-    """Create or replace; returns the asset and whether it was created by this call."""
+    """Create or replace; returns the asset and whether it was created by this call. `publish`: write its
+    DatasetEvent to the outbox (app/services/outbox.py)."""
     state = checked_write(scope, asset_id, body)
     key = asset_key(scope.tenant, asset_id)
 
     def work(tx: Tx) -> tuple[Asset, bool]:
-        row = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=clock(), **state.params())[0]
+        now = clock()
+        row = tx.run("asset_put", key=key, tenantId=scope.tenant, id=asset_id, now=now, **state.params())[0]
         if not row["fresh"]:
             # It may sit in a namespace the caller cannot write: moving it out is a write there. Raising here
             # rolls the statement back.
             check_existing(scope, asset_id, row["namespaceBefore"])
-        return asset_from_row(row["a"]), bool(row["fresh"])
+        asset = asset_from_row(row["a"])
+        if publish:
+            outbox.publish_assets(tx, scope.tenant, [asset], now)
+        return asset, bool(row["fresh"])
 
     return store.write(work)
 
@@ -144,7 +155,12 @@ class BatchResult(msgspec.Struct, kw_only=True):
 
 
 def put_assets(
-    store: GraphStore, scope: Scope, items: list[tuple[str, AssetIn]], *, clock: Clock = now_iso
+    store: GraphStore,
+    scope: Scope,
+    items: list[tuple[str, AssetIn]],
+    *,
+    clock: Clock = now_iso,
+    publish: bool = False,
 ) -> BatchResult:
     """Create or replace many assets in one transaction: the bulk path of `lineage import`, all or nothing.
 
@@ -168,13 +184,15 @@ def put_assets(
     item_of = {row["key"]: n for n, row in enumerate(rows)}
 
     def work(tx: Tx) -> BatchResult:
-        created = 0
-        for row in tx.run("asset_put_batch", rows=rows, now=clock()):
+        created, now = 0, clock()
+        for row in tx.run("asset_put_batch", rows=rows, now=now):
             if row["fresh"]:
                 created += 1
             else:  # the same rule as one PUT; raising rolls the whole batch back
                 with _item(item_of[asset_key(scope.tenant, row["id"])]):
                     check_existing(scope, row["id"], row["namespaceBefore"])
+        if publish:
+            outbox.publish_assets(tx, scope.tenant, [asset_from_row({**r, "created": now}) for r in rows], now)
         return BatchResult(total=len(rows), created=created, replaced=len(rows) - created)
 
     return store.write(work)
@@ -212,12 +230,17 @@ def check_existing(scope: Scope, asset_id: str, namespace: str) -> None:
         raise Forbidden(f"no editor grant on namespace {namespace!r}", field="namespace")
 
 
-def delete_asset(store: GraphStore, scope: Scope, asset_id: str, *, clock: Clock = now_iso) -> Asset:
+def delete_asset(
+    store: GraphStore, scope: Scope, asset_id: str, *, clock: Clock = now_iso, publish: bool = False
+) -> Asset:
     def work(tx: Tx) -> Asset:
         writable_asset(tx, scope, asset_id)
-        key = asset_key(scope.tenant, asset_id)
-        rows = tx.run("asset_delete", key=key, now=clock(), **binding.visibility(scope))
-        return asset_from_row(rows[0]["a"])
+        key, now = asset_key(scope.tenant, asset_id), clock()
+        rows = tx.run("asset_delete", key=key, now=now, **binding.visibility(scope))
+        asset = asset_from_row(rows[0]["a"])
+        if publish:
+            outbox.publish_assets(tx, scope.tenant, [asset], now)
+        return asset
 
     return store.write(work)
 

@@ -19,7 +19,7 @@ from app.domain.executions import ExecutionId
 from app.domain.keys import asset_key
 from app.domain.query_filters import Filter, Sort
 from app.errors import BadRequest, Conflict, InvalidInput, invalid_input
-from app.services import binding
+from app.services import binding, outbox
 from app.services.assets import (
     asset_missing,
     check_existing,
@@ -67,7 +67,9 @@ def merged(current: Asset | None, body: KestraAssetIn) -> AssetIn:
         raise invalid_input(exc) from exc
 
 
-def upsert_asset(store: GraphStore, scope: Scope, body: KestraAssetIn, *, clock: Clock = now_iso) -> Asset:
+def upsert_asset(
+    store: GraphStore, scope: Scope, body: KestraAssetIn, *, clock: Clock = now_iso, publish: bool = False
+) -> Asset:
     def work(tx: Tx) -> Asset:
         current = fetch_asset(tx, scope, body.id)
         state = checked_write(scope, body.id, merged(current, body))
@@ -75,7 +77,10 @@ def upsert_asset(store: GraphStore, scope: Scope, body: KestraAssetIn, *, clock:
         row = tx.run("asset_put", **args, **state.params())[0]
         if not row["fresh"]:
             check_existing(scope, body.id, row["namespaceBefore"])
-        return asset_from_row(row["a"])
+        asset = asset_from_row(row["a"])
+        if publish:
+            outbox.publish_assets(tx, scope.tenant, [asset], args["now"])
+        return asset
 
     return store.write(work)
 

@@ -93,6 +93,12 @@ def dataset_event(asset: Asset, now: str) -> dict[str, Any]:
     return ol_events.to_dict(ol_events.asset_event(asset, None, now))
 
 
+def publish_assets(tx: Tx, tenant: str, assets: list[Asset], now: str) -> None:
+    """Asset changes made outside an execution (a PUT, a delete) as DatasetEvents, in the caller's transaction."""
+    if assets:
+        append(tx, [row(tenant, "dataset", [dataset_event(a, now) for a in assets], now)])
+
+
 def row(tenant: str, kind: str, events: list[dict[str, Any]], now: str) -> dict[str, Any]:
     """One outbox row (its number is given when appended)."""
     return {"tenantId": tenant, "kind": kind, "created": now, "document": json.dumps(events), "events": len(events)}

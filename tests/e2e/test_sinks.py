@@ -196,8 +196,10 @@ def test_a_catalog_consumer_receives_every_recorded_run_in_order(
         }
         answer = httpx.post(f"{server.url}{BASE}/openlineage/batch", json=[*events, dataset], timeout=REQUEST_TIMEOUT)
         assert answer.json()["applied"] == 7, answer.text
+        table = {"namespace": "data", "type": "io.kestra.plugin.ee.assets.Table", "description": "Orders, daily"}
+        assert httpx.put(f"{server.url}{BASE}/assets/warehouse.orders", json=table).status_code == 201
         feed = pull_feed(server.url)
-        messages = consume(kafka.bootstrap, topic, until=len(feed) + 1)
+        messages = consume(kafka.bootstrap, topic, until=len(feed) + 2)
         with Server(tmp_path / "copy") as copy:  # a second service takes the topic in, as a catalog would
             done = lineage("import", "--kafka", kafka.bootstrap, "--topic", topic, "--idle", "3", "--server", copy.url)
             assert done.returncode == 0, done.stderr
@@ -207,7 +209,12 @@ def test_a_catalog_consumer_receives_every_recorded_run_in_order(
                 got = httpx.get(copy.url + path, timeout=REQUEST_TIMEOUT).json()
                 assert summary(sent) and summary(got) == summary(sent), (asset, direction)
     received = {canonical(e) for _, e in messages}
-    assert received - {canonical(e) for e in feed} == {received_dataset(messages)}
+    datasets = [e for _, e in messages if "dataset" in e]  # an OpenLineage DatasetEvent, and an asset's PUT
+    assert sorted(e["dataset"]["facets"]["kestra_asset"]["id"] for e in datasets) == [
+        "s3://lake/landing/orders",
+        "warehouse.orders",
+    ]
+    assert received - {canonical(e) for e in feed} == {canonical(e) for e in datasets}
     assert {canonical(e) for e in feed} <= received  # every event the pull feed serves, as it serves it
     for key, event in messages:
         assert ol_spec.errors(event) == [], event
@@ -215,11 +222,6 @@ def test_a_catalog_consumer_receives_every_recorded_run_in_order(
         assert key == (event["run"]["runId"] if "run" in event else f"{dataset['namespace']}/{dataset['name']}")
     for key, types in in_run_order(messages).items():
         assert types[0] in ("START", "DATASET") and len(types) == len(set(types)), (key, types)
-
-
-def received_dataset(messages: list[tuple[str, dict[str, Any]]]) -> str:
-    [dataset] = [canonical(e) for _, e in messages if "dataset" in e]
-    return dataset
 
 
 def outbox(url: str) -> dict[str, Any]:
