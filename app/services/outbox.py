@@ -221,6 +221,12 @@ def prune(store: GraphStore) -> int:
     return store.write(work)
 
 
+def backlog(store: GraphStore, sink: str) -> tuple[int, str | None]:
+    """(events not delivered by the sink, when the oldest of them was recorded), every tenant's."""
+    rows = store.read(lambda tx: tx.run("outbox_backlog", sink=sink))
+    return (int(rows[0]["backlog"] or 0), rows[0]["oldest"]) if rows else (0, None)
+
+
 def run_key(event: dict[str, Any]) -> str:
     """What keeps an event's order among its kind: its run's id (a DatasetEvent: its dataset)."""
     run = event.get("run")

@@ -8,6 +8,7 @@ import contextlib
 import logging
 import os
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -23,6 +24,8 @@ LEASE_S = 60.0
 BACKOFF_S = (0.5, 10.0)
 #: how often an idle sink looks for new events when no recording in this process woke it
 POLL_S = 0.5
+#: while a sink cannot deliver, the log says so (with its backlog) at most this often
+LOG_EVERY_S = 30.0
 #: prune the delivered events every this many pages
 PRUNE_EVERY = 20
 
@@ -38,6 +41,8 @@ class Delivery:
         self.stopping = threading.Event()
         self.wake = outbox.listen()
         self.pages = 0
+        self.logged = -LOG_EVERY_S
+        self.failing = False
         self.thread = threading.Thread(target=self._run, daemon=True, name=f"sink-{transport.name}")
 
     def start(self) -> None:
@@ -55,7 +60,11 @@ class Delivery:
             try:
                 moved = self.step()
                 backoff = BACKOFF_S[0]
+                if moved and self.failing:
+                    self.failing = False
+                    log.info("sink %s: delivering again", self.transport.name)
             except Exception as exc:  # a sink never stops: a down receiver or database is waited for
+                self.failing = True
                 self._failed(exc)
                 self.stopping.wait(backoff)
                 backoff = min(backoff * 2, BACKOFF_S[1])
@@ -102,13 +111,20 @@ class Delivery:
             outbox.advance(self.store, held, seq, count)
 
     def _failed(self, exc: Exception) -> None:
+        name = self.transport.name
         message = str(exc) if isinstance(exc, Unreachable) else f"{type(exc).__name__} (see the server log)"
         if not isinstance(exc, Unreachable):
-            log.exception("sink %s: delivery failed", self.transport.name, exc_info=exc)
-        else:
-            log.warning("sink %s: %s", self.transport.name, message)
-        with contextlib.suppress(Exception):  # the database itself is down: the log says so above
-            outbox.failed(self.store, outbox.Lease(sink=self.transport.name, holder=self.holder, seq=0), message)
+            log.exception("sink %s: delivery failed", name, exc_info=exc)
+        with contextlib.suppress(Exception):  # the database itself is down: the log says so below
+            outbox.failed(self.store, outbox.Lease(sink=name, holder=self.holder, seq=0), message)
+        if time.monotonic() - self.logged < LOG_EVERY_S:
+            return
+        self.logged = time.monotonic()
+        try:
+            events, oldest = outbox.backlog(self.store, name)
+            log.warning("sink %s: %s; backlog %d event(s), the oldest recorded %s", name, message, events, oldest)
+        except Exception:  # the database is down too
+            log.warning("sink %s: %s; the backlog is unknown (the database does not answer)", name, message)
 
 
 def start_sinks(store: GraphStore, settings: Any) -> list[Delivery]:

@@ -253,6 +253,8 @@ def test_a_backlog_survives_a_stopped_broker_and_a_killed_service(tmp_path: Path
     record(server.url, [execution(n) for n in range(5, 255)])  # the broker is down
     status = wait_for(lambda: outbox(server.url)["sinks"][0]["lastError"] and outbox(server.url), "the sink's error")
     assert status["sinks"][0]["backlog"] == 500 and status["sinks"][0]["oldestUndelivered"]
+    assert wait_for(lambda: "sink kafka: Kafka: no broker answered" in server.output(), "the server's log line")
+    assert "backlog" in server.output().split("sink kafka: Kafka: no broker answered")[-1].splitlines()[0]
     with broker(port=port, data_dir=data) as kafka:
         wait_for(lambda: outbox(server.url)["sinks"][0]["backlog"] == 0, "the backlog to drain")
     record(server.url, [execution(n) for n in range(255, 500)])  # down again, then the service is killed

@@ -28,7 +28,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.neo4j_server import Unavailable, resolve_classpath
+from tests.neo4j_server import Unavailable, resolve_classpath, stop
 
 HERE = Path(__file__).resolve().parent
 POM = HERE / "pom.xml"
@@ -132,13 +132,7 @@ def running(port: int | None = None, data_dir: Path | None = None, heap_mb: int 
             _wait_until_serving(bootstrap, proc, timeout_s=120)
             yield KafkaServer(bootstrap=bootstrap, port=port, data_dir=data)
         finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+            stop(proc)
             log.close()
     finally:
         if temporary:

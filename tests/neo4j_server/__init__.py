@@ -114,19 +114,24 @@ def running(
         _wait_until_connected(uri, timeout_s=60)
         yield Neo4jServer(uri)
     finally:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        stop(proc)
         if proc.stdin:
             proc.stdin.close()
         if proc.stdout:
             proc.stdout.close()
         if log_path:
             log.close()  # type: ignore[union-attr]
+
+
+def stop(proc: subprocess.Popen, timeout_s: float = 60) -> None:  # type: ignore[type-arg]
+    """SIGTERM, then SIGKILL if it has not exited within `timeout_s` (the test Kafka's launcher uses it too)."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def _wait_until_connected(uri: str, timeout_s: float) -> None:

@@ -494,6 +494,7 @@ ROWS: list[Row] = [
         )
     ],
     ("GET", "/api/v1/{tenant}/stats", lambda w: ("GET", f"{B}/stats", {}), ADMIN_ONLY),
+    ("GET", "/api/v1/{tenant}/outbox", lambda w: ("GET", f"{B}/outbox", {}), ADMIN_ONLY),
 ]
 
 #: Routes served outside the API and checked elsewhere: OpenAPI documents and the web page's static files.
