@@ -23,6 +23,7 @@ from app.api.deps import (
     provide_committer,
     provide_limits,
     provide_outbox,
+    provide_run_committer,
     provide_sandbox,
     provide_scope,
     provide_store,
@@ -45,6 +46,7 @@ from app.auth import Authenticator, AuthFileError
 from app.domain.sandbox import Sandbox
 from app.services.group_commit import GroupCommit
 from app.services.lineage import plan_first_questions
+from app.services.run_merging import merge_items
 from app.settings import Settings
 from app.sinks.delivery import start_sinks
 from app.store import open_store
@@ -152,6 +154,13 @@ def create_app(
         app.state.committer = GroupCommit(
             app.state.store, window_s=settings.group_commit_ms / 1000, max_items=settings.group_commit_max
         )
+        app.state.run_committer = GroupCommit(
+            app.state.store,
+            window_s=settings.group_commit_ms / 1000,
+            max_items=settings.group_commit_max,
+            write=merge_items,
+            key=lambda item: item.key,
+        )
         if settings.plan_at_start:
             threading.Thread(target=plan, args=(app.state.store, app.state.planned), daemon=True, name="plan").start()
         else:
@@ -190,6 +199,7 @@ def create_app(
             "store": Provide(provide_store, sync_to_thread=False),
             "clock": Provide(provide_clock, sync_to_thread=False),
             "committer": Provide(provide_committer, sync_to_thread=False),
+            "run_committer": Provide(provide_run_committer, sync_to_thread=False),
             "caller": Provide(provide_scope, sync_to_thread=False),
             "sandbox": Provide(provide_sandbox, sync_to_thread=False),
             "limits": Provide(provide_limits, sync_to_thread=False),

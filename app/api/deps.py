@@ -14,6 +14,7 @@ from app.domain.limits import TENANT_PATTERN, IngestLimits
 from app.domain.sandbox import Sandbox
 from app.errors import BadRequest
 from app.services.group_commit import GroupCommit
+from app.services.run_merging import RunItem
 from app.store.base import GraphStore
 from app.timeutil import Clock
 
@@ -26,6 +27,10 @@ def provide_store(state: State) -> GraphStore:
 
 def provide_committer(state: State) -> GroupCommit:
     return state.committer  # type: ignore[no-any-return]
+
+
+def provide_run_committer(state: State) -> GroupCommit[RunItem]:
+    return state.run_committer  # type: ignore[no-any-return]
 
 
 def provide_clock(state: State) -> Clock:

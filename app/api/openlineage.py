@@ -15,6 +15,7 @@ from app.domain import jsonsafe
 from app.domain.access import Scope
 from app.domain.limits import IngestLimits
 from app.services import openlineage as service
+from app.services.group_commit import GroupCommit
 from app.services.openlineage import (
     DEFAULT_EVENTS,
     MAX_BATCH_EVENTS,
@@ -24,6 +25,7 @@ from app.services.openlineage import (
     IngestResult,
     RunDetail,
 )
+from app.services.run_merging import RunItem
 from app.store.base import GraphStore
 from app.timeutil import Clock
 
@@ -76,10 +78,13 @@ class OpenLineageController(Controller):
         clock: NamedDependency[Clock],
         limits: NamedDependency[IngestLimits],
         outbox: NamedDependency[bool],
+        run_committer: NamedDependency[GroupCommit[RunItem]],
     ) -> IngestResult:
         event = await _event(request)
         return await to_thread.run_sync(
-            lambda: service.ingest(store, caller, event, clock=clock, limits=limits, outbox=outbox)
+            lambda: service.ingest(
+                store, caller, event, clock=clock, limits=limits, outbox=outbox, committer=run_committer
+            )
         )
 
     @post(
@@ -128,9 +133,10 @@ async def ingest_default(
     clock: NamedDependency[Clock],
     limits: NamedDependency[IngestLimits],
     outbox: NamedDependency[bool],
+    run_committer: NamedDependency[GroupCommit[RunItem]],
 ) -> IngestResult:
     caller = provide_scope(request, DEFAULT_TENANT)
     event = await _event(request)
     return await to_thread.run_sync(
-        lambda: service.ingest(store, caller, event, clock=clock, limits=limits, outbox=outbox)
+        lambda: service.ingest(store, caller, event, clock=clock, limits=limits, outbox=outbox, committer=run_committer)
     )

@@ -80,23 +80,22 @@ def _adds_to(stored: Row, given: dict[str, str]) -> bool:
 
 
 def write_column_lineage(tx: Tx, runs: list[RunColumns]) -> None:
-    """The columns of the task runs' datasets and their DERIVES edges, set-based; an edge is current when its run
+    """The columns of the task runs' datasets (set-based) and their DERIVES edges; an edge is current when its run
     holds its target's asset as an output."""
     _put_columns(tx, [row for run in runs for row in _column_rows(run.tenant, run.lineage.columns)])
-    keep = ("executionKey", "taskId", "value", "date")
-    edges = [
-        {
-            "sourceKey": column_key(run.tenant, e["sourceAsset"], e["sourceColumn"]),
-            "targetKey": column_key(run.tenant, e["targetAsset"], e["targetColumn"]),
-            "transformations": e["transformations"],
-            "current": run.current.get(e["targetAsset"], False),
-            **{k: run.edge[k] for k in keep},
-        }
-        for run in runs
-        for e in run.lineage.edges
-    ]
-    if edges:
-        tx.run("derives_create", edges=edges)
+    for run in runs:  # one statement per run: see cypher/derives_create.cypher
+        if run.lineage.edges:
+            edges = [
+                {
+                    "sourceKey": column_key(run.tenant, e["sourceAsset"], e["sourceColumn"]),
+                    "targetKey": column_key(run.tenant, e["targetAsset"], e["targetColumn"]),
+                    "transformations": e["transformations"],
+                    "current": run.current.get(e["targetAsset"], False),
+                }
+                for e in run.lineage.edges
+            ]
+            keep = ("executionKey", "taskId", "value", "date")
+            tx.run("derives_create", edges=edges, **{k: run.edge[k] for k in keep})
 
 
 def _require_asset(tx: Tx, scope: Scope, asset_id: str) -> None:

@@ -35,7 +35,8 @@ from app.services import binding, outbox
 from app.services.assets import visible_assets
 from app.services.columns import write_columns
 from app.services.executions import DEFAULT_LIMITS, write_output_asset
-from app.services.run_merging import Ingest, IngestResult, merge_runs
+from app.services.group_commit import GroupCommit
+from app.services.run_merging import Ingest, IngestResult, RunItem, merge_runs
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, normalize_iso, now_iso
 
@@ -133,10 +134,20 @@ def ingest(
     clock: Clock = now_iso,
     limits: IngestLimits = DEFAULT_LIMITS,
     outbox: bool = False,
+    committer: GroupCommit[RunItem] | None = None,
 ) -> IngestResult:
-    """Apply one OpenLineage event (validated against the official schema and our limits first)."""
+    """Apply one OpenLineage event (validated against the official schema and our limits first). With a
+    `committer`, a RunEvent is merged in one transaction with concurrent requests' events of other runs."""
     kind = _checked(event, clock(), limits)
-    return _apply(store, scope, event, kind, Ingest(clock, limits, outbox))
+    how = Ingest(clock, limits, outbox)
+    if kind == "RunEvent" and committer is not None:
+        outcome = committer.record(RunItem(store, scope, event, how))
+        if isinstance(outcome, Conflict):  # a run created at the same moment by another API process: again, alone
+            return _apply_run(store, scope, [event], how)
+        if isinstance(outcome, DomainError):
+            raise outcome
+        return outcome  # type: ignore[no-any-return]
+    return _apply(store, scope, event, kind, how)
 
 
 def _checked(event: Any, now: str, limits: IngestLimits) -> str:

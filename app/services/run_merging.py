@@ -54,6 +54,36 @@ class IngestResult(msgspec.Struct, kw_only=True):
 
 
 @dataclass
+class RunItem:
+    """One RunEvent of a single request, group-committed with others (app/services/group_commit.py)."""
+
+    store: GraphStore
+    scope: Scope
+    event: dict[str, Any]
+    how: Ingest
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Two events of one run never share a batch: the second is merged after the first, as one at a time."""
+        return self.scope.tenant, str(self.event["run"]["runId"])
+
+
+def merge_items(tx: Tx, items: list[RunItem]) -> list[IngestResult]:
+    """Merge single events of distinct runs in the caller's transaction; consecutive ones of the same caller and
+    settings together, set-based."""
+    out: list[IngestResult] = []
+    start = 0
+    while start < len(items):
+        first, end = items[start], start + 1
+        while end < len(items) and items[end].scope == first.scope and items[end].how == first.how:
+            end += 1
+        units = [[item.event] for item in items[start:end]]
+        out += merge_runs(tx, first.store, first.scope, units, first.how.clock(), first.how)
+        start = end
+    return out
+
+
+@dataclass
 class _Change:
     """What merging one run's new events does: the answer, and what to store."""
 

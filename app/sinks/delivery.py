@@ -24,6 +24,8 @@ LEASE_S = 60.0
 BACKOFF_S = (0.5, 10.0)
 #: how often an idle sink looks for new events when no recording in this process woke it
 POLL_S = 0.5
+#: after a partial page, how long a sink lets events gather before the next (each page moves its cursor: a write)
+PACE_S = 0.25
 #: while a sink cannot deliver, the log says so (with its backlog) at most this often
 LOG_EVERY_S = 30.0
 #: prune the delivered events every this many pages
@@ -43,6 +45,8 @@ class Delivery:
         self.pages = 0
         self.logged = -LOG_EVERY_S
         self.failing = False
+        self.held: outbox.Lease | None = None
+        self.renew_at = 0.0
         self.thread = threading.Thread(target=self._run, daemon=True, name=f"sink-{transport.name}")
 
     def start(self) -> None:
@@ -58,32 +62,33 @@ class Delivery:
         backoff = BACKOFF_S[0]
         while not self.stopping.is_set():
             try:
-                moved = self.step()
+                sent = self.step()
                 backoff = BACKOFF_S[0]
-                if moved and self.failing:
+                if sent and self.failing:
                     self.failing = False
                     log.info("sink %s: delivering again", self.transport.name)
             except Exception as exc:  # a sink never stops: a down receiver or database is waited for
                 self.failing = True
+                self.held = None
                 self._failed(exc)
                 self.stopping.wait(backoff)
                 backoff = min(backoff * 2, BACKOFF_S[1])
                 continue
-            if not moved:
+            if sent == 0:
                 self.wake.wait(POLL_S)
                 self.wake.clear()
+            elif sent < outbox.PAGE_ROWS:
+                self.stopping.wait(PACE_S)  # a partial page: let more gather, a page costs a write
 
-    def step(self) -> bool:
-        """Deliver one page; False when there was nothing to deliver (or another process holds the sink). An idle
-        sink only reads: the lease is taken when there is something to send."""
-        if not outbox.waiting(self.store, self.transport.name):
-            return False
-        held = outbox.lease(self.store, self.transport.name, self.holder, LEASE_S)
+    def step(self) -> int:
+        """Deliver one page; returns how many outbox rows it delivered (0: nothing to deliver, or another process
+        holds the sink)."""
+        held = self._lease()
         if held is None:
-            return False
+            return 0
         rows = outbox.pending(self.store, held.seq)
         if not rows:
-            return False
+            return 0
         events = [(row, i) for row in rows for i in range(len(row.events))]
         try:
             refused = self.transport.send([row.events[i] for row, i in events])
@@ -93,11 +98,22 @@ class Delivery:
         if refused:
             outbox.park(self.store, held, [(*events[i], reason) for i, reason in refused.items()])
             log.warning("sink %s: the receiver refused %d event(s); set aside", self.transport.name, len(refused))
-        outbox.advance(self.store, held, rows[-1].seq, len(events) - len(refused))
+        if not outbox.advance(self.store, held, rows[-1].seq, len(events) - len(refused)):
+            self.held = None  # another process took the sink over (this one was too slow): it goes on from there
         self.pages += 1
         if self.pages % PRUNE_EVERY == 0:
             outbox.prune(self.store)
-        return True
+        return len(rows)
+
+    def _lease(self) -> outbox.Lease | None:
+        """The sink's lease, renewed once half of it has passed; an idle sink only reads (the lease is a write)."""
+        if self.held is not None and time.monotonic() < self.renew_at:
+            return self.held
+        if not outbox.waiting(self.store, self.transport.name):
+            return None
+        self.held = outbox.lease(self.store, self.transport.name, self.holder, LEASE_S)
+        self.renew_at = time.monotonic() + LEASE_S / 2
+        return self.held
 
     def _advance_past(self, held: outbox.Lease, rows: list[outbox.OutboxRow], done: int) -> None:
         """Keep what was delivered before a failure: the rows whose every event went through."""

@@ -5,6 +5,8 @@ lineage, invalid events and runs the token may not write, on a history already s
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import uuid
 from collections import Counter
 from typing import Any
@@ -13,10 +15,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.domain.access import Scope
+from app.errors import DomainError
 from app.services import openlineage as ol
+from app.services.group_commit import GroupCommit
+from app.services.run_merging import merge_items
 from app.store.base import GraphStore
 from tests.contract.test_batch_recording import snapshot
-from tests.contract.test_openlineage_runs import ds, event, lineage_facet
+from tests.contract.test_lineage import answer
+from tests.contract.test_openlineage_runs import PG, ds, event, lineage_facet
 
 NOW = "2026-03-02T00:00:00Z"
 RUNS = [str(uuid.UUID(int=n)) for n in range(6)]
@@ -87,3 +93,51 @@ def test_a_batch_merges_its_runs_as_one_transaction_each(store: GraphStore, hist
     assert verdicts(batched) == [by_run[id(e)] for e in batch]
     assert snapshot(store, together) == snapshot(store, alone)
     assert runs(store, together) == runs(store, alone)
+
+
+def test_concurrent_single_events_of_many_runs_are_group_committed(store: GraphStore) -> None:
+    """Sixteen requests at once (START and COMPLETE of eight runs, one token refused on one run): through the group
+    commit each gets its own answer, and the runs and lineage end as when each event is merged alone."""
+    together, alone = ("t" + uuid.uuid4().hex[:12] for _ in range(2))
+    batches: list[int] = []
+
+    def write(tx: Any, items: list[Any]) -> list[Any]:
+        batches.append(len(items))
+        return merge_items(tx, items)
+
+    committer = GroupCommit(store, write=write, key=lambda item: item.key)
+    events = [
+        event(
+            kind, RUNS[n % len(RUNS)] if n < 6 else str(uuid.UUID(int=100 + n)), TIMES[i], [ds(f"s{n}")], [ds(f"d{n}")]
+        )
+        for n in range(8)
+        for i, kind in enumerate(["START", "COMPLETE"])
+    ]
+    for e in events[-2:]:
+        e["job"]["namespace"] = "secret"
+    scope_of = {t: Scope(tenant=t, write=("airflow-prod",)) for t in (together, alone)}
+    answers: dict[int, str] = {}
+    barrier = threading.Barrier(len(events))
+
+    def post(i: int) -> None:
+        barrier.wait()
+        try:
+            result = ol.ingest(store, scope_of[together], events[i], clock=lambda: NOW, committer=committer)
+            answers[i] = result.runState or ""
+        except DomainError as exc:
+            answers[i] = type(exc).__name__
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(events))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for e in events:
+        with contextlib.suppress(DomainError):
+            ol.ingest(store, scope_of[alone], e, clock=lambda: NOW)
+    assert all(answers[i] in ("RUNNING", "COMPLETE") for i in range(14))
+    assert [answers[i] for i in (14, 15)] == ["Forbidden", "Forbidden"]
+    assert max(batches) > 1  # concurrent requests did share transactions
+    assert runs(store, together) == runs(store, alone)
+    lineage = {f"{PG}/s{n}": {f"{PG}/d{n}": 1} for n in range(6)}
+    assert {k: answer(store, together, k) for k in lineage} == lineage

@@ -16,6 +16,8 @@ from app.services import assets as assets_svc
 from app.services import columns as columns_svc
 from app.services import openlineage as ol
 from app.services import usages as usages_svc
+from app.services.group_commit import GroupCommit
+from app.services.run_merging import merge_items
 from app.store.base import GraphStore
 from tests.contract.test_lineage import answer
 
@@ -224,8 +226,11 @@ def test_runs_and_columns_follow_namespace_grants(store: GraphStore, tenant: str
     ]
 
 
-def test_events_of_one_run_arriving_together_all_count(store: GraphStore, tenant: str) -> None:
-    """Eight writers post eight events of one new run at once: the run ends up with every one of them."""
+@pytest.mark.parametrize("grouped", [False, True], ids=["alone", "group-committed"])
+def test_events_of_one_run_arriving_together_all_count(store: GraphStore, tenant: str, grouped: bool) -> None:
+    """Eight writers post eight events of one new run at once: the run ends up with every one of them (each in a
+    transaction of its own, or through the group commit, which never puts two events of one run in one batch)."""
+    committer = GroupCommit(store, write=merge_items, key=lambda item: item.key) if grouped else None
     scope = open_scope(tenant)
     run = str(uuid.uuid4())
     events = [event("RUNNING", run, f"2026-03-01T10:00:0{i}Z", [ds(f"p.in{i}")], [ds("p.out")]) for i in range(7)] + [
@@ -237,7 +242,7 @@ def test_events_of_one_run_arriving_together_all_count(store: GraphStore, tenant
     def post(e: dict) -> None:
         barrier.wait()
         try:
-            ol.ingest(store, scope, copy.deepcopy(e))
+            ol.ingest(store, scope, copy.deepcopy(e), committer=committer)
         except BaseException as exc:
             errors.append(exc)
 
