@@ -197,7 +197,8 @@ def test_a_catalog_consumer_receives_every_recorded_run_in_order(
         answer = httpx.post(f"{server.url}{BASE}/openlineage/batch", json=[*events, dataset], timeout=REQUEST_TIMEOUT)
         assert answer.json()["applied"] == 7, answer.text
         table = {"namespace": "data", "type": "io.kestra.plugin.ee.assets.Table", "description": "Orders, daily"}
-        assert httpx.put(f"{server.url}{BASE}/assets/warehouse.orders", json=table).status_code == 201
+        put = httpx.put(f"{server.url}{BASE}/assets/warehouse.orders", json=table, timeout=REQUEST_TIMEOUT)
+        assert put.status_code == 201, put.text
         feed = pull_feed(server.url)
         messages = consume(kafka.bootstrap, topic, until=len(feed) + 2)
         with Server(tmp_path / "copy") as copy:  # a second service takes the topic in, as a catalog would
