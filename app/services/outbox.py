@@ -181,10 +181,10 @@ def advance(store: GraphStore, held: Lease, seq: int, delivered: int) -> bool:
     return bool(rows)
 
 
-def failed(store: GraphStore, held: Lease, error: str) -> None:
+def failed(store: GraphStore, sink: str, holder: str, error: str) -> None:
     """Note the sink's last error (shown by the status route; never a secret: sinks say what failed, not how)."""
     now = _iso(_now())
-    store.write(lambda tx: tx.run("outbox_sink_failed", sink=held.sink, holder=held.holder, error=error, now=now))
+    store.write(lambda tx: tx.run("outbox_sink_failed", sink=sink, holder=holder, error=error, now=now))
 
 
 def park(store: GraphStore, held: Lease, parked: Iterable[tuple[OutboxRow, int, str]]) -> None:

@@ -148,10 +148,12 @@ def _decide(
     namespace = ol_ingest.run_namespace(view)
     require_write(scope, namespace)
     result = IngestResult(kind="RunEvent", eventType=new[-1].get("eventType"), runId=run_id, runState=view.state)
-    if events.fingerprint() == before:
+    after = events.fingerprint()
+    if after == before:
         result.note = "already received: nothing changed"
         return _Change(result)
-    change = _Change(result, row=_run_row(scope, key, run_id, namespace, view, events, now), fresh=stored is None)
+    row = _run_row(scope, key, run_id, namespace, view, events, after, now)
+    change = _Change(result, row=row, fresh=stored is None)
     if previous is None or parent_of(previous) != parent_of(view):
         change.parent = _parent_row(scope, key, view, now)
     if not view.records():
@@ -181,7 +183,7 @@ def _recording(store: GraphStore, scope: Scope, view: RunView, now: str, how: In
 
 
 def _run_row(
-    scope: Scope, key: str, run_id: str, namespace: str, view: RunView, events: RunEvents, now: str
+    scope: Scope, key: str, run_id: str, namespace: str, view: RunView, events: RunEvents, fingerprint: str, now: str
 ) -> dict[str, Any]:
     return {
         "key": key,
@@ -195,7 +197,7 @@ def _run_row(
         "endTime": view.end_time or "",
         "updated": now,
         "events": len(events.events),
-        "fingerprint": events.fingerprint(),
+        "fingerprint": fingerprint,
         "document": events.dump(),
     }
 

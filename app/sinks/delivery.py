@@ -132,7 +132,7 @@ class Delivery:
         if not isinstance(exc, Unreachable):
             log.exception("sink %s: delivery failed", name, exc_info=exc)
         with contextlib.suppress(Exception):  # the database itself is down: the log says so below
-            outbox.failed(self.store, outbox.Lease(sink=name, holder=self.holder, seq=0), message)
+            outbox.failed(self.store, name, self.holder, message)
         if time.monotonic() - self.logged < LOG_EVERY_S:
             return
         self.logged = time.monotonic()
