@@ -27,6 +27,7 @@ from app.api.deps import (
     provide_sandbox,
     provide_scope,
     provide_store,
+    provide_summary_keys,
 )
 from app.api.encoding import decoding
 from app.api.executions import ExecutionController
@@ -204,6 +205,7 @@ def create_app(
             "sandbox": Provide(provide_sandbox, sync_to_thread=False),
             "limits": Provide(provide_limits, sync_to_thread=False),
             "outbox": Provide(provide_outbox, sync_to_thread=False),
+            "summary_keys": Provide(provide_summary_keys, sync_to_thread=False),
         },
         plugins=[problems.plugin()],
         state=state,

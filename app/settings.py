@@ -13,6 +13,7 @@ import msgspec
 
 from app.domain.destinations import AllowList
 from app.domain.limits import IngestLimits
+from app.domain.lineage import MAX_SUMMARY_KEYS
 from app.domain.sandbox import SandboxLimits
 
 
@@ -60,12 +61,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: POST the events to `forward_url` as one JSON array per batch (a receiver with a batch route) instead of one
     #: request per event
     forward_batch: bool = False
+    #: Metadata keys an impact summary and export break down by when the caller names none (comma-separated):
+    #: who owns what a change reaches.
+    summary_keys: str = "owner"
     #: Write the outbox even without a sink in this process (another API process on the same Neo4j delivers).
     outbox: bool = False
 
     @property
     def exports_path(self) -> Path:
         return self.exports_dir or self.data_dir / "exports"
+
+    def __post_init__(self) -> None:
+        if len(self.summary_key_list) > MAX_SUMMARY_KEYS:
+            raise ValueError(f"summary_keys: at most {MAX_SUMMARY_KEYS} metadata keys")
+
+    @property
+    def summary_key_list(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(k.strip() for k in self.summary_keys.split(",") if k.strip()))
 
     @property
     def outbox_enabled(self) -> bool:
@@ -117,6 +129,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "LINEAGE_FORWARD_TOKEN": "forward_token",
             "LINEAGE_FORWARD_BATCH": "forward_batch",
             "LINEAGE_OUTBOX": "outbox",
+            "LINEAGE_SUMMARY_KEYS": "summary_keys",
         }
         for var, name in mapping.items():
             if env.get(var):

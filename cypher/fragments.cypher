@@ -191,3 +191,43 @@ END)
 (a:Asset {key: $assetKey})-[f:{{feeds()}}]->(:Asset)
 // :fragment made_by(a, f) when relation=wrote
 (:Asset)-[f:{{feeds()}}]->(a:Asset {key: $assetKey})
+
+// The metadata pairs of `t` whose keys are among the five asked for (`k1`..`k5`: each the text a pair starts
+// with, `["key",`, bound to a variable beforehand because a LadybugDB lambda cannot read a parameter; an unused
+// slot holds `!`, which no pair starts with).
+// :fragment chosen_pairs(t)
+list_filter(t.metaPairs, p -> starts_with(p, k1) OR starts_with(p, k2) OR starts_with(p, k3) OR starts_with(p, k4)
+  OR starts_with(p, k5))
+
+// The assets of a search, grouped by what an impact summary counts: distance, visibility, deleted, namespace,
+// type and the chosen metadata pairs; everything but the distance is null for an asset the caller cannot see.
+// :fragment summary_groups(distance, t)
+// :param k1 string
+// :param k2 string
+// :param k3 string
+// :param k4 string
+// :param k5 string
+WITH distance, t, {{visible(t)}} AS visible, $k1 AS k1, $k2 AS k2, $k3 AS k3, $k4 AS k4, $k5 AS k5
+RETURN distance, visible,
+       CASE WHEN visible THEN t.deleted ELSE NULL END AS deleted,
+       CASE WHEN visible THEN t.namespace ELSE NULL END AS namespace,
+       CASE WHEN visible THEN t.type ELSE NULL END AS type,
+       CASE WHEN visible THEN {{chosen_pairs(t)}} ELSE NULL END AS pairs,
+       count(*) AS reached
+
+// The rows of an export: each asset reached with its fields (all null but the distance when the caller cannot see
+// it), its chosen metadata pairs, and one step of a shortest route to it: `parent`, the asset one hop nearer (the
+// start's key at distance 1), and `step`, the lineage edge (or its fields) of the task run between them. Ordered
+// by distance, so that the service builds each route from the level before it and holds no more than two levels.
+// :fragment export_rows(distance, t, parent, step)
+// :param k1 string
+// :param k2 string
+// :param k3 string
+// :param k4 string
+// :param k5 string
+WITH distance, t, parent, step, $k1 AS k1, $k2 AS k2, $k3 AS k3, $k4 AS k4, $k5 AS k5
+RETURN distance, t.key AS key, {{shown(t)}},
+       CASE WHEN {{visible(t)}} THEN {{chosen_pairs(t)}} ELSE NULL END AS pairs,
+       parent, step.executionId AS executionId, step.namespace AS stepNamespace, step.flowId AS flowId,
+       step.taskId AS taskId, step.value AS value, step.date AS date
+ORDER BY distance, visible DESC, t.id

@@ -46,6 +46,11 @@ def provide_outbox(state: State) -> bool:
     return state.settings.outbox_enabled  # type: ignore[no-any-return]
 
 
+def provide_summary_keys(state: State) -> tuple[str, ...]:
+    """The metadata keys an impact summary or export breaks down by when the caller names none."""
+    return state.settings.summary_key_list  # type: ignore[no-any-return]
+
+
 def provide_sandbox(state: State) -> Sandbox:
     return state.sandbox  # type: ignore[no-any-return]
 

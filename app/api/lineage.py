@@ -8,8 +8,11 @@ from typing import Annotated, Literal
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
+from litestar.response import Stream
 
+from app.api import exports
 from app.api.assets import asset_id
+from app.api.exports import Format
 from app.api.paths import decode_segment
 from app.domain import limits
 from app.domain.access import Scope
@@ -27,10 +30,14 @@ from app.domain.lineage import (
     MAX_DEPTH,
     MAX_NODE_CAP,
     MAX_PAGE_SIZE,
+    MAX_SIBLINGS,
+    MAX_SUMMARY_KEYS,
     ImpactPage,
+    ImpactSummary,
     LineageGraph,
     Traversal,
 )
+from app.services import blast_radius, drawing
 from app.services import columns as columns_service
 from app.services import lineage as service
 from app.services.binding import Direction
@@ -59,6 +66,21 @@ NamespaceFilter = Annotated[
     str | None, QueryParameter(max_length=limits.MAX_NAMESPACE, description="List only this namespace and children.")
 ]
 Page = Annotated[int, QueryParameter(ge=1, le=limits.MAX_PAGE)]
+OutputFormat = Annotated[
+    Format,
+    QueryParameter(
+        description="`csv` or `ndjson`: every asset of the answer (not one page) as a file, streamed, each with its "
+        "distance, one shortest route and the metadata `keys`; `type`, `namespace`, `page` and `size` apply to json."
+    ),
+]
+Keys = Annotated[
+    list[str] | None,
+    QueryParameter(
+        max_items=MAX_SUMMARY_KEYS,
+        description="Metadata keys to break the count down by (repeat the parameter; default: the server's "
+        "`--summary-keys`, `owner`).",
+    ),
+]
 Size = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE)]
 
 
@@ -77,6 +99,7 @@ class LineageController(Controller):
         self,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
+        summary_keys: NamedDependency[tuple[str, ...]],
         id: FromPath[str],
         depth: Depth = None,
         type: TypeFilter = None,
@@ -86,8 +109,14 @@ class LineageController(Controller):
         before: Before = None,
         page: Page = 1,
         size: Size = DEFAULT_PAGE_SIZE,
-    ) -> ImpactPage:
+        format: OutputFormat = "json",
+        keys: Keys = None,
+    ) -> ImpactPage | Stream:
         traversal = Traversal.build(depth, history, after, before)
+        if format != "json":
+            return _export(
+                store, caller, id, "downstream", traversal, format, list(summary_keys if keys is None else keys)
+            )
         return service.impact(
             store, caller, asset_id(id), "downstream", traversal, type=type, namespace=namespace, page=page, size=size
         )
@@ -97,6 +126,7 @@ class LineageController(Controller):
         self,
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
+        summary_keys: NamedDependency[tuple[str, ...]],
         id: FromPath[str],
         depth: Depth = None,
         type: TypeFilter = None,
@@ -106,11 +136,62 @@ class LineageController(Controller):
         before: Before = None,
         page: Page = 1,
         size: Size = DEFAULT_PAGE_SIZE,
-    ) -> ImpactPage:
+        format: OutputFormat = "json",
+        keys: Keys = None,
+    ) -> ImpactPage | Stream:
         traversal = Traversal.build(depth, history, after, before)
+        if format != "json":
+            return _export(
+                store, caller, id, "upstream", traversal, format, list(summary_keys if keys is None else keys)
+            )
         return service.impact(
             store, caller, asset_id(id), "upstream", traversal, type=type, namespace=namespace, page=page, size=size
         )
+
+    @get(
+        "/{id:str}/impact/summary",
+        sync_to_thread=True,
+        summary="Everything downstream, counted: in all, per distance, namespace, type and owner",
+        description="The whole impact at the depth asked (default: all), from one search: how many assets, how many "
+        "per distance, and the visible ones per namespace, type and metadata key (`keys`). Assets in namespaces you "
+        "cannot see are counted in `hidden`, never named.",
+    )
+    def impact_summary(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        summary_keys: NamedDependency[tuple[str, ...]],
+        id: FromPath[str],
+        depth: Depth = None,
+        history: History = False,
+        after: After = None,
+        before: Before = None,
+        keys: Keys = None,
+    ) -> ImpactSummary:
+        traversal = Traversal.build(depth, history, after, before)
+        chosen = summary_keys if keys is None else keys
+        return blast_radius.summary(store, caller, asset_id(id), "downstream", traversal, list(chosen))
+
+    @get(
+        "/{id:str}/upstream/summary",
+        sync_to_thread=True,
+        summary="Everything upstream, counted: in all, per distance, namespace, type and owner",
+    )
+    def upstream_summary(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        summary_keys: NamedDependency[tuple[str, ...]],
+        id: FromPath[str],
+        depth: Depth = None,
+        history: History = False,
+        after: After = None,
+        before: Before = None,
+        keys: Keys = None,
+    ) -> ImpactSummary:
+        traversal = Traversal.build(depth, history, after, before)
+        chosen = summary_keys if keys is None else keys
+        return blast_radius.summary(store, caller, asset_id(id), "upstream", traversal, list(chosen))
 
     @get(
         "/{id:str}/lineage",
@@ -132,8 +213,22 @@ class LineageController(Controller):
         after: After = None,
         before: Before = None,
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_NODE_CAP)] = DEFAULT_NODE_CAP,
+        group: Annotated[
+            int | None,
+            QueryParameter(
+                ge=1,
+                le=MAX_SIBLINGS,
+                description="Grow the drawing level by level, drawing at most this many siblings of an asset one by "
+                "one and counting the rest in one `kind: group` node per namespace and type; a task run that joins "
+                "one asset to one other becomes a FEEDS edge. Unset: the nearest `limit` nodes, every task run.",
+            ),
+        ] = None,
     ) -> LineageGraph:
         traversal = Traversal.build(depth, history, after, before)
+        if group is not None:
+            return drawing.grouped_graph(
+                store, caller, asset_id(id), traversal, direction=direction, siblings=group, node_cap=limit
+            )
         return service.lineage_graph(store, caller, asset_id(id), traversal, direction=direction, node_cap=limit)
 
 
@@ -151,6 +246,19 @@ ColumnLimit = Annotated[
         ge=1, le=MAX_COLUMN_LIMIT, description=f"Columns to list (default {DEFAULT_COLUMN_LIMIT}), nearest first."
     ),
 ]
+
+
+def _export(
+    store: GraphStore,
+    caller: Scope,
+    raw_id: str,
+    direction: Direction,
+    traversal: Traversal,
+    fmt: Format,
+    keys: list[str],
+) -> Stream:
+    rows = blast_radius.export(store, caller, asset_id(raw_id), direction, traversal, keys)
+    return exports.stream(rows, fmt, f"{direction}-{asset_id(raw_id)}", blast_radius.check_keys(keys))
 
 
 class ColumnController(Controller):

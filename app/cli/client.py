@@ -18,7 +18,7 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, NoReturn
 
 import httpx
 import msgspec
@@ -114,16 +114,22 @@ class Api:
             if response.headers.get("content-type", "").startswith(("application/json", "application/problem")):
                 return response.json()
             return response.text
-        message = f"{response.status_code}: {_problem(response)}"
-        if response.status_code in (401, 403):
-            raise CliError(EXIT_AUTH, message)
-        if response.status_code == 404:
-            raise CliError(EXIT_FAILED, message)
-        if response.status_code in (502, 503, 504):
-            raise CliError(EXIT_UNAVAILABLE, message)
-        if response.status_code >= 500:
-            raise CliError(EXIT_BROKEN, message)
-        raise CliError(EXIT_USAGE, message)
+        _fail(response)
+
+    def download(self, path: str, out: BinaryIO, **kwargs: Any) -> int:
+        """Copy a streamed answer to `out` as it arrives, never holding it whole; the bytes written."""
+        written = 0
+        try:
+            with self._client.stream("GET", self.url(path), **kwargs) as response:
+                if response.status_code != 200:
+                    response.read()
+                    _fail(response)
+                for chunk in response.iter_bytes():
+                    out.write(chunk)
+                    written += len(chunk)
+        except httpx.HTTPError as exc:  # a cut stream too: the file is incomplete, and the exit code says so
+            raise CliError(EXIT_UNAVAILABLE, f"the download failed after {written} bytes: {exc}") from exc
+        return written
 
     def close(self) -> None:
         if self._app_client is not None:
@@ -136,3 +142,17 @@ class Api:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _fail(response: httpx.Response) -> NoReturn:
+    """Raise the `CliError` an error response means."""
+    message = f"{response.status_code}: {_problem(response)}"
+    if response.status_code in (401, 403):
+        raise CliError(EXIT_AUTH, message)
+    if response.status_code == 404:
+        raise CliError(EXIT_FAILED, message)
+    if response.status_code in (502, 503, 504):
+        raise CliError(EXIT_UNAVAILABLE, message)
+    if response.status_code >= 500:
+        raise CliError(EXIT_BROKEN, message)
+    raise CliError(EXIT_USAGE, message)

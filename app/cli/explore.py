@@ -200,6 +200,10 @@ def _lineage(api: Api, args: argparse.Namespace, kind: str) -> int:
     for name in ("type", "namespace", "after", "before"):
         if getattr(args, name, None):
             params[name] = getattr(args, name)
+    if args.summary:
+        return _summary(api, args, kind, params)
+    if args.format in ("csv", "ndjson"):
+        return _download(api, args, kind, params)
     if args.format == "dot":
         graph = api.request(
             "GET",
@@ -234,10 +238,68 @@ def _lineage(api: Api, args: argparse.Namespace, kind: str) -> int:
     return EXIT_OK
 
 
+def _keys(args: argparse.Namespace) -> dict[str, Any]:
+    return {"keys": args.key} if args.key else {}
+
+
+def _summary(api: Api, args: argparse.Namespace, kind: str, params: dict[str, Any]) -> int:
+    """`--summary`: the whole answer counted, per distance, namespace, type and metadata key."""
+    window = {k: v for k, v in params.items() if k in ("depth", "history", "after", "before")}
+    s = api.request("GET", f"{_asset_path(args.id)}/{kind}/summary", params={**window, **_keys(args)})
+    if args.format == "json":
+        _print_json(s)
+        return EXIT_OK
+    noun = "downstream" if kind == "impact" else "upstream"
+    out.print(
+        Text(
+            f"{s['total']:,} asset(s) {noun} of {args.id}: {s['visible']:,} visible, {s['hidden']:,} hidden, "
+            f"{s['deleted']:,} deleted"
+        )
+    )
+    table = Table("hops", "assets", "visible", title="per distance")
+    for d in s["byDistance"]:
+        table.add_row(str(d["distance"]), f"{d['count']:,}", f"{d['visible']:,}")
+    out.print(table)
+    parts = [("namespace", s["byNamespace"]), ("type", s["byType"])]
+    for name, breakdown in [*parts, *((f"metadata {k}", b) for k, b in s["byMetadata"].items())]:
+        table = Table(name, "assets", title=f"per {name}")
+        for v in breakdown["values"]:
+            table.add_row(v["value"], f"{v['count']:,}")
+        for label, n in (("(others)", breakdown["others"]), ("(none)", breakdown["missing"])):
+            if n:
+                table.add_row(label, f"{n:,}")
+        out.print(table)
+    return EXIT_OK
+
+
+def _download(api: Api, args: argparse.Namespace, kind: str, params: dict[str, Any]) -> int:
+    """`--format csv|ndjson`: every asset of the answer, streamed to standard output (or `--output`)."""
+    window = {k: v for k, v in params.items() if k in ("depth", "history", "after", "before")}
+    query = {**window, **_keys(args), "format": args.format}
+    path = f"{_asset_path(args.id)}/{kind}"
+    if args.output:
+        with args.output.open("wb") as f:
+            written = api.download(path, f, params=query)
+        err.print(Text(f"wrote {written:,} bytes to {args.output}"))
+    else:
+        api.download(path, sys.stdout.buffer, params=query)
+        sys.stdout.buffer.flush()
+    return EXIT_OK
+
+
 def _column_lineage(api: Api, args: argparse.Namespace, kind: str) -> int:
     """`--column NAME`: the columns downstream (upstream) of one column, with each hop's transformations."""
-    if args.format == "dot" or args.after or args.before or args.type or args.namespace:
-        raise CliError(EXIT_USAGE, "--column answers with --depth, --history, --size and --format table|json only")
+    if (
+        args.format in ("dot", "csv", "ndjson")
+        or args.summary
+        or args.after
+        or args.before
+        or args.type
+        or args.namespace
+    ):
+        raise CliError(
+            EXIT_USAGE, "--column answers with --depth, --history, --size and --format table|json only (no --summary)"
+        )
     params: dict[str, Any] = {"limit": args.size}
     if args.depth:
         params["depth"] = args.depth
@@ -612,6 +674,8 @@ def add_commands(sub: Any) -> None:
             f"lineage {name} trips",
             f"lineage {name} trips --depth 2 --format json",
             f"lineage {name} trips --format dot | dot -Tsvg > {name}.svg",
+            f"lineage {name} trips --summary --key owner",
+            f"lineage {name} trips --format csv > {name}.csv",
             f"lineage {name} postgres://db:5432/shop.public.orders --column amount",
         )
         p.add_argument("id")
@@ -626,10 +690,13 @@ def add_commands(sub: Any) -> None:
         p.add_argument("--size", type=int, default=100)
         p.add_argument(
             "--format",
-            choices=["table", "json", "dot"],
+            choices=["table", "json", "dot", "csv", "ndjson"],
             default="table",
-            help="table, json, or Graphviz DOT of the lineage subgraph",
+            help="table, json (one page), Graphviz DOT of the lineage subgraph, or csv / ndjson: every asset, streamed",
         )
+        p.add_argument("--summary", action="store_true", help="the whole answer counted, per distance, namespace, ...")
+        p.add_argument("--key", action="append", help="metadata key to count by or export (repeatable; default owner)")
+        p.add_argument("--output", type=Path, help="write csv / ndjson to this file instead of standard output")
 
     p = _command(
         sub,

@@ -133,6 +133,16 @@ def meta_pair(key: str, value: object) -> str:
     return json.dumps([key, canonical_value(value)], ensure_ascii=False, separators=(",", ":"))
 
 
+def meta_prefix(key: str) -> str:
+    """What every metadata pair of `key` starts with (`["key",`), whatever its value."""
+    return meta_pair(key, "")[: -len('""]')]
+
+
+def pair_value(pair: str) -> str:
+    """The value of a metadata pair, in its canonical text."""
+    return str(json.loads(pair)[1])
+
+
 def meta_pairs(metadata: dict[str, Any]) -> list[str]:
     return sorted(meta_pair(k, v) for k, v in metadata.items())
 

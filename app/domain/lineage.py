@@ -15,6 +15,8 @@ DEFAULT_PAGE_SIZE = 100
 MAX_PAGE_SIZE = 1_000
 DEFAULT_NODE_CAP = 500
 MAX_NODE_CAP = 5_000
+#: A grouped drawing: siblings drawn one by one before the rest of them are counted in groups, at most.
+MAX_SIBLINGS = 100
 
 
 class Traversal(msgspec.Struct, kw_only=True, frozen=True):
@@ -91,8 +93,8 @@ class ImpactPage(msgspec.Struct, kw_only=True):
 
 
 class GraphNode(msgspec.Struct, kw_only=True, omit_defaults=True):
-    key: str  # unique in this answer: "asset:<id>", "run:<execution>/<task>/<value>", "redacted:<n>"
-    kind: Literal["asset", "execution"]
+    key: str  # unique in this answer: "asset:<id>", "run:<execution>/<task>/<value>", "redacted:<n>", "group:<n>"
+    kind: Literal["asset", "execution", "group"]
     type: str | None = None  # the asset type, or "execution"
     id: str | None = None
     namespace: str | None = None
@@ -106,12 +108,24 @@ class GraphNode(msgspec.Struct, kw_only=True, omit_defaults=True):
     value: str | None = None
     date: str | None = None
     redacted: bool = False
+    #: a group: how many siblings it stands for, and the asset they hang from (expand it with that asset's impact
+    #: or upstream answer at depth 1, filtered by the group's namespace and type)
+    count: int | None = None
+    parentId: str | None = None
 
 
-class GraphEdge(msgspec.Struct, kw_only=True):
+class GraphEdge(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """READ (asset to task run) and WROTE (task run to asset); FEEDS joins two assets directly: to a group, or
+    through one task run drawn as the edge itself (its fields given, unless its namespace is hidden)."""
+
     source: str
     target: str
-    type: Literal["READ", "WROTE"]
+    type: Literal["READ", "WROTE", "FEEDS"]
+    executionId: str | None = None
+    flowId: str | None = None
+    namespace: str | None = None
+    taskId: str | None = None
+    value: str | None = None
 
 
 class LineageGraph(msgspec.Struct, kw_only=True):
@@ -123,3 +137,76 @@ class LineageGraph(msgspec.Struct, kw_only=True):
     edges: list[GraphEdge]
     truncated: bool
     impactCount: int | None = None
+
+
+# -- the blast radius counted: an impact (upstream) summary -------------------------------------------------
+
+#: Metadata keys a summary breaks its count down by, at most (each fills one slot of the summary's search).
+MAX_SUMMARY_KEYS = 5
+#: Values a breakdown lists, most frequent first; the assets of the rest are counted in `others`.
+SUMMARY_TOP = 25
+
+
+class ValueCount(msgspec.Struct):
+    value: str
+    count: int
+
+
+class Breakdown(msgspec.Struct, kw_only=True):
+    """How the visible assets reached split by one field: the most frequent values, how many assets hold a value
+    not listed (`others`) and how many hold none (`missing`)."""
+
+    values: list[ValueCount]
+    others: int = 0
+    missing: int = 0
+
+
+class DistanceCount(msgspec.Struct):
+    distance: int
+    count: int
+    visible: int
+
+
+class ImpactSummary(msgspec.Struct, kw_only=True):
+    """Everything downstream (upstream) of an asset at the full depth asked, counted: in all, per distance, and the
+    visible ones per namespace, type and chosen metadata key. Assets the caller cannot see are counted in `hidden`
+    and `byDistance`, never named or broken down."""
+
+    asset: str
+    direction: Literal["downstream", "upstream"]
+    depth: int
+    history: bool
+    total: int
+    visible: int
+    hidden: int
+    deleted: int
+    byDistance: list[DistanceCount]
+    byNamespace: Breakdown
+    byType: Breakdown
+    byMetadata: dict[str, Breakdown]
+    after: str | None = None
+    before: str | None = None
+
+
+class ExportRow(msgspec.Struct, kw_only=True, omit_defaults=True):
+    """One asset of an exported impact (upstream) answer: its distance, fields, chosen metadata, and one shortest
+    route (`route`: the assets in between, nearest the start first; `(hidden)` for one the caller cannot see), with
+    the task run of its last step. An asset the caller cannot see keeps only its distance and `hidden`."""
+
+    distance: int
+    id: str | None = None
+    namespace: str | None = None
+    type: str | None = None
+    displayName: str | None = None
+    deleted: bool = False
+    route: list[str] = msgspec.field(default_factory=list)
+    flowNamespace: str | None = None
+    flowId: str | None = None
+    taskId: str | None = None
+    executionId: str | None = None
+    metadata: dict[str, str] = msgspec.field(default_factory=dict)
+    hidden: bool = False
+
+
+#: How an asset the caller cannot see appears inside a route.
+HIDDEN_STEP = "(hidden)"

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from app.domain.access import Scope
 from app.domain.assets import meta_pair
 from app.domain.columns import DEFAULT_COLUMN_DEPTH
-from app.domain.lineage import Traversal
+from app.domain.lineage import MAX_SUMMARY_KEYS, Traversal
 from app.domain.query_filters import Filter, Sort
 from app.domain.types import equivalent_types
 
@@ -30,6 +30,8 @@ _NO_TYPES = [""]
 _NO_PAIRS = [""]
 #: An asset id is 1 to 512 printable characters.
 _NO_IDS = [""]
+#: A metadata pair starts with `[`: no pair starts with this.
+_NO_PREFIX = "!"
 #: The bounds of an open time window: every stored date (fixed-width ISO 8601 text) lies between them.
 _EARLIEST, _LATEST = "", "\uffff"
 
@@ -93,6 +95,30 @@ def reach_counts(key: str, direction: Direction, traversal: Traversal, scope: Sc
     return _name("counts", direction, traversal), args
 
 
+def reach_summary(
+    key: str, direction: Direction, traversal: Traversal, scope: Scope, prefixes: list[str]
+) -> tuple[str, Args]:
+    """Assets reached, grouped for a summary; `prefixes` (at most MAX_SUMMARY_KEYS) pick the metadata pairs."""
+    args = {"key": key, "maxDepth": traversal.depth, **_walks(traversal), **visibility(scope), **_slots(prefixes)}
+    return _name("summary", direction, traversal), args
+
+
+def reach_export(
+    key: str, direction: Direction, traversal: Traversal, scope: Scope, prefixes: list[str]
+) -> tuple[str, Args]:
+    """Every asset reached, nearest first, with the last step of a shortest route to each."""
+    args = {"key": key, "maxDepth": traversal.depth, **_walks(traversal), **visibility(scope), **_slots(prefixes)}
+    return _name("export", direction, traversal), args
+
+
+def _slots(prefixes: list[str]) -> Args:
+    """The `k1`..`k5` slots of the `chosen_pairs()` fragment: the prefixes of the metadata keys asked for."""
+    if len(prefixes) > MAX_SUMMARY_KEYS:
+        raise ValueError(f"at most {MAX_SUMMARY_KEYS} metadata keys")
+    slots = [*prefixes, *[_NO_PREFIX] * (MAX_SUMMARY_KEYS - len(prefixes))]
+    return {f"k{i}": p for i, p in enumerate(slots, 1)}
+
+
 def reach_page(
     key: str,
     direction: Direction,
@@ -136,6 +162,14 @@ def reach_nearest(key: str, direction: Direction, traversal: Traversal, scope: S
     return _name("nearest", direction, traversal), args
 
 
+def reach_children(
+    keys: list[str], drawn: list[str], direction: Direction, traversal: Traversal, scope: Scope
+) -> tuple[str, Args]:
+    """The assets one hop from `keys` not in `drawn`, grouped for a drawing."""
+    args = {"keys": keys, "drawn": drawn, **_walks(traversal), **visibility(scope)}
+    return _name("children", direction, traversal), args
+
+
 def lineage_edges(keys: list[str], traversal: Traversal, limit: int) -> tuple[str, Args]:
     """The FEEDS edges among `keys` that this traversal follows."""
     args = {
@@ -164,8 +198,11 @@ def first_questions() -> list[tuple[str, Args]]:
         direction: Direction = d  # type: ignore[assignment]
         calls += [
             reach_counts(key, direction, traversal, nobody, filters),
+            reach_summary(key, direction, traversal, nobody, []),
+            reach_export(key, direction, traversal, nobody, []),
             reach_page(key, direction, traversal, nobody, filters, last_distance=traversal.depth, skip=0, limit=1),
             reach_nearest(key, direction, traversal, nobody, 1),
+            *(reach_children(keys, keys, direction, traversal, nobody) for keys in lists),
             column_reach(key, direction, history=False, depth=DEFAULT_COLUMN_DEPTH, scope=nobody, limit=1),
             *(reach_direct(key, direction, traversal, targets) for targets in lists),
             *(

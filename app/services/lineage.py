@@ -36,7 +36,7 @@ Sides = Literal["both", "upstream", "downstream"]
 Row = dict[str, Any]
 
 
-def _require_visible(tx: Tx, scope: Scope, asset_id: str) -> Row:
+def require_visible(tx: Tx, scope: Scope, asset_id: str) -> Row:
     rows = tx.run("asset_get", key=asset_key(scope.tenant, asset_id), **binding.visibility(scope))
     if not rows:
         raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
@@ -104,7 +104,7 @@ def impact(
     filters = binding.type_and_namespace(type, namespace)
 
     def work(tx: Tx) -> ImpactPage:
-        _require_visible(tx, scope, asset_id)
+        require_visible(tx, scope, asset_id)
         key = asset_key(scope.tenant, asset_id)
         distances = tx.run(*binding.reach_counts(key, direction, traversal, scope, filters))
         skip = (page - 1) * size
@@ -235,9 +235,9 @@ def lineage_graph(
         raise InvalidInput(f"limit must be between 1 and {MAX_NODE_CAP}", field="limit")
 
     def work(tx: Tx) -> LineageGraph:
-        center = _require_visible(tx, scope, asset_id)
+        center = require_visible(tx, scope, asset_id)
         reached, truncated = _nearest_assets(tx, scope, asset_id, traversal, direction, node_cap - 1)
-        drawing = _Drawing(scope, node_cap)
+        drawing = Drawing(scope, node_cap)
         drawing.add_center(asset_id, center)
         drawing.add_assets(reached)
         keys = list(drawing.node_of)
@@ -282,7 +282,7 @@ def _nearest_assets(
     return reached, truncated
 
 
-class _Drawing:
+class Drawing:
     """Nodes and edges of a lineage drawing, built up in steps: the asset asked about, the assets reached, then
     the task runs between them; things the caller cannot see become redacted nodes with opaque keys."""
 
@@ -336,19 +336,41 @@ class _Drawing:
             self.node_of[key] = node.key
             self.nodes[node.key] = node
 
-    def add_task_runs(self, feeds: list[Row]) -> None:
+    def add_edge(self, source: str, target: str, type_: Literal["READ", "WROTE", "FEEDS"], **run: Any) -> None:
+        self.edges.setdefault((source, target, type_), GraphEdge(source=source, target=target, type=type_, **run))
+
+    def add_task_runs(self, feeds: list[Row], *, collapse: bool = False) -> None:
         """A FEEDS edge a -> b made by a task run becomes a -READ-> run -WROTE-> b; runs past the cap are left
-        out (and the drawing says it is truncated)."""
+        out (and the drawing says it is truncated). With `collapse`, a run that joins one drawn asset to one other
+        adds nothing as a node: it is drawn as one FEEDS edge carrying its fields."""
+        runs: dict[str, list[Row]] = {}
         for e in feeds:
             run_key = "run:" + json.dumps([e["executionId"], e["taskId"], e["value"] or ""], separators=(",", ":"))
-            if run_key not in self.nodes:
-                if len(self.nodes) >= self.node_cap:
-                    self.truncated = True
-                    continue
-                self.nodes[run_key] = self._run_node(run_key, e)
-            src, dst = self.node_of[e["source"]], self.node_of[e["target"]]
-            self.edges.setdefault((src, run_key, "READ"), GraphEdge(source=src, target=run_key, type="READ"))
-            self.edges.setdefault((run_key, dst, "WROTE"), GraphEdge(source=run_key, target=dst, type="WROTE"))
+            runs.setdefault(run_key, []).append(e)
+        for run_key, edges in runs.items():
+            if collapse and len({e["source"] for e in edges}) == 1 and len({e["target"] for e in edges}) == 1:
+                self._add_run_edge(edges[0])
+                continue
+            if len(self.nodes) >= self.node_cap:
+                self.truncated = True
+                continue
+            self.nodes[run_key] = self._run_node(run_key, edges[0])
+            for e in edges:
+                self.add_edge(self.node_of[e["source"]], run_key, "READ")
+                self.add_edge(run_key, self.node_of[e["target"]], "WROTE")
+
+    def _add_run_edge(self, e: Row) -> None:
+        """One task run as an edge between the two assets it joins; a hidden run's fields are left out."""
+        run = {}
+        if self.scope.can_read(e["namespace"]):
+            run = {
+                "executionId": e["executionId"],
+                "flowId": e["flowId"],
+                "namespace": e["namespace"],
+                "taskId": e["taskId"],
+                "value": e["value"] or None,
+            }
+        self.add_edge(self.node_of[e["source"]], self.node_of[e["target"]], "FEEDS", **run)
 
     def _run_node(self, run_key: str, e: Row) -> GraphNode:
         if not self.scope.can_read(e["namespace"]):

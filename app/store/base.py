@@ -7,7 +7,7 @@ or a write transaction, and how to bulk-load. Everything that gives those querie
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
@@ -23,6 +23,11 @@ class Tx(Protocol):
     as one mapping (`tx.run(*call)` for a (name, arguments) pair from app/services/binding.py)."""
 
     def run(self, name: str, args: dict[str, Any] | None = None, /, **params: Any) -> list[Row]: ...
+
+    def each(self, name: str, args: dict[str, Any] | None = None, /, **params: Any) -> Iterator[Row]:
+        """The rows of one named query one at a time, for an answer too large to hold (an export): the
+        transaction stays open until the iterator is exhausted or dropped."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -99,14 +104,25 @@ class GraphStore(Protocol):
 
 
 class BoundTx:
-    """Adapts a backend's `execute(text, params)` to named, checked queries."""
+    """Adapts a backend's `execute(text, params)` (and `iterate`, which yields the rows as they are read) to named,
+    checked queries."""
 
-    __slots__ = ("_execute", "_queries")
+    __slots__ = ("_execute", "_iterate", "_queries")
 
-    def __init__(self, queries: QuerySet, execute: Callable[[str, dict[str, Any]], list[Row]]) -> None:
+    def __init__(
+        self,
+        queries: QuerySet,
+        execute: Callable[[str, dict[str, Any]], list[Row]],
+        iterate: Callable[[str, dict[str, Any]], Iterator[Row]] | None = None,
+    ) -> None:
         self._queries = queries
         self._execute = execute
+        self._iterate = iterate or (lambda text, params: iter(execute(text, params)))
 
     def run(self, name: str, args: dict[str, Any] | None = None, /, **params: Any) -> list[Row]:
         text, bound = self._queries[name].bind({**(args or {}), **params})
         return self._execute(text, bound)
+
+    def each(self, name: str, args: dict[str, Any] | None = None, /, **params: Any) -> Iterator[Row]:
+        text, bound = self._queries[name].bind({**(args or {}), **params})
+        return self._iterate(text, bound)

@@ -137,11 +137,31 @@ class LadybugStore:
         result.close()
         return [{k: _plain(v) for k, v in row.items()} for row in rows]  # type: ignore[union-attr]
 
+    @staticmethod
+    def _iterate(conn: ladybug.Connection, text: str, params: dict[str, Any]) -> Iterator[Row]:
+        try:
+            result = conn.execute(text, params)
+        except RuntimeError as exc:
+            raise _translate(exc) from exc
+        try:
+            columns = result.get_column_names()  # type: ignore[union-attr]
+            while result.has_next():  # type: ignore[union-attr]
+                yield {k: _plain(v) for k, v in zip(columns, result.get_next(), strict=True)}  # type: ignore[union-attr]
+        finally:
+            result.close()  # type: ignore[union-attr]
+
+    def _bound(self, conn: ladybug.Connection) -> BoundTx:
+        return BoundTx(
+            self.queries,
+            lambda text, params: self._execute(conn, text, params),
+            lambda text, params: self._iterate(conn, text, params),
+        )
+
     def read(self, work: Callable[[BoundTx], T], *, timeout_s: float | None = None) -> T:
         with self._connection(timeout_s) as conn:
             self._execute(conn, "BEGIN TRANSACTION READ ONLY", {})
             try:
-                result = work(BoundTx(self.queries, lambda text, params: self._execute(conn, text, params)))
+                result = work(self._bound(conn))
             except BaseException:
                 self._abandon(conn)
                 raise
@@ -161,7 +181,7 @@ class LadybugStore:
             with self._connection(timeout_s) as conn:
                 self._execute(conn, "BEGIN TRANSACTION", {})
                 try:
-                    result = work(BoundTx(self.queries, lambda text, params: self._execute(conn, text, params)))
+                    result = work(self._bound(conn))
                 except BaseException:
                     self._abandon(conn)
                     raise

@@ -8,7 +8,7 @@ natural key so that a retry never duplicates anything.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -103,7 +103,11 @@ class Neo4jStore:
                     raise exc.__cause__ from exc
                 raise
 
-        return BoundTx(self.queries, execute)
+        def iterate(text: str, params: dict[str, Any]) -> Iterator[Row]:
+            for record in tx.run(text, params):  # type: ignore[arg-type]  # texts come from cypher/ files only
+                yield {k: _plain(v) for k, v in record.items()}
+
+        return BoundTx(self.queries, execute, iterate)
 
     def _unit(
         self, work: Callable[[BoundTx], T], timeout_s: float | None = None

@@ -99,3 +99,22 @@ text =~ pattern
 (s)-[r:DERIVES WHERE {{walks(r)}}]->{1,{{maxDepth}}}(t:AssetColumn)
 // :fragment column_hops(s, r, t) when direction=upstream
 (s)<-[r:DERIVES WHERE {{walks(r)}}]-{1,{{maxDepth}}}(t:AssetColumn)
+
+// :fragment chosen_pairs(t)
+[p IN t.metaPairs WHERE p STARTS WITH k1 OR p STARTS WITH k2 OR p STARTS WITH k3 OR p STARTS WITH k4
+  OR p STARTS WITH k5]
+
+// A level of the search (next_level) that also keeps, for each asset it reaches, the step that reached it first:
+// the asset one hop nearer (`parent`) and the fields of the edge between (traces[d - 1][i] belongs to
+// levels[d - 1][i]), so that an export can give each asset a route.
+// :fragment next_level_traced(more)
+CALL (frontier, visited, levels, traces) {
+  UNWIND CASE WHEN more THEN frontier ELSE [] END AS x
+  MATCH {{hop(x, f, y)}}
+  WHERE {{walks(f)}} AND NOT y IN visited
+  WITH y, head(collect({parent: x.key, executionId: f.executionId, namespace: f.namespace, flowId: f.flowId,
+                        taskId: f.taskId, value: f.value, date: f.date})) AS trace
+  RETURN collect(y) AS next, collect(trace) AS found
+}
+WITH s, next AS frontier, visited + next AS visited, CASE WHEN next = [] THEN levels ELSE levels + [next] END AS levels,
+     CASE WHEN next = [] THEN traces ELSE traces + [found] END AS traces

@@ -3,6 +3,8 @@ local store and a remote server behaving alike."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -270,3 +272,52 @@ def test_openlineage_replay_and_column_impact(recorded: Workdir, tmp_path: Path)
     assert {
         (i["assetId"].rsplit(".", 1)[-1], i["column"], i["distance"]) for i in json.loads(again.stdout)["items"]
     } == reached
+
+
+def test_impact_summary_and_export(recorded: Workdir, tmp_path: Path) -> None:
+    table = lineage("impact", "sample_data.nyc.taxi", "--summary", cwd=recorded)
+    assert table.returncode == 0, table.stderr
+    assert "3 asset(s) downstream of sample_data.nyc.taxi: 3 visible, 0 hidden, 0 deleted" in table.stdout
+    assert "per namespace" in table.stdout and "per metadata owner" in table.stdout
+    answer = json.loads(lineage("impact", "sample_data.nyc.taxi", "--summary", "--format", "json",
+                                "--key", "model_layer", cwd=recorded).stdout)  # fmt: skip
+    assert answer["total"] == 3 and [d["count"] for d in answer["byDistance"]] == [1, 2]
+    assert {v["value"] for v in answer["byMetadata"]["model_layer"]["values"]} <= {"staging", "mart"}
+
+    done = lineage("impact", "sample_data.nyc.taxi", "--format", "csv", "--key", "model_layer", cwd=recorded)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [(r["id"], r["distance"]) for r in rows] == [("trips", "1"), ("avg_passenger_count", "2"),
+                                                        ("avg_trip_distance", "2")]  # fmt: skip
+    assert json.loads(rows[1]["route"]) == ["trips"] and rows[1]["executionId"] == "run-1"
+    assert "metadata.model_layer" in rows[0]
+
+    out = tmp_path / "up.ndjson"
+    done = lineage("upstream", "avg_trip_distance", "--format", "ndjson", "--output", str(out), cwd=recorded)
+    assert done.returncode == 0 and "wrote" in done.stderr
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["id"], r["distance"], r.get("route", [])) for r in lines] == [
+        ("trips", 1, []),
+        ("sample_data.nyc.taxi", 2, ["trips"]),
+    ]
+    missing = lineage("impact", "nope", "--format", "csv", cwd=recorded)
+    assert missing.returncode == 1 and "404" in missing.stderr and missing.stdout == ""
+    too_many = lineage("impact", "trips", "--summary", *[f"--key=k{i}" for i in range(6)], cwd=recorded)
+    assert too_many.returncode == 2 and "keys" in too_many.stderr
+
+
+def test_export_streams_over_http_under_the_callers_grants(tmp_path: Path) -> None:
+    auth = tmp_path / "auth.yaml"
+    editor = lineage("token", "create", "--auth-file", str(auth), "--grant", "*:editor", cwd=tmp_path).stdout.strip()
+    narrow = lineage("token", "create", "--auth-file", str(auth), "--grant", "nowhere:viewer", cwd=tmp_path)
+    with Server(tmp_path / "data", "--auth-file", str(auth)) as server:
+        remote = ("--server", server.url, "--token", editor)
+        rec = lineage("flows", "record", str(FLOWS / "data_pipeline_assets.yaml"), *remote, cwd=tmp_path)
+        assert rec.returncode == 0, rec.stderr
+        full = lineage("impact", "trips", "--format", "ndjson", *remote, cwd=tmp_path)
+        assert [json.loads(line)["id"] for line in full.stdout.splitlines()] == ["avg_passenger_count",
+                                                                                 "avg_trip_distance"]  # fmt: skip
+        # a caller who cannot read the asset gets the same 404 as for one that does not exist
+        hidden = lineage("impact", "trips", "--format", "csv", "--server", server.url, "--token",
+                         narrow.stdout.strip(), cwd=tmp_path)  # fmt: skip
+        assert hidden.returncode == 1 and "404" in hidden.stderr and hidden.stdout == ""

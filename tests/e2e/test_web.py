@@ -75,6 +75,7 @@ def test_search_asset_page_graph_and_recentre(tmp_path: Path, serve_flags: list[
         page.click("a.asset-link[data-id='trips']")
         page.wait_for_selector("#graph[data-ready='true']")
         page.wait_for_selector("#downstream-table")
+        page.wait_for_selector("#impact-summary[data-ready='true']")
         assert page.inner_text("#asset-title").startswith("trips")
         assert page.inner_text("#impact-count") == "Changing this affects 2 downstream assets."
         downstream = page.eval_on_selector_all("#downstream-table tbody tr", "rows => rows.map(r => r.innerText)")
@@ -90,7 +91,10 @@ def test_search_asset_page_graph_and_recentre(tmp_path: Path, serve_flags: list[
             ("sample_data.nyc.taxi", "upstream"),
             ("trips", "center"),
         ]
-        assert sum(1 for n in graph["nodes"] if n["kind"] == "execution") == 3
+        # each task run joins one asset to one other: drawn as the edge itself, carrying its task and execution
+        runs = [e for e in graph["edges"] if e["type"] == "FEEDS"]
+        assert len(runs) == 3 and all(e["taskId"] and e["executionId"] for e in runs)
+        assert not [n for n in graph["nodes"] if n["kind"] == "execution"]
         assert "kestra.company.data" in page.inner_text("#usages-table")
         save(page, "asset-page.png")
 
@@ -106,6 +110,7 @@ def test_search_asset_page_graph_and_recentre(tmp_path: Path, serve_flags: list[
             "document.querySelector('#asset-title').innerText.startsWith('avg_trip_distance')"
         )
         page.wait_for_selector("#graph[data-ready='true']")
+        page.wait_for_selector("#impact-summary[data-ready='true']")
         assert page.url.endswith("#/asset/avg_trip_distance")
         assert page.inner_text("#impact-count") == "Changing this affects 0 downstream assets."
         page.wait_for_selector("#upstream-table")
@@ -136,7 +141,7 @@ def test_token_is_asked_once_and_kept_for_the_session(tmp_path: Path) -> None:
         assert not page.is_visible("#token-dialog[open]")
 
 
-def test_a_truncated_graph_says_so(tmp_path: Path, serve_flags: list[str]) -> None:
+def test_a_fan_out_draws_a_few_siblings_and_a_group_that_expands(tmp_path: Path, serve_flags: list[str]) -> None:
     with Server(tmp_path / "data", *serve_flags) as server, chromium() as browser:
         api = httpx.Client(base_url=f"{server.url}/api/v1/main", timeout=30)
         fan_out = {
@@ -151,16 +156,44 @@ def test_a_truncated_graph_says_so(tmp_path: Path, serve_flags: list[str]) -> No
             ],
         }
         assert api.post("/executions", json=fan_out).status_code == 201
-        page = browser.new_page()
+        page = browser.new_page(viewport={"width": 1280, "height": 1100}, bypass_csp=True)
         page.goto(f"{server.url}/#/asset/source")
         page.wait_for_selector("#graph[data-ready='true']")
-        note = page.locator("#graph-note")
-        assert note.is_visible() and "Showing the 400 nodes nearest to source" in note.inner_text()
+        page.wait_for_selector("#impact-summary[data-ready='true']")
         assert page.inner_text("#impact-count") == "Changing this affects 250 downstream assets."
-        page.goto(f"{server.url}/#/asset/out001")
-        page.wait_for_selector("#graph[data-ready='true']")
-        page.wait_for_function("document.querySelector('#asset-title').innerText.startsWith('out001')")
         assert not page.locator("#graph-note").is_visible()
+        groups = page.evaluate("window.cy.nodes('[kind = \"group\"]').map(n => n.data('label'))")
+        assert groups == ["+242 in company.team (T)"]
+        drawn = page.evaluate("window.cy.nodes('[kind = \"asset\"]').map(n => n.data('assetId')).sort()")
+        assert drawn == ["out000", "out001", "out002", "out003", "out004", "out005", "out006", "out007", "source"]
+
+        click_group(page)
+        expanded(page, 1)
+        assert page.evaluate("window.cy.nodes('[kind = \"asset\"]').length") == 29
+        assert page.evaluate("window.cy.nodes('[kind = \"group\"]').map(n => n.data('label'))") == [
+            "+222 in company.team (T)"
+        ]
+        page.goto(f"{server.url}/#/asset/out001")
+        page.wait_for_function(
+            "(document.querySelector('#asset-title') || {innerText: ''}).innerText.startsWith('out001')"
+        )
+        page.wait_for_selector("#graph[data-ready='true']")
+        assert page.evaluate("window.cy.nodes('[kind = \"group\"]').length") == 0
+
+
+def expanded(page, times: int) -> None:  # type: ignore[no-untyped-def]
+    """Wait until groups were expanded `times` times in this drawing."""
+    page.wait_for_function(f"document.querySelector('#graph').dataset.expanded === '{times}'")
+
+
+def click_group(page, index: int = 0) -> None:  # type: ignore[no-untyped-def]
+    """Bring a group node into view and click it with the mouse, as a user does."""
+    box = page.locator("#graph").bounding_box()
+    pos = page.evaluate(
+        f"(() => {{ const g = window.cy.nodes('[kind = \"group\"]')[{index}]; window.cy.center(g);"
+        " const p = g.renderedPosition(); return {x: p.x, y: p.y}; })()"
+    )
+    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
 
 
 def test_asset_page_lists_columns_and_draws_column_lineage_on_demand(tmp_path: Path, serve_flags: list[str]) -> None:

@@ -345,6 +345,30 @@ ROWS: list[Row] = [
     ("GET", "/api/v1/{tenant}/assets/{id}/impact", lambda w: ("GET", f"{B}/assets/hr.salaries/impact", {}), READ_HR),
     ("GET", "/api/v1/{tenant}/assets/{id}/upstream", lambda w: ("GET", f"{B}/assets/team.out/upstream", {}), READ_TEAM),
     ("GET", "/api/v1/{tenant}/assets/{id}/upstream", lambda w: ("GET", f"{B}/assets/hr.out/upstream", {}), READ_HR),
+    (
+        "GET",
+        "/api/v1/{tenant}/assets/{id}/impact",
+        lambda w: ("GET", f"{B}/assets/hr.salaries/impact?format=csv", {}),
+        READ_HR,
+    ),
+    (
+        "GET",
+        "/api/v1/{tenant}/assets/{id}/impact/summary",
+        lambda w: ("GET", f"{B}/assets/team.table/impact/summary", {}),
+        READ_TEAM,
+    ),
+    (
+        "GET",
+        "/api/v1/{tenant}/assets/{id}/impact/summary",
+        lambda w: ("GET", f"{B}/assets/hr.salaries/impact/summary", {}),
+        READ_HR,
+    ),
+    (
+        "GET",
+        "/api/v1/{tenant}/assets/{id}/upstream/summary",
+        lambda w: ("GET", f"{B}/assets/hr.out/upstream/summary", {}),
+        READ_HR,
+    ),
     ("GET", "/api/v1/{tenant}/assets/{id}/lineage", lambda w: ("GET", f"{B}/assets/team.table/lineage", {}), READ_TEAM),
     ("GET", "/api/v1/{tenant}/assets/{id}/lineage", lambda w: ("GET", f"{B}/assets/hr.out/lineage", {}), READ_HR),
     (

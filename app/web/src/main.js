@@ -120,7 +120,9 @@ async function renderSearch(main, query) {
 
 // -- asset page ----------------------------------------------------------------------------------------
 async function renderAsset(main, id, query) {
-  const depth = query.get("depth") || "3";
+  // one level by default (what users of other explorers ask for): a hub's neighbourhood then fits a screen; the
+  // headline counts every level whatever this says
+  const depth = query.get("depth") || "1";
   const direction = query.get("direction") || "both";
   main.replaceChildren(el("p", { class: "muted" }, "Loading…"));
   let asset;
@@ -140,6 +142,7 @@ async function renderAsset(main, id, query) {
     el("label", {}, "Show ", select("direction", ["both", "upstream", "downstream"], direction, (v) => setParam("direction", v))));
   const graphBox = el("div", { id: "graph", class: "graph" });
   const impactLine = el("p", { id: "impact-count", class: "impact" }, "…");
+  const impactDetail = el("div", { id: "impact-summary", class: "summary muted" });
   const sides = el("div", { class: "sides" },
     el("section", {}, el("h3", {}, "Upstream"), el("div", { id: "upstream-list" }, "…")),
     el("section", {}, el("h3", {}, "Downstream"), el("div", { id: "downstream-list" }, "…")));
@@ -156,10 +159,12 @@ async function renderAsset(main, id, query) {
     el("p", { class: "subtitle" }, typeLabel(asset.type), " · ", asset.namespace || "no namespace",
       asset.displayName ? ` · ${asset.displayName}` : ""),
     impactLine,
+    impactDetail,
     checkLine,
     el("section", { class: "card" }, el("div", { class: "card-head" }, el("h2", {}, "Lineage"), controls), graphBox,
       graphNote,
-      el("p", { class: "legend muted" }, "Upstream on the left, downstream on the right; small nodes are task runs. Click an asset to re-centre.")),
+      el("p", { class: "legend muted" }, "Upstream on the left, downstream on the right; an arrow is a task run (a small node where one run joins several assets). ",
+        "A dashed node counts siblings not drawn: click it to draw them, 20 at a time. Click an asset to re-centre; drag to pan, scroll to zoom.")),
     sides,
     el("div", { class: "columns" },
       el("section", { class: "card" }, el("h2", {}, "Fields"), table(["Field", "Value"], [
@@ -177,23 +182,64 @@ async function renderAsset(main, id, query) {
 
   const graphDepth = depth === "all" ? undefined : depth;
   Promise.all([
-    api(`${assetPath(id)}/lineage`, { depth: graphDepth, direction, limit: GRAPH_LIMIT }).then((g) => {
+    api(`${assetPath(id)}/lineage`, { depth: graphDepth, direction, limit: GRAPH_LIMIT, group: GRAPH_SIBLINGS }).then((g) => {
       drawGraph(graphBox, g);
-      // a hub's neighbourhood does not fit a drawing: say that this is the nearest part, and how to see more
       graphNote.hidden = !g.truncated;
       graphNote.textContent = g.truncated
-        ? `Showing the ${g.nodes.length} nodes nearest to ${id}: the lineage goes further. Lower the depth or pick one side; the tables below list every asset.`
+        ? `The drawing stops at ${g.nodes.length} nodes: lower the depth or pick one side; the summary above and the tables below count every asset.`
         : "";
-      const n = g.impactCount;
-      impactLine.textContent = n === null || n === undefined ? ""
-        : `Changing this affects ${n} downstream asset${n === 1 ? "" : "s"}.`;
     }),
+    // the headline comes from the whole answer, never from the drawing's depth
+    renderSummary(impactLine, impactDetail, id),
     sideList("upstream", id, $("#upstream-list"), "upstream-table"),
     sideList("impact", id, $("#downstream-list"), "downstream-table"),
     renderUsages(usages, id, 1),
     renderChecks(checks, checkLine, id),
     renderColumns(columns, id),
   ]).catch((err) => main.append(errorBox(err)));
+}
+
+// -- the blast radius: counted at the full depth, downloadable whole --------------------------------------
+const fmt = (n) => n.toLocaleString("en-US");
+
+async function renderSummary(line, box, id) {
+  const [down, up] = await Promise.all([api(`${assetPath(id)}/impact/summary`), api(`${assetPath(id)}/upstream/summary`)]);
+  line.textContent = `Changing this affects ${fmt(down.total)} downstream asset${down.total === 1 ? "" : "s"}.`;
+  const near = down.byDistance.length ? down.byDistance[0].count : 0;
+  const far = down.byDistance.length ? down.byDistance[down.byDistance.length - 1].distance : 0;
+  const top = (b, n = 4) => [...b.values.slice(0, n).map((v) => `${v.value} ${fmt(v.count)}`),
+    ...(b.values.length > n || b.others ? [`${fmt(b.values.slice(n).reduce((a, v) => a + v.count, 0) + b.others)} more`] : [])].join(", ");
+  const parts = [];
+  if (down.total) {
+    parts.push(`${fmt(near)} one hop away, the farthest ${far} hop${far === 1 ? "" : "s"} away`);
+    parts.push(`namespaces: ${top(down.byNamespace)}`);
+    for (const [key, b] of Object.entries(down.byMetadata)) if (b.values.length) parts.push(`${key}: ${top(b)}`);
+    if (down.deleted) parts.push(`${fmt(down.deleted)} deleted`);
+    if (down.hidden) parts.push(`${fmt(down.hidden)} in namespaces you cannot see`);
+  }
+  const download = (direction, format) => el("a", { href: "#", class: "download", "data-format": format,
+    onclick: (ev) => { ev.preventDefault(); downloadAnswer(id, direction, format, ev.target); } }, format.toUpperCase());
+  box.replaceChildren(
+    parts.length ? el("p", { id: "impact-breakdown" }, parts.join(" · ")) : null,
+    el("p", { id: "upstream-count" }, `Built from ${fmt(up.total)} upstream asset${up.total === 1 ? "" : "s"}.`,
+      down.total ? el("span", {}, " Download the impact: ", download("impact", "csv"), " ", download("impact", "ndjson")) : null));
+  box.dataset.ready = "true";
+}
+
+async function downloadAnswer(id, kind, format, link) {
+  // fetched rather than linked, so the API token goes in a header and never into a URL
+  const url = new URL(`/api/v1/${encodeURIComponent(state.tenant)}${assetPath(id)}/${kind}`, location.origin);
+  url.searchParams.set("format", format);
+  const headers = state.token ? { Authorization: `Bearer ${state.token}` } : {};
+  link.textContent = "…";
+  const res = await fetch(url, { headers });
+  const blob = await res.blob();
+  link.textContent = format.toUpperCase();
+  if (!res.ok) return;
+  const a = el("a", { href: URL.createObjectURL(blob), download: `${kind}-${id.replace(/[^A-Za-z0-9._-]+/g, "_")}.${format}` });
+  document.body.append(a);
+  a.click();
+  a.remove();
 }
 
 // -- checks: the data-quality results reported about the asset (dbt's tests), which can fail on a fresh table ------
@@ -300,20 +346,45 @@ async function renderUsages(box, id, pageNo) {
 }
 
 const GRAPH_LIMIT = 400;
+// siblings drawn one by one; the rest of them are counted in one node per namespace and type
+const GRAPH_SIBLINGS = 8;
+const GROUP_PAGE = 20;
+// below this zoom a label is not legible: the drawing is panned rather than shrunk further
+const MIN_ZOOM = 0.8;
+
+const shortType = (t) => (t || "").split(".").pop();
+
+function groupLabel(n) {
+  return n.redacted ? `+${fmt(n.count)} hidden` : `+${fmt(n.count)} in ${n.namespace || "no namespace"} (${shortType(n.type)})`;
+}
+
+function nodeData(n) {
+  if (n.kind === "group") {
+    const label = groupLabel(n);
+    return { id: n.key, label, w: Math.min(300, 28 + 7 * label.length), kind: "group", side: n.side, distance: n.distance, count: n.count, parentId: n.parentId,
+             namespace: n.namespace || "", type: n.type || "", redacted: n.redacted ? 1 : 0, page: 0,
+             title: n.redacted ? "assets in namespaces you cannot see" : "click to draw them, 20 at a time" };
+  }
+  const label = n.redacted ? "hidden" : n.kind === "asset" ? n.id : `${n.taskId}${n.value ? ` [${n.value}]` : ""}`;
+  return { id: n.key, label, w: Math.min(260, 24 + 7 * label.length), kind: n.kind, side: n.side || "none", distance: n.distance, assetId: n.id, redacted: n.redacted ? 1 : 0,
+           deleted: n.deleted ? 1 : 0, title: n.kind === "execution" ? `${n.flowId} · ${n.executionId}` : n.type };
+}
+
+function edgeData(e) {
+  const run = e.taskId ? `${e.taskId}${e.value ? ` [${e.value}]` : ""}` : "";
+  return { id: `${e.source}->${e.target}`, source: e.source, target: e.target, type: e.type, label: run,
+           title: e.flowId ? `${e.namespace}.${e.flowId} · ${e.taskId} · ${e.executionId}` : "" };
+}
 
 function drawGraph(box, graph) {
-  const elements = [];
-  for (const n of graph.nodes) {
-    const label = n.redacted ? "hidden" : n.kind === "asset" ? n.id : `${n.taskId}${n.value ? ` [${n.value}]` : ""}`;
-    elements.push({ data: { id: n.key, label, w: Math.min(260, 24 + 7 * label.length), kind: n.kind, side: n.side || "none", assetId: n.id, redacted: n.redacted ? 1 : 0,
-                            deleted: n.deleted ? 1 : 0, title: n.kind === "execution" ? `${n.flowId} · ${n.executionId}` : n.type } });
-  }
-  for (const e of graph.edges) elements.push({ data: { id: `${e.source}->${e.target}`, source: e.source, target: e.target, type: e.type } });
+  const elements = [...graph.nodes.map((n) => ({ data: nodeData(n) })), ...graph.edges.map((e) => ({ data: edgeData(e) }))];
   window.lineageGraph = graph;
   if (window.cy) window.cy.destroy();
   const cy = cytoscape({
     container: box,
     elements,
+    minZoom: MIN_ZOOM,
+    maxZoom: 2,
     style: [
       { selector: "node", style: { "font-family": "system-ui, sans-serif", "font-size": 11, color: "#1f2937", "text-valign": "center", "text-halign": "center" } },
       { selector: 'node[kind = "asset"]', style: { shape: "round-rectangle", label: "data(label)", width: "data(w)", height: 30,
@@ -321,6 +392,8 @@ function drawGraph(box, graph) {
       { selector: 'node[side = "center"]', style: { "background-color": "#4f46e5", color: "#fff", "border-color": "#312e81", "font-weight": 600 } },
       { selector: 'node[side = "upstream"]', style: { "background-color": "#ecfdf5", "border-color": "#10b981" } },
       { selector: 'node[side = "downstream"]', style: { "background-color": "#fff7ed", "border-color": "#f97316" } },
+      { selector: 'node[kind = "group"]', style: { shape: "round-rectangle", label: "data(label)", width: "data(w)", height: 30,
+        "background-color": "#fff", "border-width": 1.5, "border-style": "dashed", "border-color": "#64748b", color: "#334155", "font-weight": 600 } },
       { selector: "node[deleted = 1]", style: { "border-style": "dashed", opacity: 0.7 } },
       { selector: "node[redacted = 1]", style: { "background-color": "#f3f4f6", "border-color": "#9ca3af", color: "#6b7280" } },
       { selector: 'node[kind = "execution"]', style: { shape: "ellipse", width: 14, height: 14, "background-color": "#94a3b8", label: "data(label)",
@@ -328,16 +401,74 @@ function drawGraph(box, graph) {
         // edges pass under a task run's label: a backing keeps it readable where dagre places them close
         "text-background-color": "#f8fafc", "text-background-opacity": 0.9, "text-background-padding": 2 } },
       { selector: "edge", style: { width: 1.5, "line-color": "#cbd5e1", "target-arrow-color": "#cbd5e1", "target-arrow-shape": "triangle", "curve-style": "bezier" } },
+      { selector: 'edge[type = "FEEDS"]', style: { label: "data(label)", "font-size": 9, color: "#64748b", "text-rotation": "autorotate",
+        "text-background-color": "#fcfcfd", "text-background-opacity": 0.9 } },
     ],
-    layout: { name: "dagre", rankDir: "LR", nodeSep: 34, rankSep: 60, fit: true, padding: 20 },
+    layout: layoutOptions(),
   });
+  keepLegible(cy, `asset:${graph.asset}`);
   cy.on("tap", 'node[kind = "asset"][redacted = 0]', (ev) => {
     const assetId = ev.target.data("assetId");
     if (assetId) location.hash = assetHref(assetId);
   });
-  cy.on("mouseover", "node", (ev) => { box.title = ev.target.data("title") || ""; });
+  cy.on("tap", 'node[kind = "group"][redacted = 0]', (ev) => expandGroup(cy, ev.target));
+  cy.on("mouseover", "node, edge", (ev) => { box.title = ev.target.data("title") || ""; });
   window.cy = cy;
+  box.parentElement.querySelector(".zoom")?.remove();
+  box.after(el("div", { class: "zoom" },
+    el("button", { type: "button", title: "zoom in", onclick: () => cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: center(box) }) }, "+"),
+    el("button", { type: "button", title: "zoom out", onclick: () => cy.zoom({ level: cy.zoom() / 1.25, renderedPosition: center(box) }) }, "−"),
+    el("button", { type: "button", title: "fit what is drawn", onclick: () => cy.fit(undefined, 20) }, "fit")));
   box.dataset.ready = "true";
+}
+
+// A drawing larger than the box is not shrunk below legible text: it opens on the asset asked about and what lies
+// one hop from it (its groups included), at a legible zoom, the rest a drag away.
+function keepLegible(cy, centerKey) {
+  if (cy.zoom() > MIN_ZOOM + 1e-6) return;
+  const near = cy.nodes().filter((n) => n.id() === centerKey || n.data("distance") === 1);
+  cy.fit(near.nonempty() ? near : cy.getElementById(centerKey), 20);
+}
+
+const center = (box) => ({ x: box.clientWidth / 2, y: box.clientHeight / 2 });
+const layoutOptions = () => ({ name: "dagre", rankDir: "LR", nodeSep: 26, rankSep: 70, fit: true, padding: 20 });
+
+// Draw the next page of a group's siblings: the impact (upstream) answer of the asset it hangs from, one hop,
+// the group's namespace and type; the group keeps counting those still not drawn.
+async function expandGroup(cy, group) {
+  if (group.data("busy")) return;
+  group.data("busy", true);
+  const d = group.data();
+  const kind = d.side === "upstream" ? "upstream" : "impact";
+  const parent = `asset:${d.parentId}`;
+  let added = 0;
+  let pageNo = d.page;
+  let done = false;
+  // pages repeat the siblings already drawn: read on until a page's worth are new
+  while (added < GROUP_PAGE && !done) {
+    pageNo += 1;
+    const page = await api(`${assetPath(d.parentId)}/${kind}`, { depth: 1, namespace: d.namespace, type: d.type, size: GROUP_PAGE, page: pageNo });
+    for (const item of page.results) {
+      if (added >= GROUP_PAGE) { pageNo -= 1; break; }  // the rest of this page comes with the next click
+      if (item.redacted || item.namespace !== d.namespace) continue;
+      const key = `asset:${item.id}`;
+      if (cy.getElementById(key).empty()) {
+        cy.add({ data: nodeData({ key, kind: "asset", id: item.id, type: item.type, namespace: item.namespace, deleted: item.deleted, side: d.side }) });
+        added += 1;
+      }
+      const [source, target] = d.side === "upstream" ? [key, parent] : [parent, key];
+      const hop = (item.via || [])[0] || {};
+      if (cy.getElementById(`${source}->${target}`).empty()) cy.add({ data: edgeData({ source, target, type: "FEEDS", ...hop }) });
+    }
+    done = added < GROUP_PAGE && page.page * page.size >= page.total;
+  }
+  const left = d.count - added;
+  if (done || left <= 0) group.remove();
+  else group.data({ count: left, page: pageNo, busy: false, label: groupLabel({ count: left, namespace: d.namespace, type: d.type }) });
+  cy.layout({ ...layoutOptions(), fit: false }).run();
+  if (group.inside()) cy.center(group);
+  else cy.center(cy.getElementById(parent));
+  cy.container().dataset.expanded = String(Number(cy.container().dataset.expanded || 0) + 1);
 }
 
 // -- helpers -------------------------------------------------------------------------------------------

@@ -1,0 +1,13 @@
+// Every asset downstream (upstream) of this asset, each once at its fewest hops, as the rows of a file: the search
+// of reach_counts.cypher, each asset with the last step of its shortest path (nodes(r) holds the assets in
+// between, rels(r) the edges; lists are 1-based, and the start is put first so that `way[distance]` is the parent
+// at every distance: LadybugDB evaluates both branches of a CASE, and an index of 0 fails).
+// :variant reach_export_downstream direction=downstream edges=current
+// :variant reach_export_downstream_window direction=downstream edges=window
+// :variant reach_export_upstream direction=upstream edges=current
+// :variant reach_export_upstream_window direction=upstream edges=window
+// :param key string
+MATCH {{reach(s:Asset {key: $key}, r, t)}}
+WITH length(r) AS distance, t, list_concat([$key], properties(nodes(r), 'key')) AS way, rels(r) AS steps
+WITH distance, t, way[distance] AS parent, steps[distance] AS step
+{{export_rows(distance, t, parent, step)}}

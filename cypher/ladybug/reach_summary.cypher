@@ -1,0 +1,11 @@
+// What a change to this asset reaches downstream (upstream), counted rather than listed: the search of
+// reach_counts.cypher, its assets grouped by distance, visibility, deleted, namespace, type and the chosen
+// metadata pairs, so that an impact summary costs one search and a few hundred rows, not one row per asset.
+// :variant reach_summary_downstream direction=downstream edges=current
+// :variant reach_summary_downstream_window direction=downstream edges=window
+// :variant reach_summary_upstream direction=upstream edges=current
+// :variant reach_summary_upstream_window direction=upstream edges=window
+// :param key string
+MATCH {{reach(s:Asset {key: $key}, r, t)}}
+WITH length(r) AS distance, t
+{{summary_groups(distance, t)}}
