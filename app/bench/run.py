@@ -347,6 +347,7 @@ class BackendRun:
                 if self.backend == "ladybug":
                     self._wait_for_checkpoint(log_path)
                 self._impact_timings(client, graph)
+                self._blast_radius_timings(client, graph)
                 self._list_timings(client)
                 if self.cfg.events:
                     self._ingest_events(client, url, log_path)
@@ -572,6 +573,39 @@ class BackendRun:
                 "first_touch_p50_ms": _ms(typ_up_cold)["p50_ms"],
                 "reached_p50": int(np.median(typ_up_reached)),
             },
+        }
+
+    def _blast_radius_timings(self, client: httpx.Client, graph: SyntheticGraph) -> None:
+        """The worst hub's whole impact counted (`/impact/summary`, beside the impact answer's first page above:
+        both one search), downloaded (`?format=csv`, streamed) and drawn grouped (the explorer's request)."""
+        hub = f"/assets/{graph.asset_id(self.picks['hub'])}"
+        repeat = max(3, self.cfg.hub_requests // 3)
+
+        def timed(path: str, params: dict[str, Any]) -> tuple[list[float], httpx.Response]:
+            samples, responses = [], []
+            for _ in range(repeat):
+                t = time.perf_counter()
+                responses.append(client.get(path, params=params).raise_for_status())
+                samples.append(time.perf_counter() - t)
+            return samples, responses[-1]
+
+        with _progress(self.console) as progress:
+            task = progress.add_task("impact summary, export, drawing (HTTP)", total=3)
+            timed(f"{hub}/impact/summary", {})  # the first ask plans it (Neo4j), as at a server's start
+            summary_s, summary = timed(f"{hub}/impact/summary", {})
+            progress.advance(task)
+            export_s, export = timed(f"{hub}/impact", {"format": "csv"})
+            progress.advance(task)
+            drawing_s, drawing = timed(f"{hub}/lineage", {"depth": 1, "group": 8, "limit": 400})
+            progress.advance(task)
+        self.results["blast_radius_http"] = {
+            "summary": {**_ms(summary_s), "reached": summary.json()["total"]},
+            "export_csv": {
+                **_ms(export_s),
+                "rows": export.text.count("\n") - 1,
+                "mb": round(len(export.content) / 2**20, 1),
+            },
+            "drawing": {**_ms(drawing_s), "nodes": len(drawing.json()["nodes"])},
         }
 
     def _mixed_load(self, base: str, graph: SyntheticGraph, log_path: Path) -> None:
@@ -800,6 +834,21 @@ def render(results: dict[str, Any], console: Console) -> None:
     for key, label in (("impact_http", "impact"), ("upstream_http", "upstream")):
         row(f"{label}, worst hub (HTTP) p50 / p95", lambda r, k=key: ms(r.get(k, {}).get("hub"), "p50_ms", "p95_ms"))
         row(f"{label}, typical (HTTP) p50 / p95", lambda r, k=key: ms(r.get(k, {}).get("typical"), "p50_ms", "p95_ms"))
+    radius = "blast_radius_http"
+    row(
+        "impact summary, worst hub (HTTP) p50 / p95", lambda r: ms(r.get(radius, {}).get("summary"), "p50_ms", "p95_ms")
+    )
+    row(
+        "impact as CSV, worst hub (HTTP) p50 / p95",
+        lambda r: (
+            ms(r.get(radius, {}).get("export_csv"), "p50_ms", "p95_ms")
+            + (f" ({r[radius]['export_csv']['rows']:,} rows)" if radius in r else "")
+        ),
+    )
+    row(
+        "grouped drawing, worst hub (HTTP) p50 / p95",
+        lambda r: ms(r.get(radius, {}).get("drawing"), "p50_ms", "p95_ms"),
+    )
     row("list filter by 2 metadata keys (HTTP) p50", lambda r: ms(r.get("list_filter_http"), "p50_ms"))
     row("Kestra search, same + namespace PREFIX (HTTP) p50", lambda r: ms(r.get("kestra_search_http"), "p50_ms"))
     row(

@@ -282,6 +282,9 @@ def _serve_command(sub: Any) -> None:
     serve.add_argument("--require-auth", action="store_true", help="refuse to start without an auth file")
     serve.add_argument("--log-level", help="DEBUG, INFO, WARNING (default INFO)")
     serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument(
+        "--summary-keys", metavar="K1,K2", help="metadata keys impact summaries count by (default owner)"
+    )
     sinks = serve.add_argument_group("sinks", "publish every recording's OpenLineage events (through the outbox)")
     sinks.add_argument("--kafka-bootstrap", metavar="HOST:PORT", help="Kafka brokers (env LINEAGE_KAFKA_BOOTSTRAP)")
     sinks.add_argument("--kafka-topic", help="topic (default openlineage; env LINEAGE_KAFKA_TOPIC)")
@@ -432,6 +435,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
+    except msgspec.ValidationError as exc:  # a flag or LINEAGE_* variable out of its range
+        print(f"lineage: invalid setting: {exc}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # `lineage export | head`: the reader left; say nothing more, and keep Python from complaining at exit.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -33,6 +33,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         kafka_topic=getattr(args, "kafka_topic", None),
         forward_url=getattr(args, "forward_url", None),
         forward_batch=getattr(args, "forward_batch", None) or None,
+        summary_keys=getattr(args, "summary_keys", None),
     )
 
 

@@ -49,6 +49,10 @@ class Traversal(msgspec.Struct, kw_only=True, frozen=True):
             before=window.get("before"),
         )
 
+    def whole(self) -> Traversal:
+        """The same edges at the full depth: what a headline counts, whatever depth a drawing shows."""
+        return msgspec.structs.replace(self, depth=MAX_DEPTH)
+
     @property
     def window(self) -> bool:
         return self.after is not None or self.before is not None

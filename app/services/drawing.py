@@ -15,7 +15,7 @@ from typing import Any
 
 from app.domain.access import Scope
 from app.domain.keys import asset_key
-from app.domain.lineage import MAX_DEPTH, MAX_NODE_CAP, MAX_SIBLINGS, GraphNode, LineageGraph, Traversal
+from app.domain.lineage import MAX_NODE_CAP, MAX_SIBLINGS, GraphNode, LineageGraph, Traversal
 from app.errors import InvalidInput
 from app.services import binding
 from app.services.binding import Direction
@@ -49,8 +49,9 @@ def grouped_graph(
                 _grow(tx, drawing, start, side, traversal)  # type: ignore[arg-type]
         keys = list(drawing.node_of)
         drawing.add_task_runs(tx.run(*binding.lineage_edges(keys, traversal, MAX_NODE_CAP * 4)), collapse=True)
-        whole = Traversal(depth=MAX_DEPTH, history=traversal.history, after=traversal.after, before=traversal.before)
-        impact = count_reached(tx, scope, asset_id, "downstream", whole) if direction != "upstream" else None
+        impact = (
+            count_reached(tx, scope, asset_id, "downstream", traversal.whole()) if direction != "upstream" else None
+        )
         return LineageGraph(
             asset=asset_id,
             direction=direction,

@@ -244,7 +244,7 @@ def lineage_graph(
         drawing.add_task_runs(tx.run(*binding.lineage_edges(keys, traversal, MAX_NODE_CAP * 4)))
         impact_count = None
         if direction in ("downstream", "both"):
-            impact_count = count_reached(tx, scope, asset_id, "downstream", traversal)
+            impact_count = count_reached(tx, scope, asset_id, "downstream", traversal.whole())
         return LineageGraph(
             asset=asset_id,
             direction=direction,
