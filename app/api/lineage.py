@@ -114,9 +114,7 @@ class LineageController(Controller):
     ) -> ImpactPage | Stream:
         traversal = Traversal.build(depth, history, after, before)
         if format != "json":
-            return _export(
-                store, caller, id, "downstream", traversal, format, list(summary_keys if keys is None else keys)
-            )
+            return _export(store, caller, id, "downstream", traversal, format, _keys(keys, summary_keys))
         return service.impact(
             store, caller, asset_id(id), "downstream", traversal, type=type, namespace=namespace, page=page, size=size
         )
@@ -141,9 +139,7 @@ class LineageController(Controller):
     ) -> ImpactPage | Stream:
         traversal = Traversal.build(depth, history, after, before)
         if format != "json":
-            return _export(
-                store, caller, id, "upstream", traversal, format, list(summary_keys if keys is None else keys)
-            )
+            return _export(store, caller, id, "upstream", traversal, format, _keys(keys, summary_keys))
         return service.impact(
             store, caller, asset_id(id), "upstream", traversal, type=type, namespace=namespace, page=page, size=size
         )
@@ -169,8 +165,7 @@ class LineageController(Controller):
         keys: Keys = None,
     ) -> ImpactSummary:
         traversal = Traversal.build(depth, history, after, before)
-        chosen = summary_keys if keys is None else keys
-        return blast_radius.summary(store, caller, asset_id(id), "downstream", traversal, list(chosen))
+        return blast_radius.summary(store, caller, asset_id(id), "downstream", traversal, _keys(keys, summary_keys))
 
     @get(
         "/{id:str}/upstream/summary",
@@ -190,8 +185,7 @@ class LineageController(Controller):
         keys: Keys = None,
     ) -> ImpactSummary:
         traversal = Traversal.build(depth, history, after, before)
-        chosen = summary_keys if keys is None else keys
-        return blast_radius.summary(store, caller, asset_id(id), "upstream", traversal, list(chosen))
+        return blast_radius.summary(store, caller, asset_id(id), "upstream", traversal, _keys(keys, summary_keys))
 
     @get(
         "/{id:str}/lineage",
@@ -246,6 +240,11 @@ ColumnLimit = Annotated[
         ge=1, le=MAX_COLUMN_LIMIT, description=f"Columns to list (default {DEFAULT_COLUMN_LIMIT}), nearest first."
     ),
 ]
+
+
+def _keys(asked: list[str] | None, default: tuple[str, ...]) -> list[str]:
+    """The metadata keys a summary or export breaks down by: those asked for, else the server's."""
+    return list(default if asked is None else asked)
 
 
 def _export(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import msgspec
 
@@ -48,6 +48,10 @@ class Traversal(msgspec.Struct, kw_only=True, frozen=True):
             after=window.get("after"),
             before=window.get("before"),
         )
+
+    def echo(self) -> dict[str, Any]:
+        """The traversal's fields as an answer repeats them (`depth`, `history`, `after`, `before`)."""
+        return {"depth": self.depth, "history": self.history, "after": self.after, "before": self.before}
 
     def whole(self) -> Traversal:
         """The same edges at the full depth: what a headline counts, whatever depth a drawing shows."""

@@ -86,10 +86,7 @@ def _fold(
     return ImpactSummary(
         asset=asset_id,
         direction=direction,
-        depth=traversal.depth,
-        history=traversal.history,
-        after=traversal.after,
-        before=traversal.before,
+        **traversal.echo(),
         total=sum(per_distance.values()),
         visible=visible,
         hidden=sum(per_distance.values()) - visible,

@@ -19,7 +19,7 @@ from app.domain.lineage import MAX_NODE_CAP, MAX_SIBLINGS, GraphNode, LineageGra
 from app.errors import InvalidInput
 from app.services import binding
 from app.services.binding import Direction
-from app.services.lineage import Drawing, Sides, count_reached, require_visible
+from app.services.lineage import Drawing, Sides, require_visible
 from app.store.base import GraphStore, Tx
 
 Row = dict[str, Any]
@@ -49,19 +49,7 @@ def grouped_graph(
                 _grow(tx, drawing, start, side, traversal)  # type: ignore[arg-type]
         keys = list(drawing.node_of)
         drawing.add_task_runs(tx.run(*binding.lineage_edges(keys, traversal, MAX_NODE_CAP * 4)), collapse=True)
-        impact = (
-            count_reached(tx, scope, asset_id, "downstream", traversal.whole()) if direction != "upstream" else None
-        )
-        return LineageGraph(
-            asset=asset_id,
-            direction=direction,
-            depth=traversal.depth,
-            history=traversal.history,
-            nodes=drawing.finished_nodes(),
-            edges=list(drawing.edges.values()),
-            truncated=drawing.truncated,
-            impactCount=impact,
-        )
+        return drawing.answer(tx, asset_id, direction, traversal)
 
     return store.read(work)
 

@@ -115,10 +115,7 @@ def impact(
         return ImpactPage(
             asset=asset_id,
             direction=direction,
-            depth=traversal.depth,
-            history=traversal.history,
-            after=traversal.after,
-            before=traversal.before,
+            **traversal.echo(),
             total=sum(int(r["reached"]) for r in distances),
             page=page,
             size=size,
@@ -242,19 +239,8 @@ def lineage_graph(
         drawing.add_assets(reached)
         keys = list(drawing.node_of)
         drawing.add_task_runs(tx.run(*binding.lineage_edges(keys, traversal, MAX_NODE_CAP * 4)))
-        impact_count = None
-        if direction in ("downstream", "both"):
-            impact_count = count_reached(tx, scope, asset_id, "downstream", traversal.whole())
-        return LineageGraph(
-            asset=asset_id,
-            direction=direction,
-            depth=traversal.depth,
-            history=traversal.history,
-            nodes=drawing.finished_nodes(),
-            edges=list(drawing.edges.values()),
-            truncated=truncated or drawing.truncated,
-            impactCount=impact_count,
-        )
+        drawing.truncated |= truncated
+        return drawing.answer(tx, asset_id, direction, traversal)
 
     return store.read(work)
 
@@ -385,6 +371,22 @@ class Drawing:
             taskId=e["taskId"],
             value=e["value"] or None,
             date=e["date"],
+        )
+
+    def answer(self, tx: Tx, asset_id: str, direction: Sides, traversal: Traversal) -> LineageGraph:
+        """The drawing as an answer, with the whole impact's count (never the drawing's depth's)."""
+        impact = None
+        if direction in ("downstream", "both"):
+            impact = count_reached(tx, self.scope, asset_id, "downstream", traversal.whole())
+        return LineageGraph(
+            asset=asset_id,
+            direction=direction,
+            depth=traversal.depth,
+            history=traversal.history,
+            nodes=self.finished_nodes(),
+            edges=list(self.edges.values()),
+            truncated=self.truncated,
+            impactCount=impact,
         )
 
     def finished_nodes(self) -> list[GraphNode]:
