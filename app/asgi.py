@@ -16,7 +16,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import Receive, Scope, Send
 
 from app import __version__
-from app.api import problems
+from app.api import exports, problems
 from app.api.assets import AssetController, AssetTypeController
 from app.api.deps import (
     provide_clock,
@@ -36,7 +36,7 @@ from app.api.flows import FlowController
 from app.api.health import health, ready
 from app.api.kestra_assets import KestraAssetController
 from app.api.lineage import ColumnController, LineageController
-from app.api.openapi import document_problems
+from app.api.openapi import document_files, document_problems
 from app.api.openlineage import OpenLineageController, ingest_default
 from app.api.outbox import outbox
 from app.api.paths import keep_encoded_separators
@@ -225,4 +225,5 @@ def create_app(
         debug=False,
     )
     document_problems(app)
+    document_files(app, exports.FILE_ROUTES, list(exports.MEDIA.values()))
     return app

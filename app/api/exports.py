@@ -18,6 +18,8 @@ from app.services.streaming import ReadStream
 
 Format = Literal["json", "csv", "ndjson"]
 MEDIA = {"csv": "text/csv", "ndjson": "application/x-ndjson"}
+#: The routes that answer as a file too.
+FILE_ROUTES = ["/api/v1/{tenant}/assets/{id}/impact", "/api/v1/{tenant}/assets/{id}/upstream"]
 _FIELDS = ("distance", "id", "namespace", "type", "displayName", "deleted", "route", "flowNamespace", "flowId")
 _FIELDS_AFTER = ("taskId", "executionId")
 

@@ -7,6 +7,7 @@ from typing import Any
 import msgspec
 from litestar import Litestar
 from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Schema
 
 
 class Problem(msgspec.Struct, kw_only=True):
@@ -47,3 +48,17 @@ def document_problems(app: Litestar) -> None:
                 for code, text in _DESCRIPTIONS.items()
             }
             handler.responses = {**extra, **(handler.responses or {})}
+
+
+def document_files(app: Litestar, paths: list[str], media_types: list[str]) -> None:
+    """Routes that also answer as a file (`format=csv|ndjson`) say so: their 200 lists those media types, and its
+    JSON is the paged answer alone (Litestar would document the union with the stream as any JSON at all)."""
+    openapi = app.openapi_schema
+    for path in paths:
+        operation = openapi.paths[path].get  # type: ignore[index, union-attr]
+        ok = operation.responses["200"]  # type: ignore[index, union-attr]
+        page = ok.content["application/json"]  # type: ignore[index, union-attr]
+        if isinstance(page.schema, Schema) and page.schema.one_of:
+            page.schema = page.schema.one_of[0]
+        for media_type in media_types:
+            ok.content[media_type] = OpenAPIMediaType(schema=Schema(type=OpenAPIType.STRING))  # type: ignore[index, union-attr]
