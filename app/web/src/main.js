@@ -233,9 +233,14 @@ async function downloadAnswer(id, kind, format, link) {
   const headers = state.token ? { Authorization: `Bearer ${state.token}` } : {};
   link.textContent = "…";
   const res = await fetch(url, { headers });
-  const blob = await res.blob();
   link.textContent = format.toUpperCase();
-  if (!res.ok) return;
+  if (!res.ok) {
+    let problem = null;
+    try { problem = await res.json(); } catch { problem = null; }
+    link.parentElement.append(errorBox(new ApiError(res.status, problem)));
+    return;
+  }
+  const blob = await res.blob();
   const a = el("a", { href: URL.createObjectURL(blob), download: `${kind}-${id.replace(/[^A-Za-z0-9._-]+/g, "_")}.${format}` });
   document.body.append(a);
   a.click();
