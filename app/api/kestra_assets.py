@@ -172,10 +172,11 @@ class KestraAssetController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
         data: Annotated[list[str], Body(description="Asset ids")],
     ) -> service.BulkResponse:
         ids = [checked_id(i, f"[{n}]") for n, i in enumerate(data)]
-        return service.delete_assets(store, caller, ids, clock=clock)
+        return service.delete_assets(store, caller, ids, clock=clock, publish=outbox)
 
     @delete(
         "/by-query",
@@ -189,10 +190,11 @@ class KestraAssetController(Controller):
         store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
         clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
         purge: Annotated[bool, QueryParameter(description="Remove for good, with lineage edges")] = False,
     ) -> service.BulkResponse:
         flt = _some_filters(request, query_filters.ASSET_FIELDS, "asset")
-        return service.delete_by_query(store, caller, flt, purge=purge, clock=clock)
+        return service.delete_by_query(store, caller, flt, purge=purge, clock=clock, publish=outbox)
 
     @get(
         "/{id:str}/dependencies",

@@ -29,6 +29,7 @@ from openlineage.client.facet_v2 import (
     dataset_type_dataset,
     documentation_dataset,
     job_type_job,
+    lifecycle_state_change_dataset,
     parent_run,
     symlinks_dataset,
 )
@@ -81,6 +82,10 @@ def dataset_facets(asset: Asset) -> dict[str, Any]:
             producer=PRODUCER,
         ),
     }
+    if asset.deleted:  # a catalog drops the dataset (Kestra soft-deletes; a purge removes it for good)
+        facets["lifecycleStateChange"] = lifecycle_state_change_dataset.LifecycleStateChangeDatasetFacet(
+            lifecycleStateChange=lifecycle_state_change_dataset.LifecycleStateChange.DROP, producer=PRODUCER
+        )
     if asset.description:
         facets["documentation"] = documentation_dataset.DocumentationDatasetFacet(
             description=asset.description, contentType="text/markdown", producer=PRODUCER

@@ -100,30 +100,44 @@ class BulkResponse(msgspec.Struct):
     count: int
 
 
-def _remove(tx: Tx, scope: Scope, asset_id: str, *, purge: bool, now: str) -> bool:
+def _remove(tx: Tx, scope: Scope, asset_id: str, *, purge: bool, now: str) -> Asset | None:
+    """The asset as it ends (deleted), or None when there was nothing to remove."""
     current = fetch_asset(tx, scope, asset_id)
     if current is None or (current.deleted and not purge):
-        return False
+        return None
     require_write(scope, current.namespace)
     key = asset_key(scope.tenant, asset_id)
     if purge:
         tx.run("asset_purge", key=key)
-    else:
-        tx.run("asset_delete", key=key, now=now, **binding.visibility(scope))
-    return True
+        return msgspec.structs.replace(current, deleted=True, updated=now)
+    rows = tx.run("asset_delete", key=key, now=now, **binding.visibility(scope))
+    return asset_from_row(rows[0]["a"])
 
 
 def delete_assets(
-    store: GraphStore, scope: Scope, ids: list[str], *, purge: bool = False, clock: Clock = now_iso
+    store: GraphStore,
+    scope: Scope,
+    ids: list[str],
+    *,
+    purge: bool = False,
+    clock: Clock = now_iso,
+    publish: bool = False,
 ) -> BulkResponse:
-    """Soft-delete (or, with `purge`, remove with their edges) every asset named that exists; one transaction."""
+    """Soft-delete (or, with `purge`, remove with their edges) every asset named that exists; one transaction.
+    `publish`: each removal's DatasetEvent goes to the outbox in that transaction."""
     if len(ids) > MAX_BULK:
         raise InvalidInput(f"more than {MAX_BULK} ids", field="body")
-    return store.write(lambda tx: _remove_all(tx, scope, ids, purge=purge, now=clock()))
+    return store.write(lambda tx: _remove_all(tx, scope, ids, purge=purge, now=clock(), publish=publish))
 
 
 def delete_by_query(
-    store: GraphStore, scope: Scope, flt: Filter, *, purge: bool = False, clock: Clock = now_iso
+    store: GraphStore,
+    scope: Scope,
+    flt: Filter,
+    *,
+    purge: bool = False,
+    clock: Clock = now_iso,
+    publish: bool = False,
 ) -> BulkResponse:
     """delete_assets for the assets the filters select, read in the same transaction that deletes them."""
 
@@ -132,13 +146,16 @@ def delete_by_query(
             return tx.run(*binding.asset_search(scope, flt, Sort("id", False), page=n, size=limits.MAX_PAGE_SIZE))
 
         ids = [row["a"]["id"] for row in every_page(page, what="assets")]
-        return _remove_all(tx, scope, ids, purge=purge, now=clock())
+        return _remove_all(tx, scope, ids, purge=purge, now=clock(), publish=publish)
 
     return run_filtered(store, flt, work, write=True)
 
 
-def _remove_all(tx: Tx, scope: Scope, ids: list[str], *, purge: bool, now: str) -> BulkResponse:
-    return BulkResponse(count=sum(_remove(tx, scope, i, purge=purge, now=now) for i in dict.fromkeys(ids)))
+def _remove_all(tx: Tx, scope: Scope, ids: list[str], *, purge: bool, now: str, publish: bool) -> BulkResponse:
+    removed = [a for a in (_remove(tx, scope, i, purge=purge, now=now) for i in dict.fromkeys(ids)) if a is not None]
+    if publish:
+        outbox.publish_assets(tx, scope.tenant, removed, now)
+    return BulkResponse(count=len(removed))
 
 
 def every_page(page: Callable[[int], list[dict[str, Any]]], *, what: str) -> list[dict[str, Any]]:
