@@ -71,7 +71,7 @@ class GroupedDrawing(Drawing):
         self._groups = 0
 
     def add_children(self, rows: list[Row], side: Direction, distance: int) -> list[str]:
-        """Draw each parent's first siblings (by id), count the rest per (namespace, type); the asset keys drawn."""
+        """Draw each parent's first siblings, count the rest per (namespace, type); the asset keys drawn."""
         by_parent: dict[str, list[Row]] = defaultdict(list)
         for r in rows:
             by_parent[r["parent"]].append(r)
