@@ -2,6 +2,9 @@
 // `limit` executions that read it and whose OpenLineage document holds a `dataQualityAssertions` facet, newest
 // first; the service keeps the assertions about this asset. Executions the caller cannot see are left out.
 // :param key string
+// :flag allNamespaces
+// :number limit 1..100000
+// :param namespaces list<string>
 MATCH (e:Execution)-[r:{{reads()}}]->(a:Asset {key: $key})
 WHERE {{visible(e)}} AND e.document CONTAINS 'dataQualityAssertions'
 RETURN DISTINCT e.id AS executionId, e.flowId AS job, e.state AS state, r.date AS date, e.document AS document

@@ -3,6 +3,14 @@
 // :param q string
 // :param types list<string>
 // :param metaPairs list<string>
+// :flag allNamespaces
+// :flag allTypes
+// :flag anyId
+// :flag anyMetadata
+// :flag anyNamespace
+// :flag includeDeleted
+// :param namespace string
+// :param namespaces list<string>
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId
   AND ({{flag(anyId)}} OR {{lowercase(a.id)}} CONTAINS $q)

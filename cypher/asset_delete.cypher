@@ -3,6 +3,8 @@
 // `a.deleted AS wasDeleted` was always true there, so deleting never moved `updated`.)
 // :param key string
 // :param now string
+// :flag allNamespaces
+// :param namespaces list<string>
 MATCH (a:Asset {key: $key})
 WHERE {{visible(a)}}
 WITH a, coalesce(a.deleted, false) AS wasDeleted

@@ -8,6 +8,16 @@
 // :param q string
 // :param types list<string>
 // :param metaPairs list<string>
+// :flag allNamespaces
+// :flag allTypes
+// :flag anyId
+// :flag anyMetadata
+// :flag anyNamespace
+// :flag includeDeleted
+// :number limit 1..100000
+// :param namespace string
+// :param namespaces list<string>
+// :number skip 0..100000000
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId
   AND ({{flag(anyId)}} OR {{lowercase(a.id)}} CONTAINS $q)

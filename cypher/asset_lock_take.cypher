@@ -4,6 +4,8 @@
 // 0.22 can hand back corrupt text for a node read in the statement that set it.
 // :param key string
 // :param tenantId string
+// :flag allNamespaces
+// :param namespaces list<string>
 MATCH (a:Asset {key: $key})
 WHERE a.deleted = false AND {{visible(a)}}
 MERGE (l:AssetLock {key: $key})

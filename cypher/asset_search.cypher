@@ -13,6 +13,18 @@
 // :param types list<string>
 // :param metaPairs list<string>
 // :param sortKey string
+// :flag allNamespaces
+// :flag allTypes
+// :flag anyId
+// :flag anyMetadata
+// :flag anyNamespace
+// :param anyOf list<list<map>>
+// :flag anyText
+// :number limit 1..100000
+// :param namespace string
+// :param namespaces list<string>
+// :number skip 0..100000000
+// :flag unfiltered
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId AND a.deleted = false
   AND ({{flag(anyId)}} OR a.id IN $ids)

@@ -4,6 +4,16 @@
 // :param text string
 // :param types list<string>
 // :param metaPairs list<string>
+// :flag allNamespaces
+// :flag allTypes
+// :flag anyId
+// :flag anyMetadata
+// :flag anyNamespace
+// :param anyOf list<list<map>>
+// :flag anyText
+// :param namespace string
+// :param namespaces list<string>
+// :flag unfiltered
 MATCH (a:Asset)
 WHERE a.tenantId = $tenantId AND a.deleted = false
   AND ({{flag(anyId)}} OR a.id IN $ids)

@@ -4,6 +4,9 @@
 // :param afterDate string
 // :param afterKey string
 // :param before string
+// :flag allNamespaces
+// :number limit 1..100000
+// :param namespaces list<string>
 MATCH (e:Execution)
 WHERE e.tenantId = $tenantId
   AND (e.startDate > $afterDate OR (e.startDate = $afterDate AND e.key > $afterKey))

@@ -2,6 +2,8 @@
 // :param keys list<string>
 // :param after string?
 // :param before string?
+// :flag history
+// :number limit 1..100000
 MATCH (a:Asset)
 WHERE a.key IN $keys
 MATCH (a)-[f:{{feeds()}}]->(b:Asset)

@@ -1,6 +1,8 @@
 // The assets these task runs (`<executionKey>|<taskId>|<value>`) read and wrote, with their execution, one row per
 // usage; assets the caller cannot see are left out.
 // :param runs list<string>
+// :flag allNamespaces
+// :param namespaces list<string>
 MATCH (e:Execution)-[r:{{usages()}}]->(a:Asset)
 WHERE {{has_item($runs, e.key + '|' + r.taskId + '|' + r.value)}} AND {{visible(a)}}
 RETURN e.key AS executionKey, e.id AS executionId, e.namespace AS namespace, e.flowId AS flowId,

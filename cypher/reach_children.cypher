@@ -8,6 +8,11 @@
 // :variant reach_children_upstream_window direction=upstream edges=window
 // :param keys list<string>
 // :param drawn list<string>
+// :param after string when edges=window
+// :flag allNamespaces
+// :param before string when edges=window
+// :flag history when edges=current
+// :param namespaces list<string>
 MATCH {{hop(p:Asset, f, c:Asset)}}
 WHERE p.key IN $keys AND {{walks(f)}} AND NOT {{has_item($drawn, c.key)}}
 WITH DISTINCT p.key AS parent, c

@@ -8,6 +8,9 @@
 // :variant reach_direct_upstream_window direction=upstream edges=window
 // :param key string
 // :param targets list<string>
+// :param after string when edges=window
+// :param before string when edges=window
+// :flag history when edges=current
 MATCH {{hop(s:Asset {key: $key}, f, t:Asset)}}
 WHERE t.key IN $targets AND {{walks(f)}}
 RETURN t.key AS key, f.executionId AS executionId, f.namespace AS namespace, f.flowId AS flowId,

@@ -3,6 +3,12 @@
 // :variant usage_search_asc order=asc
 // :variant usage_search_desc order=desc
 // :param tenantId string
+// :flag allNamespaces
+// :param anyOf list<list<map>>
+// :number limit 1..100000
+// :param namespaces list<string>
+// :number skip 0..100000000
+// :flag unfiltered
 MATCH (e:Execution)-[r:{{usages()}}]->(a:Asset)
 WHERE e.tenantId = $tenantId AND {{visible(e)}} AND {{visible(a)}} AND {{usage_passes(e, r, a)}}
 RETURN a.id AS assetId, e.namespace AS namespace, e.flowId AS flowId, e.flowRevision AS flowRevision,

@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from app import __version__
-from app.cli import explore
+from app.cli import cypher, explore
 from app.cli.client import add_client_flags
 from app.cli.config import add_store_flags, configure_logging, settings_from
 from app.settings import Settings
@@ -410,6 +410,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     _ship_command,
     explore.add_commands,
     _token_command,
+    cypher.add_commands,
 )
 
 

@@ -2,8 +2,10 @@
 
 Modelled on aiosql: one query per file, named for the question it answers, with a header that declares its
 parameters. A file in `cypher/<dialect>/` replaces the shared file of the same name for that dialect only.
-Loading fails (and so does start-up) when a file uses a parameter it does not declare or declares one it
-never uses, so a typo is found before the first request rather than by it.
+The header is the query's whole contract: it declares every parameter and literal the composed text takes, those of
+the fragments it uses included, and loading fails (and so does start-up) when the composed text uses one the header
+does not declare, the header declares one the text never uses, or a fragment declares one differently (its own
+`// :param` lines are its contract, which each file using it restates). A typo is found before the first request.
 
 Header lines look like ``// :param name type`` where type is one of `string`, `integer`, `float`,
 `boolean`, `list<string>`, `map`, `list<map>`, `list<list<map>>`, optionally followed by `?` when null is allowed.
@@ -15,6 +17,13 @@ the declared range (anything else raises), and is written into the query text. T
 `flag` (a bool written as `true`/`false`, so `{{allNamespaces}} OR <per-row test>` folds away when true;
 LadybugDB evaluates a parameter's OR branches per row) and `file` (an absolute path of plain characters,
 for LadybugDB's COPY). Nothing else is ever interpolated; user input reaches the database only as parameters.
+Two declarations take each dialect's form: ``// :flag name`` (a `flag` literal on LadybugDB, a boolean parameter on
+Neo4j, which plans every distinct text anew) and ``// :number name 1..100`` (a range literal on LadybugDB, an integer
+parameter on Neo4j). A header line ending in ``when dialect=neo4j`` applies to that dialect only.
+
+Where LadybugDB keeps one kind of lineage edge in two tables (`READ` and the small `READ_RECENT` new edges go to), a
+pattern naming one of them must name both (the `reads()`, `wrotes()` and `feeds()` fragments do), unless the file
+says ``// :one-table``: it writes new edges, or folds or counts the recent ones, on purpose.
 
 Composition, expanded once at load (the text a database runs is static, and checked as above):
 
@@ -33,6 +42,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -44,6 +54,11 @@ DIALECTS = ("ladybug", "neo4j")
 _PARAM_DECL = re.compile(r"^//\s*:param\s+([A-Za-z_][A-Za-z0-9_]*)\s+([a-z<>]+)(\?)?\s*$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _LITERAL_DECL = re.compile(r"^//\s*:literal\s+([A-Za-z_][A-Za-z0-9_]*)\s+(?:(\d+)\.\.(\d+)|(file)|(flag))\s*$")
+#: Declarations whose form depends on the dialect: a switch (`:flag`) and a bounded integer (`:number`) are
+#: literals written into LadybugDB's text (which evaluates a parameter's branches per row and wants some bounds
+#: as literals) and parameters on Neo4j (which plans every distinct text anew).
+_FLAG_DECL = re.compile(r"^//\s*:flag\s+([A-Za-z_][A-Za-z0-9_]*)\s*$")
+_NUMBER_DECL = re.compile(r"^//\s*:number\s+([A-Za-z_][A-Za-z0-9_]*)\s+(\d+)\.\.(\d+)\s*$")
 #: A file literal (LadybugDB's COPY/LOAD take paths only as literals): an absolute path of plain characters.
 _SAFE_PATH = re.compile(r"^/[A-Za-z0-9_./-]+$")
 _LITERAL_USE = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}")
@@ -57,7 +72,7 @@ _FRAGMENT_USE = re.compile(r"\{\{([A-Za-z_]\w*)\(((?:(?!\{\{)[\s\S])*?)\)\}\}")
 _REPEAT = re.compile(r"^//\s*:repeat\s+(?:(\d+)|\{\{([A-Za-z_]\w*)\}\})\s*$")
 #: A block repeated as many times as a literal's value, kept once in the text between these marker lines and
 #: expanded when the query is bound (one text per value).
-_BOUND_REPEAT = re.compile(r"^\x01repeat (\w+)\n(.*?)^\x01end\n", re.S | re.M)
+_BOUND_REPEAT = re.compile(r"^\x01repeat (\w+)\n(.*?)^\x01end(?:\n|\Z)", re.S | re.M)
 _END = re.compile(r"^//\s*:end\s*$")
 #: Fragments may use fragments; deeper nesting than this is a mistake (or a cycle).
 _MAX_FRAGMENT_NESTING = 8
@@ -258,9 +273,9 @@ def _split_args(text: str) -> list[str]:
     return [*args, last] if last or args else []
 
 
-def _expand(text: str, fragments: Fragments, bindings: dict[str, str], where: Path) -> str:
-    """Every `{{name(args)}}` replaced by its fragment (fragments may use fragments), and the declarations of
-    the fragments used appended as header lines."""
+def _expand(text: str, fragments: Fragments, bindings: dict[str, str], where: Path) -> tuple[str, list[str]]:
+    """Every `{{name(args)}}` replaced by its fragment (fragments may use fragments); and the declarations of the
+    fragments used, which the file must make too."""
     decls: dict[str, None] = {}
 
     def use(m: re.Match[str]) -> str:
@@ -284,7 +299,7 @@ def _expand(text: str, fragments: Fragments, bindings: dict[str, str], where: Pa
     for _ in range(_MAX_FRAGMENT_NESTING + 1):
         expanded = _FRAGMENT_USE.sub(use, text)
         if expanded == text:
-            return "\n".join([text, *decls]) if decls else text
+            return text, list(decls)
         text = expanded
     raise CypherFileError(f"{where}: fragments nest deeper than {_MAX_FRAGMENT_NESTING} (a cycle?)")
 
@@ -347,10 +362,28 @@ def load_file(path: Path, dialect: str, fragments: Fragments | None = None) -> l
     fragments = fragments or {}
     queries = []
     for name, bindings in variants:
-        query = _parse_text(_expand(_variant_text(full, bindings), fragments, bindings, path), path, dialect, name)
-        lint = _expand(_variant_text(short, bindings), fragments, bindings, path)
+        seen = {**bindings, "dialect": dialect}
+        text, needs = _expand(_variant_text(full, seen), fragments, bindings, path)
+        query = _parse_text(text, path, dialect, name)
+        _check_contract(query, needs, path)
+        lint, _ = _expand(_variant_text(short, seen), fragments, bindings, path)
         queries.append(dataclasses.replace(query, source=lint))
     return queries
+
+
+def _check_contract(query: Query, needs: list[str], where: Path) -> None:
+    """Every declaration of the fragments a query uses is made by its file, identically: a file's header is its
+    whole contract, never completed behind the reader's back."""
+    for line in needs:
+        need = _declaration(line, query.dialect, where)
+        if need is None:
+            continue
+        own = (query.literals if isinstance(need, Literal) else query.params).get(need.name)
+        if own != need:
+            raise CypherFileError(
+                f"{where} ({query.name}): its fragments need {line.removeprefix('// ').strip()!r}; the header must "
+                "declare it so"
+            )
 
 
 def parse_file(path: Path, dialect: str, fragments: Fragments | None = None) -> Query:
@@ -361,6 +394,32 @@ def parse_file(path: Path, dialect: str, fragments: Fragments | None = None) -> 
     return queries[0]
 
 
+def _declaration(line: str, dialect: str, where: Path) -> Param | Literal | None:
+    """The parameter or literal a header line declares (None for any other line), as this dialect takes it."""
+    if m := _FLAG_DECL.match(line):
+        line = f"// :literal {m.group(1)} flag" if dialect == "ladybug" else f"// :param {m.group(1)} boolean"
+    elif m := _NUMBER_DECL.match(line):
+        number, low, high = m.groups()
+        line = f"// :literal {number} {low}..{high}" if dialect == "ladybug" else f"// :param {number} integer"
+    if ":literal" in line:
+        lm = _LITERAL_DECL.match(line)
+        if not lm:
+            raise CypherFileError(f"{where}: malformed literal declaration {line!r}")
+        if lm.group(4):
+            return Literal(lm.group(1), file=True)
+        if lm.group(5):
+            return Literal(lm.group(1), flag=True)
+        return Literal(lm.group(1), int(lm.group(2)), int(lm.group(3)))
+    if ":param" in line:
+        m = _PARAM_DECL.match(line)
+        if not m:
+            raise CypherFileError(f"{where}: malformed parameter declaration {line!r}")
+        if m.group(2) not in _TYPES:
+            raise CypherFileError(f"{where}: parameter ${m.group(1)} has unknown type {m.group(2)!r}")
+        return Param(m.group(1), m.group(2), bool(m.group(3)))
+    return None
+
+
 def _parse_text(raw: str, path: Path, dialect: str, name: str) -> Query:
     params: dict[str, Param] = {}
     literals: dict[str, Literal] = {}
@@ -369,31 +428,16 @@ def _parse_text(raw: str, path: Path, dialect: str, name: str) -> Query:
         stripped = line.strip()
         if not stripped.startswith("//"):
             continue
-        if ":literal" in stripped:
-            lm = _LITERAL_DECL.match(stripped)
-            if not lm:
-                raise CypherFileError(f"{path}: malformed literal declaration {stripped!r}")
-            if lm.group(4):
-                literal = Literal(lm.group(1), file=True)
-            elif lm.group(5):
-                literal = Literal(lm.group(1), flag=True)
-            else:
-                literal = Literal(lm.group(1), int(lm.group(2)), int(lm.group(3)))
-            if literals.get(literal.name, literal) != literal:
-                raise CypherFileError(f"{path}: literal {literal.name} declared twice, differently")
-            literals[literal.name] = literal
-        elif ":param" in stripped:
-            m = _PARAM_DECL.match(stripped)
-            if not m:
-                raise CypherFileError(f"{path}: malformed parameter declaration {stripped!r}")
-            pname, type_, optional = m.group(1), m.group(2), bool(m.group(3))
-            if type_ not in _TYPES:
-                raise CypherFileError(f"{path}: parameter ${pname} has unknown type {type_!r}")
-            param = Param(pname, type_, optional)
-            if params.get(pname, param) != param:
-                raise CypherFileError(f"{path}: parameter ${pname} declared twice, differently")
-            params[pname] = param
-        elif not params and not literals:
+        declared = _declaration(stripped, dialect, path)
+        if isinstance(declared, Literal):
+            if literals.get(declared.name, declared) != declared:
+                raise CypherFileError(f"{path}: literal {declared.name} declared twice, differently")
+            literals[declared.name] = declared
+        elif isinstance(declared, Param):
+            if params.get(declared.name, declared) != declared:
+                raise CypherFileError(f"{path}: parameter ${declared.name} declared twice, differently")
+            params[declared.name] = declared
+        elif not params and not literals and not _DIRECTIVE.match(stripped):
             summary_lines.append(stripped.lstrip("/ ").strip())
     body = _strip_comments(raw).strip()
     if not body:
@@ -448,6 +492,7 @@ class QuerySet:
         own = self._load(sorted((root / dialect).glob("*.cypher")), fragments)
         # A dialect's query replaces the shared query of the same name (from a file of that name, or a variant).
         self._queries: dict[str, Query] = {**shared, **own}
+        _check_tables(self._queries.values(), fragments)
 
     def _load(self, paths: list[Path], fragments: Fragments) -> dict[str, Query]:
         out: dict[str, Query] = {}
@@ -482,6 +527,34 @@ class QuerySet:
         if not path.exists():
             return None
         return split_statements(path.read_text(encoding="utf-8"))
+
+
+#: The fragments that name every table one kind of lineage edge is kept in (LadybugDB: `READ|READ_RECENT`).
+_TABLE_FRAGMENTS = ("reads", "wrotes", "feeds")
+_REL_TYPES = re.compile(r"\[\s*\w*\s*:\s*([A-Z_]+(?:\s*\|\s*[A-Z_]+)*)")
+_ONE_TABLE = re.compile(r"^//\s*:one-table\s*$", re.M)
+#: A header line that is a directive, not prose.
+_DIRECTIVE = re.compile(r"^//\s*:[a-z]")
+
+
+def _check_tables(queries: Iterable[Query], fragments: Fragments) -> None:
+    """Where a dialect keeps one kind of edge in several tables (LadybugDB's recent edges: the `reads()` fragment is
+    `READ|READ_RECENT`), a pattern that names one of them names them all, so that a query written with `:READ`
+    instead of `{{reads()}}` cannot silently miss the newest edges. A file that addresses one table on purpose
+    (it creates new edges, folds or counts the recent ones) says so with `// :one-table`."""
+    kinds = [set(f.body.split("|")) for name in _TABLE_FRAGMENTS for f in fragments.get(name, [])]
+    kinds = [kind for kind in kinds if len(kind) > 1]
+    for query in queries:
+        if _ONE_TABLE.search(query.source):
+            continue
+        for m in _REL_TYPES.finditer(query.text):
+            named = {t.strip() for t in m.group(1).split("|")}
+            for kind in kinds:
+                if named & kind and not kind <= named:
+                    raise CypherFileError(
+                        f"{query.path} ({query.name}): [{m.group(1)}] names {sorted(named & kind)} of "
+                        f"{'|'.join(sorted(kind))}: use the fragment that names them all, or declare // :one-table"
+                    )
 
 
 def is_ddl(path: Path) -> bool:

@@ -6,6 +6,10 @@
 // :variant column_reach_upstream direction=upstream edges=current
 // :param key string
 // :literal maxDepth 1..100
+// :literal allNamespaces flag
+// :literal history flag
+// :literal limit 1..100000
+// :param namespaces list<string>
 MATCH {{column_hops(s:AssetColumn {key: $key}, r, t)}}
 MATCH (a:Asset)-[:HAS_COLUMN]->(t)
 RETURN length(r) AS distance, t.name AS columnName, {{shown(a)}},

@@ -7,6 +7,17 @@
 // :variant reach_export_upstream direction=upstream edges=current
 // :variant reach_export_upstream_window direction=upstream edges=window
 // :param key string
+// :param after string when edges=window
+// :literal allNamespaces flag
+// :param before string when edges=window
+// :literal history flag when edges=current
+// :param k1 string
+// :param k2 string
+// :param k3 string
+// :param k4 string
+// :param k5 string
+// :literal maxDepth 1..100
+// :param namespaces list<string>
 MATCH {{reach(s:Asset {key: $key}, r, t)}}
 WITH length(r) AS distance, t, list_concat([$key], properties(nodes(r), 'key')) AS way, rels(r) AS steps
 WITH distance, t, way[distance] AS parent, steps[distance] AS step

@@ -7,6 +7,18 @@
 // :variant reach_page_upstream direction=upstream edges=current
 // :variant reach_page_upstream_window direction=upstream edges=window
 // :param key string
+// :param after string when edges=window
+// :literal allNamespaces flag
+// :literal allTypes flag
+// :literal anyNamespace flag
+// :param before string when edges=window
+// :literal history flag when edges=current
+// :literal limit 1..100000
+// :literal maxDepth 1..100
+// :param namespace string
+// :param namespaces list<string>
+// :literal skip 0..100000000
+// :param types list<string>
 MATCH {{reach(s:Asset {key: $key}, r, t)}}
 WHERE {{listed(t)}}
 RETURN length(r) AS distance, {{shown(t)}}

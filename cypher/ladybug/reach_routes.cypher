@@ -8,6 +8,10 @@
 // :variant reach_routes_upstream_window direction=upstream edges=window
 // :param key string
 // :param targets list<string>
+// :param after string when edges=window
+// :param before string when edges=window
+// :literal history flag when edges=current
+// :literal maxDepth 1..100
 MATCH {{reach(s:Asset {key: $key}, r, t)}}
 WHERE t.key IN $targets
 RETURN t.key AS key,

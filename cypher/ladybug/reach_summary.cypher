@@ -6,6 +6,17 @@
 // :variant reach_summary_upstream direction=upstream edges=current
 // :variant reach_summary_upstream_window direction=upstream edges=window
 // :param key string
+// :param after string when edges=window
+// :literal allNamespaces flag
+// :param before string when edges=window
+// :literal history flag when edges=current
+// :param k1 string
+// :param k2 string
+// :param k3 string
+// :param k4 string
+// :param k5 string
+// :literal maxDepth 1..100
+// :param namespaces list<string>
 MATCH {{reach(s:Asset {key: $key}, r, t)}}
 WITH length(r) AS distance, t
 {{summary_groups(distance, t)}}

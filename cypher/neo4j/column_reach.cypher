@@ -6,6 +6,10 @@
 // :variant column_reach_upstream direction=upstream edges=current
 // :param key string
 // :literal maxDepth 1..100
+// :param allNamespaces boolean
+// :param history boolean
+// :param limit integer
+// :param namespaces list<string>
 // A search's text takes Neo4j seconds to plan; the server plans it at start (app/asgi.py: plan) and keeps that
 // plan when the graph's statistics move (a fresh database's first writes would make it plan again).
 CYPHER replan=skip

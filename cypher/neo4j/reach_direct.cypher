@@ -10,6 +10,9 @@
 // :variant reach_direct_upstream_window direction=upstream edges=window
 // :param key string
 // :param targets list<string>
+// :param after string when edges=window
+// :param before string when edges=window
+// :param history boolean when edges=current
 // A search's text takes Neo4j seconds to plan; the server plans it at start (app/asgi.py: plan) and keeps that
 // plan when the graph's statistics move (a fresh database's first writes would make it plan again).
 CYPHER replan=skip

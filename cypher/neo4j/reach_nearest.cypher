@@ -11,6 +11,12 @@
 // :variant reach_nearest_upstream_window direction=upstream edges=window
 // :param key string
 // :param maxDepth integer
+// :param after string when edges=window
+// :param allNamespaces boolean
+// :param before string when edges=window
+// :param history boolean when edges=current
+// :param limit integer
+// :param namespaces list<string>
 // A search's text takes Neo4j seconds to plan; the server plans it at start (app/asgi.py: plan) and keeps that
 // plan when the graph's statistics move (a fresh database's first writes would make it plan again).
 CYPHER replan=skip

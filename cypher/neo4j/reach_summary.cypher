@@ -7,6 +7,16 @@
 // :variant reach_summary_upstream_window direction=upstream edges=window
 // :param key string
 // :param maxDepth integer
+// :param after string when edges=window
+// :param allNamespaces boolean
+// :param before string when edges=window
+// :param history boolean when edges=current
+// :param k1 string
+// :param k2 string
+// :param k3 string
+// :param k4 string
+// :param k5 string
+// :param namespaces list<string>
 CYPHER replan=skip
 MATCH (s:Asset {key: $key})
 WITH s, [s] AS frontier, [s] AS visited, [] AS levels
