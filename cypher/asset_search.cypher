@@ -2,9 +2,9 @@
 // `anyOf` is a disjunction of conjunctions of leaves (see the asset_passes fragment); `sortKey` names the field
 // to sort on (id, namespace, type, displayName, created, updated), ties going by id. Deleted assets are left out.
 // What every alternative requires (binding.asset_query_filter: metadata pairs, a namespace, a type) is tested
-// first, as asset_list tests it; the whole filter runs after a WITH, on the rows left. Measured on LadybugDB at
-// 100K assets, two metadata pairs and a namespace prefix (1,500 match): 371 ms with one WHERE, which LadybugDB
-// evaluates whole on every row, 25 ms split. The page is chosen on (sort value, id) before whole nodes are read.
+// first, as asset_list tests it; the whole filter runs after a WITH, on the rows left: LadybugDB evaluates one
+// WHERE whole on every row (docs/measurements.md: asset_search). The page is chosen on (sort value, id) before
+// whole nodes are read.
 // :variant asset_search_asc order=asc
 // :variant asset_search_desc order=desc
 // :param tenantId string

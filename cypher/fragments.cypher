@@ -3,8 +3,8 @@
 // LadybugDB's forms; cypher/neo4j/fragments.cypher replaces those that differ on Neo4j.
 //
 // Flags are literals here: LadybugDB evaluates a parameter's OR branches on every row, while `true OR ...`
-// written into the text folds away. Each fragment is inlined where it is used (never bound once with WITH,
-// which costs LadybugDB about 1.5 ms per query on its own).
+// written into the text folds away. Each fragment is inlined where it is used (never bound once with WITH, which
+// costs LadybugDB time on every query: docs/measurements.md).
 
 // May the caller see `n`? A grant on its namespace or on a parent of it: the rule of app/domain/access.py in
 // Cypher, the one place it is written for this dialect.
@@ -46,9 +46,9 @@ LIMIT {{limit}}
 
 // The relationship tables the lineage edges of each kind live in. LadybugDB writes new edges to small tables of
 // their own (`*_RECENT`) and moves them into the large ones when writes pause (cypher/ladybug/recent_*_fold):
-// a checkpoint rewrites the string columns of every node group a relationship table's new edges land in, so 600
-// new FEEDS edges between random assets cost a checkpoint 1.0 s at 100K assets and 2.7 s at 300K, against
-// 0.3 s in a table of 6,000 edges (app/store/ladybug.py: _Checkpointer). Queries read both; Neo4j has one each.
+// a checkpoint rewrites the string columns of every node group a relationship table's new edges land in, so new
+// edges between random assets in the large table make every checkpoint long, and in a small one short
+// (docs/measurements.md; app/store/ladybug.py: _Checkpointer). Queries read both; Neo4j has one each.
 // :fragment reads()
 READ|READ_RECENT
 // :fragment wrotes()

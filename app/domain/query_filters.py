@@ -264,8 +264,8 @@ MAX_WIDE = 3
 def _check_regex(pattern: str, name: str) -> None:
     """A pattern a backtracking engine (Neo4j's java.util.regex) runs in polynomial time of a low degree: short,
     valid, no wide repetition inside another (`(a+)+`), no alternation inside one (`(a|aa)*`), and at most
-    MAX_WIDE wide repetitions in all (`(.*a)` eight times then `b` takes Neo4j 35 s on a 60-character id, and a
-    regular expression does not yield to the transaction's timeout while it runs)."""
+    MAX_WIDE wide repetitions in all (`(.*a)` eight times then `b` takes Neo4j tens of seconds on a 60-character
+    id, and a regular expression does not yield to the transaction's timeout while it runs)."""
     if len(pattern) > MAX_REGEX:
         raise BadRequest(f"{name}: regular expression longer than {MAX_REGEX} characters", field=name)
     try:

@@ -194,13 +194,12 @@ class LadybugStore:
 
     def checkpoint(self, fold: bool = True) -> int:
         """Fold the write-ahead log into the database file. Reads that must consult a long WAL are slower
-        (measured at 100K assets: typical impact 10 ms after a checkpoint, 13-21 ms after 100-500
-        uncheckpointed executions); LadybugDB only checkpoints by itself when the WAL passes 16 MiB.
+        (docs/measurements.md); LadybugDB only checkpoints by itself when the WAL passes 16 MiB.
 
         With `fold`, the lineage edges written since the last fold first move from the recent tables into the
         large ones (one transaction): the checkpoint then rewrites the large tables' node groups those edges
-        land in, 2.7 s at 300K assets, where a checkpoint without it rewrites only the recent tables. Returns how
-        many edges moved."""
+        land in, seconds at a large store, where a checkpoint without it rewrites only the recent tables. Returns
+        how many edges moved."""
         with self._write_lock, self._connection() as conn:
             moved = self._fold(conn) if fold else 0
             self._execute(conn, "CHECKPOINT", {})
@@ -317,22 +316,20 @@ class _Checkpointer:
 
     Orchestrators write in bursts (a flow run records its task runs together); checkpointing in the pause
     after a burst keeps reads at their fastest without putting a multi-second checkpoint on a write's path.
-    A writer that never pauses would otherwise read over an ever longer WAL: 1,600 executions on a small
-    graph slowed every statement, point lookups included, 2.4 times. While a checkpoint runs new
-    transactions wait for it.
+    A writer that never pauses would otherwise read over an ever longer WAL, which slows every statement, point
+    lookups included. While a checkpoint runs new transactions wait for it.
 
     A checkpoint's length is the relationship tables it rewrites: every node group new edges land in, with its
-    string columns (600 FEEDS edges between random assets: 1.0 s at 100K assets, 2.7 s at 300K; nodes and
-    `current` flags: under 0.1 s). So new lineage edges go to small recent tables, and the large ones take
-    them only when writes pause (a fold), or during continuous writes once FOLD_RECENT_EDGES have gathered:
-    a checkpoint under load rewrites the recent tables only (0.3 s with 6,000 edges in them)."""
+    string columns (nodes and `current` flags cost little). So new lineage edges go to small recent tables, and the
+    large ones take them only when writes pause (a fold), or during continuous writes once FOLD_RECENT_EDGES have
+    gathered: a checkpoint under load rewrites the recent tables only (docs/measurements.md: the checkpointer)."""
 
     BUSY_WAL_BYTES = 1 << 20
     #: Past this many recent edges a busy checkpoint folds them too: reads walk the recent tables beside the large
-    #: ones, a little slower the larger they grow. About 5 minutes of `lineage bench --mixed`'s two writers at 100K.
+    #: ones, a little slower the larger they grow (minutes of steady writes: docs/measurements.md).
     FOLD_RECENT_EDGES = 50_000
     BUSY_COST_SHARE = 0.05
-    #: The cost assumed until a busy checkpoint is timed: the recent tables' 0.3 s, and some node groups.
+    #: The cost assumed until a busy checkpoint is timed: the recent tables', and some node groups'.
     FIRST_BUSY_COST_S = 0.5
 
     def __init__(self, store: LadybugStore, idle_s: float) -> None:
@@ -400,11 +397,11 @@ class _Checkpointer:
         cost = self._last_done - started
         if wal >= self.BUSY_WAL_BYTES and not fold:
             # Only a checkpoint of a WAL as long as the busy rule waits for predicts the next one's cost: taking
-            # that of a near-empty WAL (10 ms) as the cost made the busy rule fire again as soon as the WAL passed
-            # 1 MiB, a 2.3 s checkpoint every 3 s during a stream of OpenLineage events at 20K assets.
+            # that of a near-empty WAL as the cost made the busy rule fire again as soon as the WAL passed 1 MiB,
+            # long checkpoints back to back during a stream of events (docs/measurements.md).
             self._last_cost = cost
         if self._last_write is not None:
             # Writers held back by the checkpoint look like a pause; measured from its end, that pause would
-            # trigger the next checkpoint at once (measured: three back to back, 12 s of write outage at 300K).
+            # trigger the next checkpoint at once (docs/measurements.md).
             self._last_write = max(self._last_write, self._last_done)
         log.info("checkpoint done in %.2f s (%s%s)", cost, why, f"; {moved:,} recent edges folded" if moved else "")

@@ -74,8 +74,7 @@ class Neo4jStore:
         self._timeout = query_timeout_s
         auth = (user, password) if password else None
         # No notifications: the server would describe our own queries, which the tests EXPLAIN for warnings
-        # (tests/cypher/), and producing them costs it 5-7% of recording throughput (measured: 170-195 against
-        # 178-209 executions/s).
+        # (tests/cypher/), and producing them costs it a few percent of recording throughput (docs/measurements.md).
         self._driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
         try:
             self._driver.verify_connectivity()

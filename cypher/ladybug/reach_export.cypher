@@ -1,5 +1,7 @@
 // Every asset downstream (upstream) of this asset, each once at its fewest hops, as the rows of a file: the search
-// of reach_counts.cypher, each asset with the last step of its shortest path (nodes(r) holds the assets in
+// of reach_counts.cypher, each asset with the last step of its shortest path, which LadybugDB then keeps for every
+// row of the answer: looking the steps up afterwards holds less and takes ten times as long (docs/measurements.md).
+// (nodes(r) holds the assets in
 // between, rels(r) the edges; lists are 1-based, and the start is put first so that `way[distance]` is the parent
 // at every distance: LadybugDB evaluates both branches of a CASE, and an index of 0 fails).
 // :variant reach_export_downstream direction=downstream edges=current

@@ -1,5 +1,5 @@
 // Move the FEEDS edges written since the last fold from FEEDS_RECENT into FEEDS (the checkpointer does it when writes
-// pause, in one transaction with the other two kinds): one statement, about 0.1 s for 6,000 edges.
+// pause, in one transaction with the other two kinds): one statement.
 // :one-table
 MATCH (s:Asset)-[h:FEEDS_RECENT]->(t:Asset)
 CREATE (s)-[:FEEDS {executionKey: h.executionKey, executionId: h.executionId, namespace: h.namespace, flowId: h.flowId,

@@ -1,5 +1,5 @@
 // Move the WROTE edges written since the last fold from WROTE_RECENT into WROTE (the checkpointer does it when writes
-// pause, in one transaction with the other two kinds): one statement, about 0.1 s for 6,000 edges.
+// pause, in one transaction with the other two kinds): one statement.
 // :one-table
 MATCH (s:Execution)-[h:WROTE_RECENT]->(t:Asset)
 CREATE (s)-[:WROTE {executionKey: h.executionKey, executionId: h.executionId, namespace: h.namespace, flowId: h.flowId,

@@ -1,7 +1,7 @@
 // Neo4j's forms of the shared fragments that differ (cypher/fragments.cypher), and its breadth-first search.
 //
 // Flags, SKIP and LIMIT are parameters here, not literals as for LadybugDB: every literal value is another
-// query text, Neo4j plans each text anew (a hundred-level search: 0.5-3 s), and `$flag OR ...` costs a row
+// query text, Neo4j plans each text anew (a hundred-level search takes seconds), and `$flag OR ...` costs a row
 // nanoseconds.
 
 // May the caller see `n`? A grant on its namespace or on a parent of it: the rule of app/domain/access.py in
@@ -35,8 +35,8 @@ LIMIT $limit
 // :fragment rel_type(r)
 type(r)
 
-// One relationship type per kind of lineage edge: Neo4j's writes did not stall behind its checkpoints (the longest
-// write under `lineage bench --mixed` at 300K assets: 0.23 s), so it needs no recent tables.
+// One relationship type per kind of lineage edge: Neo4j's writes do not stall behind its checkpoints
+// (docs/measurements.md), so it needs no recent tables.
 // :fragment reads()
 READ
 // :fragment wrotes()

@@ -2,15 +2,9 @@
 // the caller may see? A breadth-first search over FEEDS edges, one level per CALL, up to `maxDepth` hops.
 // `types` / `namespace` restrict what is counted unless `allTypes` / `anyNamespace`.
 //
-// Why a level-by-level frontier and not ANY SHORTEST to every reachable asset: measured on Neo4j 5.26.12
-// Community (2 cores, 100K assets, 301,604 FEEDS edges), counting the 52,258 assets below the worst hub took
-// 18.8 s with `MATCH p = ANY SHORTEST (s)-[f:FEEDS WHERE f.current]->{1,100}(t)` (StatefulShortestPath(All),
-// 2.8M db hits at depth 10 alone) and 225-260 ms with this frontier; a typical asset (2,801 reached) 55-68 ms
-// against 13-20 ms. Variants measured, same answers: the edge test inlined in the pattern, or DISTINCT before
-// the visited test, 268-279 ms; node ids instead of nodes in `visited`, 269 ms; the compiled expression engine
-// or the interpreted runtime, 238-261 ms. Counting with list comprehensions over each level rather than one
-// row per asset: 259 against 271 ms. A query text is planned once (about 0.5 s for the 100 levels) and cached
-// by the server.
+// Why a level-by-level frontier and not ANY SHORTEST to every reachable asset: ANY SHORTEST to every asset plans a
+// StatefulShortestPath(All) that is two orders of magnitude slower below a hub; the variants of the frontier tried
+// answer alike and no faster (docs/measurements.md: reach_counts). The text is planned once and cached by the server.
 // :variant reach_counts_downstream direction=downstream edges=current
 // :variant reach_counts_downstream_window direction=downstream edges=window
 // :variant reach_counts_upstream direction=upstream edges=current

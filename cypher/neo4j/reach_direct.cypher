@@ -1,9 +1,8 @@
 // Routes of the results one hop from this asset (downstream / upstream): the edge itself (what
 // reach_routes.cypher gives for longer routes). A hub's first page lies one hop away. Each of the page's assets
-// is looked up and its edges to the start read (Expand(Into) from the side with fewer edges): measured at the
-// worst hub (4,560 FEEDS edges out, a page of 100), 5.4 ms; 14 ms for the shared file's form and for
-// `MATCH (t) WHERE t.key IN $targets`, both of which Neo4j plans as reading every edge of the hub and
-// filtering; 7.2 ms with an index hint (a hash join).
+// is looked up and its edges to the start read (Expand(Into) from the side with fewer edges): the shared file's
+// form and `MATCH (t) WHERE t.key IN $targets` are planned as reading every edge of the hub and filtering, and an
+// index hint makes a slower hash join (docs/measurements.md: reach_direct).
 // :variant reach_direct_downstream direction=downstream edges=current
 // :variant reach_direct_downstream_window direction=downstream edges=window
 // :variant reach_direct_upstream direction=upstream edges=current

@@ -4,7 +4,7 @@
 //
 // `count(*)` (one per asset) is there for its side effect: after an aggregation a row holds only its keys. Without
 // it every row sorted below still holds the search's lists, and Neo4j's memory tracker charges each row for them
-// (the worst hub's first page: 2.7 GB "used" of a 2.8 GB limit, 1.8 s; with it 0.9 MB and 19 ms).
+// (gigabytes at a hub: docs/measurements.md).
 // :variant reach_nearest_downstream direction=downstream edges=current
 // :variant reach_nearest_downstream_window direction=downstream edges=window
 // :variant reach_nearest_upstream direction=upstream edges=current

@@ -1,11 +1,11 @@
 // Which assets are downstream (upstream) of this asset, each once at its fewest hops: one page, ordered by
 // distance, visible before redacted, then id. Assets in namespaces the caller cannot see keep their place and
 // distance, with every other field null. The search of reach_counts.cypher, stopped at `maxDepth`, the page's
-// last distance (measured: the worst hub's first page, 4,560 assets one hop away, 9 ms).
+// last distance (a hub's first page lies one hop away).
 //
 // `count(*)` (one per asset) is there for its side effect: after an aggregation a row holds only its keys. Without
 // it every row sorted below still holds the search's lists, and Neo4j's memory tracker charges each row for them
-// (the worst hub's first page: 2.7 GB "used" of a 2.8 GB limit, 1.8 s; with it 0.9 MB and 19 ms).
+// (gigabytes at a hub: docs/measurements.md).
 // :variant reach_page_downstream direction=downstream edges=current
 // :variant reach_page_downstream_window direction=downstream edges=window
 // :variant reach_page_upstream direction=upstream edges=current

@@ -3,11 +3,9 @@
 //
 // The search of reach_page.cypher, cut at the page's last distance (`maxDepth`), then a walk back from each
 // target: at distance k, any edge from an asset at distance k - 1 (levels[k - 2], or the start) is a step of
-// a shortest route. Measured at 100K assets: the worst upstream answer's first page (100 targets at distances
-// 1-5 of 23,718) 44 ms; ANY SHORTEST between each bound pair (StatefulShortestPath(Into)) took 421 ms there
-// and 53 / 122 / 460 ms for 100 targets 2 / 3 / 6 hops below the worst hub; one unbound ANY SHORTEST search
-// with the targets filtered after, 290-420 ms. Both loops are unrolled `maxDepth` times: a text per depth,
-// each planned once by the server (a hundred levels of both took 6 s to plan; pages mostly lie a few hops out).
+// a shortest route: about ten times faster than ANY SHORTEST per pair or one unbound search filtered after
+// (docs/measurements.md: reach_routes). Both loops are unrolled `maxDepth` times, a text per depth, each planned
+// once by the server: a hundred levels of both take long to plan, and pages mostly lie a few hops out.
 // :variant reach_routes_downstream direction=downstream edges=current
 // :variant reach_routes_downstream_window direction=downstream edges=window
 // :variant reach_routes_upstream direction=upstream edges=current

@@ -39,7 +39,7 @@ _START_TIMEOUT_S = 30.0
 
 @dataclass(frozen=True)
 class SandboxLimits:
-    #: worker processes at most (each about 40 MB resident when idle)
+    #: worker processes at most (each holds tens of MB resident when idle: docs/measurements.md)
     workers: int = 4
     #: address space of one worker
     memory_mb: int = 512
