@@ -26,7 +26,7 @@ from app.services import assets as service
 from app.services import kestra_assets as kestra
 from app.services.checks import MAX_RUNS, asset_checks
 from app.services.documents import load_yaml
-from app.services.usages import UsagePage, asset_usages
+from app.services.usages import MAX_READER_DAYS, AssetReaders, UsagePage, asset_readers, asset_usages
 from app.store.base import GraphStore
 from app.timeutil import Clock
 
@@ -203,6 +203,23 @@ class AssetController(Controller):
         runs: Annotated[int, QueryParameter(ge=1, le=MAX_RUNS, description="how many reporting runs to read")] = 200,
     ) -> AssetChecks:
         return asset_checks(store, caller, asset_id(id), runs=runs)
+
+    @get(
+        "/{id:str}/readers",
+        sync_to_thread=True,
+        summary="Which flows read the asset in the last `days` days",
+        description="Each flow once, with how many of its task runs read the asset in that time and when the last "
+        "did, most recent first (every recorded read, not only current lineage; at most 1,000 flows).",
+    )
+    def readers(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        id: FromPath[str],
+        days: Annotated[int, QueryParameter(ge=1, le=MAX_READER_DAYS, description="how far back (default 7)")] = 7,
+    ) -> AssetReaders:
+        return asset_readers(store, caller, asset_id(id), days=days, clock=clock)
 
     @get("/{id:str}/usages", sync_to_thread=True, summary="Every execution that read or wrote the asset")
     def usages(

@@ -130,6 +130,19 @@ def assets_checks(api: Api, args: argparse.Namespace) -> int:
     return EXIT_FAILED if checks["failing"] else EXIT_OK
 
 
+def assets_readers(api: Api, args: argparse.Namespace) -> int:
+    """The flows that read the asset in the last `--days` days, most recent first."""
+    answer = api.request("GET", _asset_path(args.id) + "/readers", params={"days": args.days})
+    if args.format == "json":
+        _print_json(answer)
+        return EXIT_OK
+    table = Table("namespace", "flow", "reads", "last read", title=f"flows that read {args.id} since {answer['since']}")
+    for f in answer["flows"]:
+        table.add_row(f["namespace"], f["flowId"], str(f["reads"]), f["lastRead"])
+    out.print(table)
+    return EXIT_OK
+
+
 def assets_put(api: Api, args: argparse.Namespace) -> int:
     body: dict[str, Any] = json.loads(args.file.read_text()) if args.file else {}
     for name, key in (
@@ -634,6 +647,16 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--file", type=Path, help="a JSON asset body (flags override its fields)")
     p = _command(actions, "delete", "soft-delete an asset", assets_delete, "lineage assets delete orders")
     p.add_argument("id")
+    p = _command(
+        actions,
+        "readers",
+        "which flows read an asset lately: each flow's reads and the latest",
+        assets_readers,
+        "lineage assets readers trips --days 7",
+    )
+    p.add_argument("id")
+    p.add_argument("--days", type=int, default=7, help="how far back (default 7)")
+    p.add_argument("--format", **fmt)
     p = _command(
         actions,
         "checks",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
@@ -217,3 +218,34 @@ def test_a_page_far_past_the_end_is_empty(client: TestClient, base: str, path: s
     assert first["total"] >= 1 and first["results"]
     far = client.get(f"{base}{path}", params={"page": 99999, "size": 25})
     assert far.status_code == 200 and far.json() == {"results": [], "total": first["total"]}
+
+
+def test_which_flows_read_an_asset_lately(client: TestClient, base: str) -> None:
+    """The worked example of docs/architecture.md ("adding a question"): which flows read asset X in the last 7 days."""
+    now = datetime.now(UTC)
+
+    def read(flow: str, days_ago: float, n: int = 0) -> None:
+        body = {
+            "namespace": f"company.{flow}",
+            "flowId": flow,
+            "id": f"{flow}-{n}",
+            "startDate": (now - timedelta(days=days_ago)).isoformat(),
+            "taskRuns": [{"taskId": "t", "assets": {"inputs": [{"id": "src"}], "outputs": [{"id": f"{flow}_out"}]}}],
+        }
+        assert client.post(f"{base}/executions", json=body).status_code == 201
+
+    read("old", 10)
+    read("busy", 2, 1)
+    read("busy", 1, 2)
+    read("fresh", 0.5)
+    week = client.get(f"{base}/assets/src/readers").json()
+    assert [(f["flowId"], f["namespace"], f["reads"]) for f in week["flows"]] == [
+        ("fresh", "company.fresh", 1),
+        ("busy", "company.busy", 2),
+    ]
+    assert week["flows"][1]["lastRead"] < week["flows"][0]["lastRead"] and week["since"] < week["flows"][1]["lastRead"]
+    month = client.get(f"{base}/assets/src/readers", params={"days": 30}).json()
+    assert [f["flowId"] for f in month["flows"]] == ["fresh", "busy", "old"]
+    assert client.get(f"{base}/assets/fresh_out/readers").json()["flows"] == []  # written, never read
+    problem(client.get(f"{base}/assets/src/readers", params={"days": 0}), 400, "days")
+    problem(client.get(f"{base}/assets/nope/readers"), 404, "id")

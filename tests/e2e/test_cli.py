@@ -321,3 +321,10 @@ def test_export_streams_over_http_under_the_callers_grants(tmp_path: Path) -> No
         hidden = lineage("impact", "trips", "--format", "csv", "--server", server.url, "--token",
                          narrow.stdout.strip(), cwd=tmp_path)  # fmt: skip
         assert hidden.returncode == 1 and "404" in hidden.stderr and hidden.stdout == ""
+
+
+def test_which_flows_read_an_asset(recorded: Workdir) -> None:
+    answer = json.loads(lineage("assets", "readers", "sample_data.nyc.taxi", "--format", "json", cwd=recorded).stdout)
+    assert [(f["namespace"], f["flowId"]) for f in answer["flows"]] == [("kestra.company.data", "data_pipeline_assets")]
+    table = lineage("assets", "readers", "trips", "--days", "1", cwd=recorded)
+    assert table.returncode == 0 and "data_pipeline_assets" in table.stdout and "flows that read trips" in table.stdout

@@ -337,6 +337,8 @@ ROWS: list[Row] = [
         lambda w: ("DELETE", f"{B}/flows/hr/{w.fresh_flow('hr')}", {}),
         statuses(NO_CONTENT, MISSING, FORBIDDEN),
     ),
+    ("GET", "/api/v1/{tenant}/assets/{id}/readers", lambda w: ("GET", f"{B}/assets/team.table/readers", {}), READ_TEAM),
+    ("GET", "/api/v1/{tenant}/assets/{id}/readers", lambda w: ("GET", f"{B}/assets/hr.salaries/readers", {}), READ_HR),
     ("GET", "/api/v1/{tenant}/assets/{id}/usages", lambda w: ("GET", f"{B}/assets/team.table/usages", {}), READ_TEAM),
     ("GET", "/api/v1/{tenant}/assets/{id}/usages", lambda w: ("GET", f"{B}/assets/hr.salaries/usages", {}), READ_HR),
     ("GET", "/api/v1/{tenant}/assets/{id}/checks", lambda w: ("GET", f"{B}/assets/team.table/checks", {}), READ_TEAM),
