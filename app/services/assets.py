@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from app.domain import limits
+from app.domain import limits, paging
 from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetLock, AssetPage, AssetWrite, asset_from_row
 from app.domain.keys import asset_key
@@ -248,10 +248,7 @@ def delete_asset(
 def list_assets(
     store: GraphStore, scope: Scope, flt: AssetFilter, page: int = 1, size: int = limits.DEFAULT_PAGE_SIZE
 ) -> AssetPage:
-    if page < 1:
-        raise InvalidInput("page starts at 1", field="page")
-    if not 1 <= size <= limits.MAX_PAGE_SIZE:
-        raise InvalidInput(f"size must be between 1 and {limits.MAX_PAGE_SIZE}", field="size")
+    paging.check(page, size)
     params = flt.params(scope)
 
     def work(tx: Tx) -> AssetPage:
@@ -261,8 +258,8 @@ def list_assets(
             total = len(rows) if len(rows) < size else int(tx.run("asset_count", **params)[0]["total"])
         else:
             total = int(tx.run("asset_count", **params)[0]["total"])
-            past = binding.past_the_end(page, size, total)
-            rows = [] if past else tx.run("asset_list", **params, skip=(page - 1) * size, limit=size)
+            past = paging.past_the_end(page, size, total)
+            rows = [] if past else tx.run("asset_list", **params, skip=paging.skip(page, size), limit=size)
         return AssetPage(results=[asset_from_row(r["a"]) for r in rows], total=total)
 
     return store.read(work)

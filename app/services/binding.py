@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from app.domain import paging
 from app.domain.access import Scope
 from app.domain.assets import meta_pair
 from app.domain.columns import DEFAULT_COLUMN_DEPTH
@@ -255,12 +256,12 @@ def asset_query_filter(scope: Scope, flt: Filter) -> Args:
 
 def asset_search(scope: Scope, flt: Filter, sort: Sort, *, page: int, size: int) -> tuple[str, Args]:
     name = "asset_search_desc" if sort.descending else "asset_search_asc"
-    return name, {**asset_query_filter(scope, flt), "sortKey": sort.key, "skip": (page - 1) * size, "limit": size}
+    return name, {**asset_query_filter(scope, flt), "sortKey": sort.key, "skip": paging.skip(page, size), "limit": size}
 
 
 def usage_search(scope: Scope, flt: Filter, *, descending: bool, page: int, size: int) -> tuple[str, Args]:
     name = "usage_search_desc" if descending else "usage_search_asc"
-    return name, {**query_filter(scope, flt), "skip": (page - 1) * size, "limit": size}
+    return name, {**query_filter(scope, flt), "skip": paging.skip(page, size), "limit": size}
 
 
 def usage_delete(usage: Args) -> list[tuple[str, Args]]:
@@ -279,10 +280,3 @@ def column_reach(
     """Columns downstream (upstream) of a column: cypher/*/column_reach.cypher."""
     args = {"key": key, "maxDepth": depth, "history": history, **visibility(scope), "limit": limit}
     return f"column_reach_{direction}", args
-
-
-def past_the_end(page: int, size: int, total: int) -> bool:
-    """Does page `page` of `size` start after the answer's last row? Such a page is empty and is not asked of the
-    database: LadybugDB 0.22 crashes the process (SIGSEGV) on `ORDER BY ... SKIP n LIMIT m` once `n` exceeds the rows
-    by about 32,000 (3 rows and SKIP 32,000; 1,000 rows and SKIP 40,000), as schemathesis found with `page=99999`."""
-    return (page - 1) * size >= total

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import msgspec
 from msgspec import Meta
 
-from app.domain import limits
+from app.domain import limits, paging
 from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetLock, AssetPage, asset_from_row
 from app.domain.executions import ExecutionId
@@ -88,7 +88,7 @@ def upsert_asset(
 def search_assets(store: GraphStore, scope: Scope, flt: Filter, sort: Sort, *, page: int, size: int) -> AssetPage:
     def work(tx: Tx) -> AssetPage:
         total = tx.run("asset_search_count", **binding.asset_query_filter(scope, flt))[0]["total"]
-        if binding.past_the_end(page, size, total):
+        if paging.past_the_end(page, size, total):
             return AssetPage(results=[], total=int(total))
         rows = tx.run(*binding.asset_search(scope, flt, sort, page=page, size=size))
         return AssetPage(results=[asset_from_row(r["a"]) for r in rows], total=int(total))

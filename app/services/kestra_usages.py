@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 
-from app.domain import limits
+from app.domain import limits, paging
 from app.domain.access import Scope
 from app.domain.query_filters import Filter
 from app.services import binding
@@ -42,7 +42,7 @@ def search_usages(
 ) -> UsagePage:
     def work(tx: Tx) -> UsagePage:
         total = tx.run("usage_search_count", **binding.query_filter(scope, flt))[0]["total"]
-        if binding.past_the_end(page, size, total):
+        if paging.past_the_end(page, size, total):
             return UsagePage(results=[], total=int(total))
         rows = tx.run(*binding.usage_search(scope, flt, descending=descending, page=page, size=size))
         return UsagePage(results=[msgspec.convert(r, KestraUsage) for r in rows], total=int(total))
@@ -105,9 +105,9 @@ def search_lineage_events(store: GraphStore, scope: Scope, flt: Filter, *, page:
     def work(tx: Tx) -> LineageEventPage:
         args = binding.query_filter(scope, flt)
         total = tx.run("lineage_event_runs_count", **args)[0]["total"]
-        if binding.past_the_end(page, size, total):
+        if paging.past_the_end(page, size, total):
             return LineageEventPage(results=[], total=int(total))
-        runs = tx.run("lineage_event_runs", **args, skip=(page - 1) * size, limit=size)
+        runs = tx.run("lineage_event_runs", **args, skip=paging.skip(page, size), limit=size)
         keys = [f"{r['executionKey']}|{r['taskId']}|{r['value']}" for r in runs]
         if not keys:
             return LineageEventPage(results=[], total=int(total))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
+from app.domain import paging
 from app.domain.access import Scope
 from app.domain.keys import asset_key
 from app.domain.lineage import (
@@ -97,17 +98,14 @@ def impact(
 ) -> ImpactPage:
     """One page of the assets downstream (upstream) of an asset, with their distances and, unless `with_via`
     is off, one shortest route each."""
-    if page < 1:
-        raise InvalidInput("page starts at 1", field="page")
-    if not 1 <= size <= MAX_PAGE_SIZE:
-        raise InvalidInput(f"size must be between 1 and {MAX_PAGE_SIZE}", field="size")
+    paging.check(page, size, MAX_PAGE_SIZE)
     filters = binding.type_and_namespace(type, namespace)
 
     def work(tx: Tx) -> ImpactPage:
         require_visible(tx, scope, asset_id)
         key = asset_key(scope.tenant, asset_id)
         distances = tx.run(*binding.reach_counts(key, direction, traversal, scope, filters))
-        skip = (page - 1) * size
+        skip = paging.skip(page, size)
         last = _last_distance(distances, skip, size)
         items = [] if last is None else _page(tx, key, direction, traversal, scope, filters, last, skip, size)
         if with_via and last is not None:

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import msgspec
 
-from app.domain import limits
+from app.domain import limits, paging
 from app.domain.access import Scope
 from app.domain.keys import asset_key
 from app.errors import InvalidInput, NotFound
@@ -41,10 +41,7 @@ class UsagePage(msgspec.Struct):
 def asset_usages(
     store: GraphStore, scope: Scope, asset_id: str, page: int = 1, size: int = limits.DEFAULT_PAGE_SIZE
 ) -> UsagePage:
-    if page < 1:
-        raise InvalidInput("page starts at 1", field="page")
-    if not 1 <= size <= limits.MAX_PAGE_SIZE:
-        raise InvalidInput(f"size must be between 1 and {limits.MAX_PAGE_SIZE}", field="size")
+    paging.check(page, size)
     key = asset_key(scope.tenant, asset_id)
 
     def work(tx: Tx) -> UsagePage:
@@ -52,9 +49,9 @@ def asset_usages(
         if not tx.run("asset_get", key=key, **visible):
             raise NotFound(f"asset {asset_id!r} does not exist in tenant {scope.tenant!r}", field="id")
         total = tx.run("asset_usages_count", key=key, **visible)[0]["total"]
-        if binding.past_the_end(page, size, total):
+        if paging.past_the_end(page, size, total):
             return UsagePage(results=[], total=int(total))
-        rows = tx.run("asset_usages", key=key, **visible, skip=(page - 1) * size, limit=size)
+        rows = tx.run("asset_usages", key=key, **visible, skip=paging.skip(page, size), limit=size)
         return UsagePage(
             results=[Usage(**{**r, "value": r["value"] or None, "current": bool(r["current"])}) for r in rows],
             total=int(total),
