@@ -8,6 +8,7 @@ import os
 import sys
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -605,158 +606,213 @@ def _command(parent: Any, name: str, help_: str, func: ClientCommand, *examples:
     return p
 
 
-def add_commands(sub: Any) -> None:
-    fmt = {"choices": ["table", "json"], "default": "table", "help": "output format (default table)"}
-    pairs = {"action": "append", "default": [], "metavar": "KEY=VALUE"}
+@dataclass(frozen=True)
+class Arg:
+    """One argument of a command, as `argparse.ArgumentParser.add_argument` takes it."""
 
-    assets = sub.add_parser("assets", help="list, get, register or delete assets")
-    actions = assets.add_subparsers(dest="assets_command", metavar="ACTION", required=True)
-    p = _command(
-        actions,
-        "list",
-        "filtered list",
-        assets_list,
-        "lineage assets list --type io.kestra.plugin.ee.assets.Table",
-        "lineage assets list --metadata model_layer=mart --format json",
-    )
-    p.add_argument("--q", help="id contains (any case)")
-    p.add_argument("--type")
-    p.add_argument("--namespace", help="a namespace and its children")
-    p.add_argument("--metadata", **pairs, help="repeatable; all must match")
-    p.add_argument("--deleted", action="store_true", help="include soft-deleted assets")
-    p.add_argument("--page", type=int, default=1)
-    p.add_argument("--size", type=int, default=100)
-    p.add_argument("--format", **fmt)
-    p = _command(actions, "get", "one asset", assets_get, "lineage assets get trips")
-    p.add_argument("id")
-    p.add_argument("--format", **fmt)
-    p = _command(
-        actions,
-        "put",
-        "create or replace an asset",
-        assets_put,
-        "lineage assets put orders --type io.kestra.plugin.ee.assets.Table --namespace company.sales "
-        "--metadata system=postgres",
-    )
-    p.add_argument("id")
-    p.add_argument("--type")
-    p.add_argument("--namespace")
-    p.add_argument("--display-name")
-    p.add_argument("--description", help="markdown")
-    p.add_argument("--metadata", **pairs)
-    p.add_argument("--file", type=Path, help="a JSON asset body (flags override its fields)")
-    p = _command(actions, "delete", "soft-delete an asset", assets_delete, "lineage assets delete orders")
-    p.add_argument("id")
-    p = _command(
-        actions,
-        "readers",
-        "which flows read an asset lately: each flow's reads and the latest",
-        assets_readers,
-        "lineage assets readers trips --days 7",
-    )
-    p.add_argument("id")
-    p.add_argument("--days", type=int, default=7, help="how far back (default 7)")
-    p.add_argument("--format", **fmt)
-    p = _command(
-        actions,
-        "checks",
-        "the data-quality checks reported about an asset (dbt's tests): exit 1 when any fails",
-        assets_checks,
-        "lineage assets checks postgres://db:5432/shop.public.orders",
-    )
-    p.add_argument("id")
-    p.add_argument("--format", **fmt)
+    flags: tuple[str, ...]
+    options: dict[str, Any] = field(default_factory=dict)
 
-    flows = sub.add_parser("flows", help="record flow executions, store flows")
-    actions = flows.add_subparsers(dest="flows_command", metavar="ACTION", required=True)
-    p = _command(
-        actions,
-        "record",
-        "record an execution of a flow file",
-        flows_record,
-        "lineage flows record tests/data/flows/data_pipeline_assets.yaml",
-        "lineage flows record tests/data/flows/infra_assets.yaml --input teams=Data --input teams=Finance",
-    )
-    p.add_argument("file", type=Path)
-    p.add_argument("--input", **pairs, help="repeat a key for a list")
-    p.add_argument("--label", **pairs)
-    p.add_argument("--id", help="execution id (default: generated)")
-    p.add_argument("--state", default="SUCCESS")
-    p.add_argument("--format", **fmt)
-    p = _command(
-        actions, "put", "store a flow (new revision when changed)", flows_put, "lineage flows put my_flow.yaml"
-    )
-    p.add_argument("file", type=Path)
 
-    for name, func, noun in (("impact", impact, "downstream"), ("upstream", upstream, "upstream")):
-        p = _command(
-            sub,
-            name,
-            f"every asset {noun} of one, with distance and route",
-            func,
+@dataclass(frozen=True)
+class Command:
+    """A command that talks to the service: where it sits (`("assets", "list")`), what it does, the function that
+    runs it, examples for `--help`, and its arguments."""
+
+    path: tuple[str, ...]
+    help: str
+    func: ClientCommand
+    examples: tuple[str, ...] = ()
+    args: tuple[Arg, ...] = ()
+
+
+def _a(*flags: str, **options: Any) -> Arg:
+    return Arg(flags, options)
+
+
+FORMAT = _a("--format", choices=["table", "json"], default="table", help="output format (default table)")
+ID = _a("id")
+
+
+def _key_values(help_: str | None = None) -> dict[str, Any]:
+    return {"action": "append", "default": [], "metavar": "KEY=VALUE", "help": help_}
+
+
+def _lineage_command(name: str, func: ClientCommand, noun: str) -> Command:
+    return Command(
+        (name,),
+        f"every asset {noun} of one, with distance and route",
+        func,
+        (
             f"lineage {name} trips",
             f"lineage {name} trips --depth 2 --format json",
             f"lineage {name} trips --format dot | dot -Tsvg > {name}.svg",
             f"lineage {name} trips --summary --key owner",
             f"lineage {name} trips --format csv > {name}.csv",
             f"lineage {name} postgres://db:5432/shop.public.orders --column amount",
-        )
-        p.add_argument("id")
-        p.add_argument("--column", help="answer for this column of the asset (column-level lineage)")
-        p.add_argument("--depth", type=int, help="hops (default all, up to 100; 10 with --column)")
-        p.add_argument("--history", action="store_true", help="every recorded execution, not only current lineage")
-        p.add_argument("--after", help="executions started at or after (ISO 8601)")
-        p.add_argument("--before", help="executions started before (ISO 8601)")
-        p.add_argument("--type")
-        p.add_argument("--namespace")
-        p.add_argument("--page", type=int, default=1)
-        p.add_argument("--size", type=int, default=100)
-        p.add_argument(
-            "--format",
-            choices=["table", "json", "dot", "csv", "ndjson"],
-            default="table",
-            help="table, json (one page), Graphviz DOT of the lineage subgraph, or csv / ndjson: every asset, streamed",
-        )
-        p.add_argument("--summary", action="store_true", help="the whole answer counted, per distance, namespace, ...")
-        p.add_argument("--key", action="append", help="metadata key to count by or export (repeatable; default owner)")
-        p.add_argument("--output", type=Path, help="write csv / ndjson to this file instead of standard output")
+        ),
+        (
+            ID,
+            _a("--column", help="answer for this column of the asset (column-level lineage)"),
+            _a("--depth", type=int, help="hops (default all, up to 100; 10 with --column)"),
+            _a("--history", action="store_true", help="every recorded execution, not only current lineage"),
+            _a("--after", help="executions started at or after (ISO 8601)"),
+            _a("--before", help="executions started before (ISO 8601)"),
+            _a("--type"),
+            _a("--namespace"),
+            _a("--page", type=int, default=1),
+            _a("--size", type=int, default=100),
+            _a(
+                "--format",
+                choices=["table", "json", "dot", "csv", "ndjson"],
+                default="table",
+                help="table, json (one page), Graphviz DOT of the lineage subgraph, or csv / ndjson: every asset, "
+                "streamed",
+            ),
+            _a("--summary", action="store_true", help="the whole answer counted, per distance, namespace, ..."),
+            _a("--key", action="append", help="metadata key to count by or export (repeatable; default owner)"),
+            _a("--output", type=Path, help="write csv / ndjson to this file instead of standard output"),
+        ),
+    )
 
-    p = _command(
-        sub,
-        "import",
+
+#: The groups commands sit in, with their help.
+GROUPS = {"assets": "list, get, register or delete assets", "flows": "record flow executions, store flows"}
+
+COMMANDS: tuple[Command, ...] = (
+    Command(
+        ("assets", "list"),
+        "filtered list",
+        assets_list,
+        (
+            "lineage assets list --type io.kestra.plugin.ee.assets.Table",
+            "lineage assets list --metadata model_layer=mart --format json",
+        ),
+        (
+            _a("--q", help="id contains (any case)"),
+            _a("--type"),
+            _a("--namespace", help="a namespace and its children"),
+            _a("--metadata", **_key_values("repeatable; all must match")),
+            _a("--deleted", action="store_true", help="include soft-deleted assets"),
+            _a("--page", type=int, default=1),
+            _a("--size", type=int, default=100),
+            FORMAT,
+        ),
+    ),
+    Command(("assets", "get"), "one asset", assets_get, ("lineage assets get trips",), (ID, FORMAT)),
+    Command(
+        ("assets", "put"),
+        "create or replace an asset",
+        assets_put,
+        (
+            "lineage assets put orders --type io.kestra.plugin.ee.assets.Table --namespace company.sales "
+            "--metadata system=postgres",
+        ),
+        (
+            ID,
+            _a("--type"),
+            _a("--namespace"),
+            _a("--display-name"),
+            _a("--description", help="markdown"),
+            _a("--metadata", **_key_values()),
+            _a("--file", type=Path, help="a JSON asset body (flags override its fields)"),
+        ),
+    ),
+    Command(("assets", "delete"), "soft-delete an asset", assets_delete, ("lineage assets delete orders",), (ID,)),
+    Command(
+        ("assets", "readers"),
+        "which flows read an asset lately: each flow's reads and the latest",
+        assets_readers,
+        ("lineage assets readers trips --days 7",),
+        (ID, _a("--days", type=int, default=7, help="how far back (default 7)"), FORMAT),
+    ),
+    Command(
+        ("assets", "checks"),
+        "the data-quality checks reported about an asset (dbt's tests): exit 1 when any fails",
+        assets_checks,
+        ("lineage assets checks postgres://db:5432/shop.public.orders",),
+        (ID, FORMAT),
+    ),
+    Command(
+        ("flows", "record"),
+        "record an execution of a flow file",
+        flows_record,
+        (
+            "lineage flows record tests/data/flows/data_pipeline_assets.yaml",
+            "lineage flows record tests/data/flows/infra_assets.yaml --input teams=Data --input teams=Finance",
+        ),
+        (
+            _a("file", type=Path),
+            _a("--input", **_key_values("repeat a key for a list")),
+            _a("--label", **_key_values()),
+            _a("--id", help="execution id (default: generated)"),
+            _a("--state", default="SUCCESS"),
+            FORMAT,
+        ),
+    ),
+    Command(
+        ("flows", "put"),
+        "store a flow (new revision when changed)",
+        flows_put,
+        ("lineage flows put my_flow.yaml",),
+        (_a("file", type=Path),),
+    ),
+    _lineage_command("impact", impact, "downstream"),
+    _lineage_command("upstream", upstream, "upstream"),
+    Command(
+        ("import",),
         "register the assets of a JSON Lines file, or replay OpenLineage events (one per line)",
         import_file,
-        "lineage import assets.jsonl --tenant staging",
-        "lineage import events.jsonl  # OpenLineage events: a saved pull feed, a producer's file transport",
-        "lineage import --kafka kafka:9092 --topic openlineage --group lineage  # another service's events",
-    )
-    p.add_argument("file", type=Path, nargs="?")
-    p.add_argument(
-        "--kafka",
-        metavar="HOST:PORT",
-        help="read OpenLineage events from a Kafka topic (as a catalog's connector does)",
-    )
-    p.add_argument("--topic", default="openlineage", help="the topic --kafka reads (default openlineage)")
-    p.add_argument("--group", help="its consumer group (default: a new one, from the earliest offset)")
-    p.add_argument(
-        "--idle", type=float, default=10.0, help="stop after this many seconds without an event (default 10)"
-    )
-    p.add_argument(
-        "--kind",
-        choices=["auto", "assets", "openlineage"],
-        default="auto",
-        help="what the file holds (default: OpenLineage events if its first line is one, else assets)",
-    )
-    p = _command(
-        sub,
-        "export",
+        (
+            "lineage import assets.jsonl --tenant staging",
+            "lineage import events.jsonl  # OpenLineage events: a saved pull feed, a producer's file transport",
+            "lineage import --kafka kafka:9092 --topic openlineage --group lineage  # another service's events",
+        ),
+        (
+            _a("file", type=Path, nargs="?"),
+            _a(
+                "--kafka",
+                metavar="HOST:PORT",
+                help="read OpenLineage events from a Kafka topic (as a catalog's connector does)",
+            ),
+            _a("--topic", default="openlineage", help="the topic --kafka reads (default openlineage)"),
+            _a("--group", help="its consumer group (default: a new one, from the earliest offset)"),
+            _a("--idle", type=float, default=10.0, help="stop after this many seconds without an event (default 10)"),
+            _a(
+                "--kind",
+                choices=["auto", "assets", "openlineage"],
+                default="auto",
+                help="what the file holds (default: OpenLineage events if its first line is one, else assets)",
+            ),
+        ),
+    ),
+    Command(
+        ("export",),
         "write the assets as JSON Lines (stdout or --output)",
         export_assets,
-        "lineage export --output assets.jsonl",
-        "lineage export --openlineage --output events.jsonl  # the pull feed, for `lineage import` elsewhere",
-    )
-    p.add_argument("--output", type=Path)
-    p.add_argument("--openlineage", action="store_true", help="the OpenLineage pull feed instead of the assets")
-    p.add_argument("--type")
-    p.add_argument("--namespace")
-    p.add_argument("--deleted", action="store_true")
+        (
+            "lineage export --output assets.jsonl",
+            "lineage export --openlineage --output events.jsonl  # the pull feed, for `lineage import` elsewhere",
+        ),
+        (
+            _a("--output", type=Path),
+            _a("--openlineage", action="store_true", help="the OpenLineage pull feed instead of the assets"),
+            _a("--type"),
+            _a("--namespace"),
+            _a("--deleted", action="store_true"),
+        ),
+    ),
+)
+
+
+def add_commands(sub: Any) -> None:
+    """The commands of COMMANDS, each under its group (`assets`, `flows`) or at the top."""
+    groups: dict[str, Any] = {}
+    for name, help_ in GROUPS.items():
+        group = sub.add_parser(name, help=help_)
+        groups[name] = group.add_subparsers(dest=f"{name}_command", metavar="ACTION", required=True)
+    for command in COMMANDS:
+        parent = groups[command.path[0]] if len(command.path) > 1 else sub
+        p = _command(parent, command.path[-1], command.help, command.func, *command.examples)
+        for arg in command.args:
+            p.add_argument(*arg.flags, **arg.options)
