@@ -28,7 +28,6 @@ import numpy as np
 import psutil
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from app.bench.answers import all_distances
 from app.bench.baselines import CsrBaseline, CteBaseline
@@ -36,6 +35,7 @@ from app.bench.events import COLUMNS, NAMESPACE
 from app.bench.events import generate as generate_events
 from app.bench.graph import SyntheticGraph, generate
 from app.bench.mixed import MixedLoad
+from app.bench.report import render
 from app.domain.access import open_scope
 from app.domain.lineage import Traversal
 from app.services import lineage
@@ -795,155 +795,6 @@ def _neo4j_peak_rss_mb(uri: str) -> float | None:
         if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == parsed.port and conn.pid:
             return _peak_rss_mb(conn.pid)
     return None
-
-
-def render(results: dict[str, Any], console: Console) -> None:
-    """One table, a column per backend; the baselines are the same graph's, computed once."""
-    backends = results["backends"]
-    graph = results["graph"]
-    table = Table(title=f"lineage bench ({graph['assets']:,} assets, {graph['edges']:,} lineage edges)")
-    table.add_column("measure")
-    for name in backends:
-        table.add_column(name, justify="right")
-
-    def row(label: str, cell: Any) -> None:
-        table.add_row(label, *(cell(r) if r else "" for r in backends.values()))
-
-    def ms(r: dict[str, Any] | None, *keys: str) -> str:
-        return " / ".join(f"{r[k]} ms" for k in keys) if r else ""
-
-    row("bulk load", lambda r: f"{r['load']['bulk_load_s']} s ({r['load']['executions_per_s']:,} executions/s)")
-    row(
-        "record executions (HTTP), /s (p50 / p95)",
-        lambda r: (
-            f"{r['record_executions']['per_s']} /s ({ms(r['record_executions'], 'p50_ms', 'p95_ms')})"
-            if "record_executions" in r
-            else ""
-        ),
-    )
-    row(
-        "  service CPU per recorded execution",
-        lambda r: (
-            f"{r['writes']['cpu_ms_per_execution']} ms" if r.get("writes", {}).get("cpu_ms_per_execution") else ""
-        ),
-    )
-    row(
-        "  OpenLineage batch rate / bulk-load rate",
-        lambda r: f"{r['writes']['batch_over_bulk']}" if r.get("writes", {}).get("batch_over_bulk") else "",
-    )
-    for key, label in (("impact_http", "impact"), ("upstream_http", "upstream")):
-        row(f"{label}, worst hub (HTTP) p50 / p95", lambda r, k=key: ms(r.get(k, {}).get("hub"), "p50_ms", "p95_ms"))
-        row(f"{label}, typical (HTTP) p50 / p95", lambda r, k=key: ms(r.get(k, {}).get("typical"), "p50_ms", "p95_ms"))
-    radius = "blast_radius_http"
-    row(
-        "impact summary, worst hub (HTTP) p50 / p95", lambda r: ms(r.get(radius, {}).get("summary"), "p50_ms", "p95_ms")
-    )
-    row(
-        "impact as CSV, worst hub (HTTP) p50 / p95",
-        lambda r: (
-            ms(r.get(radius, {}).get("export_csv"), "p50_ms", "p95_ms")
-            + (f" ({r[radius]['export_csv']['rows']:,} rows)" if radius in r else "")
-        ),
-    )
-    row(
-        "grouped drawing, worst hub (HTTP) p50 / p95",
-        lambda r: ms(r.get(radius, {}).get("drawing"), "p50_ms", "p95_ms"),
-    )
-    row("list filter by 2 metadata keys (HTTP) p50", lambda r: ms(r.get("list_filter_http"), "p50_ms"))
-    row("Kestra search, same + namespace PREFIX (HTTP) p50", lambda r: ms(r.get("kestra_search_http"), "p50_ms"))
-    row(
-        "OpenLineage replay, batches of 1,000 (HTTP) events/s",
-        lambda r: f"{r['openlineage_ingest']['batch_events_per_s']} /s" if "openlineage_ingest" in r else "",
-    )
-    row(
-        "  one event per request (baseline) events/s",
-        lambda r: f"{r['openlineage_ingest']['single_events_per_s']} /s" if "openlineage_ingest" in r else "",
-    )
-    for kind in ("impact", "upstream"):
-        row(
-            f"column {kind} (HTTP) p50 / p95",
-            lambda r, k=kind: ms(r.get("openlineage_ingest", {}).get(f"column_{k}"), "p50_ms", "p95_ms"),
-        )
-
-    def mixed(r: dict[str, Any], kind: str) -> str:
-        m = r.get("mixed", {}).get(kind)
-        return " / ".join(f"{m[k]:,.0f}" for k in ("p50_ms", "p95_ms", "p99_ms", "max_ms")) + " ms" if m else ""
-
-    row("mixed load: read p50 / p95 / p99 / max", lambda r: mixed(r, "read"))
-    row("mixed load: write p50 / p95 / p99 / max", lambda r: mixed(r, "write"))
-    row(
-        "mixed load: writes/s (2 writers), reads/s",
-        lambda r: f"{r['mixed']['writes_per_s']} /s, {r['mixed']['reads_per_s']} /s" if "mixed" in r else "",
-    )
-    row(
-        "mixed load: longest write stall",
-        lambda r: (
-            f"{r['mixed']['longest_write_stall']['seconds']} s: {r['mixed']['longest_write_stall']['cause']}"
-            if r.get("mixed", {}).get("longest_write_stall")
-            else ""
-        ),
-    )
-    row(
-        "mixed load: checkpoints (count, longest)",
-        lambda r: (
-            f"{r['mixed']['checkpoints']['count']}, {r['mixed']['checkpoints']['max_s']} s" if "mixed" in r else ""
-        ),
-    )
-    row(
-        "mixed load: file + WAL MB before -> after",
-        lambda r: (
-            " -> ".join(f"{sum(r['mixed']['files_mb'][k].values()):.0f}" for k in ("before", "after"))
-            if r.get("mixed", {}).get("files_mb", {}).get("before")
-            else ""
-        ),
-    )
-    row(
-        "mixed load: after the writers stop, the fold's checkpoint; file + WAL MB",
-        lambda r: (
-            f"{r['mixed']['settled']['checkpoint_s']} s; {sum(r['mixed']['settled']['files_mb'].values()):.0f}"
-            if r.get("mixed", {}).get("settled")
-            else ""
-        ),
-    )
-    row("store: count + first page (hub) p50", lambda r: ms(r["store_count_first_page"], "p50_ms"))
-    base = results["baselines"]
-    row(f"  / CSR BFS floor ({base['csr_floor_bfs']['p50_ms']} ms)", lambda r: f"{r['store_over_floor']}x")
-    row(
-        f"  recursive CTE ({base['sqlite_recursive_cte']['p50_ms']:,.0f} ms) /",
-        lambda r: f"{r['cte_over_store']}x",
-    )
-    row(
-        "recording, sinks off / on (Kafka + HTTP): p50",
-        lambda r: (
-            f"{r['sinks']['off']['p50_ms']} / {r['sinks']['on']['p50_ms']} ms ({r['sinks']['p50_on_over_off']}x)"
-            if "sinks" in r
-            else ""
-        ),
-    )
-    row(
-        "sinks: events delivered / s (recording at)",
-        lambda r: (
-            f"{r['sinks']['delivery']['events_per_s']} /s ({r['sinks']['on']['per_s']} executions/s)"
-            if "sinks" in r
-            else ""
-        ),
-    )
-    row("service peak RSS", lambda r: f"{r['server']['peak_rss_mb']} MB" if "server" in r else "")
-    row("Neo4j peak RSS", lambda r: f"{r['neo4j']['peak_rss_mb']} MB" if r.get("neo4j", {}).get("peak_rss_mb") else "")
-    row(
-        "verify: answers equal to CSR",
-        lambda r: (
-            (f"{r['verify']['answers_checked'] - len(r['verify']['mismatches'])} of {r['verify']['answers_checked']}")
-            if "verify" in r
-            else "not run"
-        ),
-    )
-    console.print(table)
-    hub = results["assets"]["hub"]
-    console.print(
-        f"hub {hub['id']}: read by {hub['readers']:,} tasks, {hub['reached']:,} assets downstream; "
-        f"typical assets reach {results['assets']['typical']['reached_p50']:,} (median)"
-    )
 
 
 def main(cfg: BenchConfig, console: Console | None = None) -> dict[str, Any]:
