@@ -17,7 +17,7 @@ from litestar.types import Receive, Scope, Send
 
 from app import __version__
 from app.api import exports, problems
-from app.api.assets import AssetController, AssetTypeController
+from app.api.assets import AssetCollectionController, AssetController, AssetTypeController
 from app.api.deps import (
     provide_clock,
     provide_committer,
@@ -34,14 +34,15 @@ from app.api.executions import ExecutionController
 from app.api.expressions import ExpressionController
 from app.api.flows import FlowController
 from app.api.health import health, ready
-from app.api.kestra_assets import KestraAssetController
 from app.api.lineage import ColumnController, LineageController
+from app.api.locks import LockController
 from app.api.openapi import document_files, document_problems
 from app.api.openlineage import OpenLineageController, ingest_default
 from app.api.outbox import outbox
 from app.api.paths import keep_encoded_separators
 from app.api.ship import ShipController
 from app.api.stats import stats
+from app.api.usages import UsageController
 from app.api.web import index, static_files
 from app.auth import Authenticator, AuthFileError
 from app.domain.sandbox import Sandbox
@@ -181,7 +182,9 @@ def create_app(
             health,
             ready,
             AssetController,
-            KestraAssetController,
+            AssetCollectionController,
+            UsageController,
+            LockController,
             AssetTypeController,
             ExecutionController,
             FlowController,

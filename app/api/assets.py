@@ -1,4 +1,5 @@
-"""`/api/v1/{tenant}/assets`: manual registration, lookup, soft delete, filtered list, asset types."""
+"""`/api/v1/{tenant}/assets`: registration (ours, and Kestra's create-or-update from YAML), lookup, soft delete,
+filtered list, Kestra's search with query filters and bulk deletes, asset types."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ from anyio import to_thread
 from litestar import Controller, Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from app.api.filters import filters_of, some_filters_of
 from app.api.flows import yaml_body
 from app.api.paths import decode_segment
-from app.domain import jsonsafe, limits
+from app.domain import jsonsafe, limits, query_filters
 from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetPage
 from app.domain.checks import AssetChecks
@@ -23,14 +25,13 @@ from app.domain.sandbox import Sandbox
 from app.domain.types import PREDEFINED, AssetType
 from app.errors import InvalidInput, invalid_input
 from app.services import assets as service
-from app.services import kestra_assets as kestra
 from app.services.checks import MAX_RUNS, asset_checks
 from app.services.documents import load_yaml
-from app.services.usages import MAX_READER_DAYS, AssetReaders, UsagePage, asset_readers, asset_usages
 from app.store.base import GraphStore
 from app.timeutil import Clock
 
 _PRINTABLE = re.compile(limits.PRINTABLE_PATTERN)
+SORT_FIELDS = ("id", "namespace", "type", "displayName", "created", "updated")
 
 
 def asset_id(raw: str) -> str:
@@ -57,7 +58,7 @@ def metadata_filters(request: Request) -> dict[str, Any]:
     return out
 
 
-async def kestra_asset_body(request: Request, sandbox: Sandbox, caller: Scope) -> kestra.KestraAssetIn:
+async def kestra_asset_body(request: Request, sandbox: Sandbox, caller: Scope) -> service.KestraAssetIn:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media == "application/json":
         doc = jsonsafe.decode(await request.body())
@@ -65,7 +66,7 @@ async def kestra_asset_body(request: Request, sandbox: Sandbox, caller: Scope) -
         text = await yaml_body(request)
         doc = await to_thread.run_sync(lambda: load_yaml(sandbox, caller, text, what="the asset"))
     try:
-        body = msgspec.convert(doc, kestra.KestraAssetIn)
+        body = msgspec.convert(doc, service.KestraAssetIn)
     except msgspec.ValidationError as exc:
         raise invalid_input(exc) from exc
     checked_id(body.id, "id")
@@ -116,7 +117,7 @@ class AssetController(Controller):
         outbox: NamedDependency[bool],
     ) -> Asset:
         body = await kestra_asset_body(request, sandbox, caller)
-        return await to_thread.run_sync(lambda: kestra.upsert_asset(store, caller, body, clock=clock, publish=outbox))
+        return await to_thread.run_sync(lambda: service.upsert_asset(store, caller, body, clock=clock, publish=outbox))
 
     @put(
         "/",
@@ -132,7 +133,7 @@ class AssetController(Controller):
         clock: NamedDependency[Clock],
         outbox: NamedDependency[bool],
         data: JSONBody[list[AssetIn]],
-    ) -> service.BatchResult:
+    ) -> service.AssetBatchResult:
         items = [(checked_id(item.id, f"[{n}].id"), item) for n, item in enumerate(data)]
         return service.put_assets(store, caller, items, clock=clock, publish=outbox)
 
@@ -204,34 +205,6 @@ class AssetController(Controller):
     ) -> AssetChecks:
         return asset_checks(store, caller, asset_id(id), runs=runs)
 
-    @get(
-        "/{id:str}/readers",
-        sync_to_thread=True,
-        summary="Which flows read the asset in the last `days` days",
-        description="Each flow once, with how many of its task runs read the asset in that time and when the last "
-        "did, most recent first (every recorded read, not only current lineage; at most 1,000 flows).",
-    )
-    def readers(
-        self,
-        store: NamedDependency[GraphStore],
-        caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
-        id: FromPath[str],
-        days: Annotated[int, QueryParameter(ge=1, le=MAX_READER_DAYS, description="how far back (default 7)")] = 7,
-    ) -> AssetReaders:
-        return asset_readers(store, caller, asset_id(id), days=days, clock=clock)
-
-    @get("/{id:str}/usages", sync_to_thread=True, summary="Every execution that read or wrote the asset")
-    def usages(
-        self,
-        store: NamedDependency[GraphStore],
-        caller: NamedDependency[Scope],
-        id: FromPath[str],
-        page: PageParam = 1,
-        size: SizeParam = limits.DEFAULT_PAGE_SIZE,
-    ) -> UsagePage:
-        return asset_usages(store, caller, asset_id(id), page=page, size=size)
-
 
 class AssetTypeController(Controller):
     path = "/api/v1/{tenant:str}/asset-types"
@@ -240,3 +213,118 @@ class AssetTypeController(Controller):
     @get("/", summary="The predefined asset types and their structured metadata fields")
     async def list_types(self, caller: NamedDependency[Scope]) -> list[AssetType]:
         return list(PREDEFINED)
+
+
+class AssetCollectionController(Controller):
+    """Kestra's routes on the asset collection, for its own clients (kestrapy, the Go and Java SDKs, kestractl):
+    search with query filters, bulk deletes by ids or by query, and `/assets/{id}` for the ids that are also this
+    collection's routes."""
+
+    path = "/api/v1/{tenant:str}/assets"
+    tags = ["assets"]
+
+    @get(
+        "/search",
+        sync_to_thread=True,
+        summary="Search assets with Kestra's query filters",
+        description="`filters[<field>][<OP>]=<value>` on `id`/`assetId`, `namespace`, `type`, `q`, `created`, "
+        "`updated`, and `filters[metadata][EQUALS][<key>]=<value>`; the grouped form `filters[or][0][...]` for "
+        "OR; `sort=<field>:asc|desc`. Deleted assets are left out.",
+    )
+    def search(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        page: PageParam = 1,
+        size: SizeParam = limits.DEFAULT_PAGE_SIZE,
+    ) -> AssetPage:
+        sort = query_filters.parse_sort(request.query_params.getall("sort", []), SORT_FIELDS)
+        return service.search_assets(store, caller, filters_of(request), sort, page=page, size=size)
+
+    # `/assets/{id}` for the ids that are also this collection's routes: the router sends `/assets/search` here
+    # whatever the method, so without these an asset named `search` could not be replaced or deleted (405). Its GET
+    # stays the search, as in Kestra; the other methods of `/assets/{id}` reach the asset (app/api/assets.py).
+
+    @put(
+        ["/search", "/by-ids", "/by-query"],
+        status_code=HTTP_200_OK,
+        summary="Create or replace the asset of this id (as PUT /assets/{id})",
+        responses={201: ResponseSpec(data_container=Asset, description="Created")},
+    )
+    async def put_named(  # async: with sync_to_thread, Litestar 2 answered this Response-returning handler 500
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
+        data: JSONBody[AssetIn],
+    ) -> Response[Asset]:
+        name = _route_name(request)
+        asset, created = await to_thread.run_sync(
+            lambda: service.put_asset(store, caller, name, data, clock=clock, publish=outbox)
+        )
+        return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+    @get(["/by-ids", "/by-query"], sync_to_thread=True, summary="Get the asset of this id (as GET /assets/{id})")
+    def get_named(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        allowDeleted: Annotated[bool, QueryParameter(description="Answer a soft-deleted asset too.")] = False,
+    ) -> Asset:
+        return service.get_asset(store, caller, _route_name(request), allow_deleted=allowDeleted, clock=clock)
+
+    @delete(
+        "/search",
+        sync_to_thread=True,
+        status_code=HTTP_200_OK,
+        summary="Soft-delete the asset of this id (as DELETE /assets/{id})",
+    )
+    def delete_named(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
+    ) -> Asset:
+        return service.delete_asset(store, caller, _route_name(request), clock=clock, publish=outbox)
+
+    @delete("/by-ids", sync_to_thread=True, status_code=HTTP_200_OK, summary="Delete the assets named (JSON array)")
+    def delete_by_ids(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
+        data: Annotated[list[str], Body(description="Asset ids")],
+    ) -> service.BulkResponse:
+        ids = [checked_id(i, f"[{n}]") for n, i in enumerate(data)]
+        return service.delete_assets(store, caller, ids, clock=clock, publish=outbox)
+
+    @delete(
+        "/by-query",
+        sync_to_thread=True,
+        status_code=HTTP_200_OK,
+        summary="Delete the assets that pass the query filters (`purge=true` removes them and their edges)",
+    )
+    def delete_by_query(
+        self,
+        request: Request,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        clock: NamedDependency[Clock],
+        outbox: NamedDependency[bool],
+        purge: Annotated[bool, QueryParameter(description="Remove for good, with lineage edges")] = False,
+    ) -> service.BulkResponse:
+        flt = some_filters_of(request, query_filters.ASSET_FIELDS, "asset")
+        return service.delete_by_query(store, caller, flt, purge=purge, clock=clock, publish=outbox)
+
+
+def _route_name(request: Request) -> str:
+    """The asset id a request to one of the collection's own routes names (`search`, `by-ids`, `by-query`)."""
+    return request.url.path.rstrip("/").rsplit("/", 1)[1]

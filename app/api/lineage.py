@@ -37,7 +37,7 @@ from app.domain.lineage import (
     LineageGraph,
     Traversal,
 )
-from app.services import blast_radius, drawing
+from app.services import blast_radius, drawing, topology
 from app.services import columns as columns_service
 from app.services import lineage as service
 from app.services.binding import Direction
@@ -186,6 +186,27 @@ class LineageController(Controller):
     ) -> ImpactSummary:
         traversal = Traversal.build(depth, history, after, before)
         return blast_radius.summary(store, caller, asset_id(id), "upstream", traversal, _keys(keys, summary_keys))
+
+    @get(
+        "/{id:str}/dependencies",
+        sync_to_thread=True,
+        summary="Kestra's AssetTopologyGraph around an asset: assets and the flows between them",
+        description="Nodes `{uid, namespace, id, type: ASSET|FLOW}` (`uid` is `ASSET:<id>` or "
+        "`FLOW:<namespace>/<flowId>`); edges `{source, target, relation}`: `USED_BY` from an asset to a flow that "
+        "reads it, `UPSERT` from a flow to an asset it writes. One hop each way, only downstream with "
+        "`destinationOnly=true`, the whole lineage with `expandAll=true`.",
+    )
+    def topology(
+        self,
+        store: NamedDependency[GraphStore],
+        caller: NamedDependency[Scope],
+        id: FromPath[str],
+        destinationOnly: Annotated[bool, QueryParameter(description="Only what lies downstream")] = False,
+        expandAll: Annotated[bool, QueryParameter(description="The whole lineage, not one hop")] = False,
+    ) -> topology.TopologyGraph:
+        return topology.asset_dependencies(
+            store, caller, asset_id(id), destination_only=destinationOnly, expand_all=expandAll
+        )
 
     @get(
         "/{id:str}/lineage",

@@ -20,7 +20,7 @@ from app.services.openlineage import (
     DEFAULT_EVENTS,
     MAX_BATCH_EVENTS,
     MAX_EVENTS,
-    BatchResult,
+    EventBatchResult,
     EventPage,
     IngestResult,
     RunDetail,
@@ -104,7 +104,7 @@ class OpenLineageController(Controller):
         clock: NamedDependency[Clock],
         limits: NamedDependency[IngestLimits],
         outbox: NamedDependency[bool],
-    ) -> BatchResult:
+    ) -> EventBatchResult:
         events = service.parse_batch(await request.body())
         return await to_thread.run_sync(
             lambda: service.ingest_batch(store, caller, events, clock=clock, limits=limits, outbox=outbox)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,8 +13,10 @@ from app.domain import limits, paging
 from app.domain.access import Scope
 from app.domain.assets import Asset, AssetIn, AssetLock, AssetPage, AssetWrite, asset_from_row
 from app.domain.keys import asset_key
-from app.errors import DomainError, Forbidden, InvalidInput, NotFound
+from app.domain.query_filters import Filter, Sort
+from app.errors import BadRequest, DomainError, Forbidden, InvalidInput, NotFound, invalid_input
 from app.services import binding, outbox
+from app.services.filtering import run_filtered
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, now_iso
 
@@ -146,7 +149,7 @@ def put_asset(
     return store.write(work)
 
 
-class BatchResult(msgspec.Struct, kw_only=True):
+class AssetBatchResult(msgspec.Struct, kw_only=True):
     """What `PUT /assets` did: every asset of the batch was written, or (on an error) none was."""
 
     total: int
@@ -161,7 +164,7 @@ def put_assets(
     *,
     clock: Clock = now_iso,
     publish: bool = False,
-) -> BatchResult:
+) -> AssetBatchResult:
     """Create or replace many assets in one transaction: the bulk path of `lineage import`, all or nothing.
 
     An error names the item (`[3].namespace`), and the batch writes nothing. An id given twice is refused:
@@ -183,7 +186,7 @@ def put_assets(
     ]
     item_of = {row["key"]: n for n, row in enumerate(rows)}
 
-    def work(tx: Tx) -> BatchResult:
+    def work(tx: Tx) -> AssetBatchResult:
         created, now = 0, clock()
         for row in tx.run("asset_put_batch", rows=rows, now=now):
             if row["fresh"]:
@@ -193,7 +196,7 @@ def put_assets(
                     check_existing(scope, row["id"], row["namespaceBefore"])
         if publish:
             outbox.publish_assets(tx, scope.tenant, [asset_from_row({**r, "created": now}) for r in rows], now)
-        return BatchResult(total=len(rows), created=created, replaced=len(rows) - created)
+        return AssetBatchResult(total=len(rows), created=created, replaced=len(rows) - created)
 
     return store.write(work)
 
@@ -275,3 +278,140 @@ def all_assets(store: GraphStore, scope: Scope, flt: AssetFilter, batch: int = 1
         if len(chunk.results) < batch:
             return out
         page += 1
+
+
+# -- Kestra's asset operations: an update by its rules, search by query filters, bulk deletes -------------------
+
+MAX_BULK = 10_000
+
+
+class KestraAssetIn(msgspec.Struct, kw_only=True):
+    """Body of Kestra's `POST /assets` (YAML or JSON). Fields Kestra's own responses carry are accepted and
+    ignored, so an asset read from Kestra can be posted here as is. A null `displayName` / `description` keeps
+    the stored one; `metadata` merges into the stored keys and a key set to null is removed."""
+
+    id: str
+    type: str | None = None
+    namespace: str | None = None
+    displayName: str | None = None
+    description: str | None = None
+    metadata: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+def merged(current: Asset | None, body: KestraAssetIn) -> AssetIn:
+    """Kestra's update rules applied to what is stored."""
+    stored: dict[str, Any] = msgspec.to_builtins(current) if current is not None else {}
+    fields = {name: getattr(body, name) for name in ("type", "namespace", "displayName", "description")}
+    fields = {name: value if value is not None else stored.get(name) for name, value in fields.items()}
+    if not fields["type"]:
+        raise InvalidInput("type: required to create an asset", field="type")
+    metadata = {k: v for k, v in {**stored.get("metadata", {}), **body.metadata}.items() if v is not None}
+    try:
+        return msgspec.convert({**fields, "metadata": metadata}, AssetIn)
+    except msgspec.ValidationError as exc:
+        raise invalid_input(exc) from exc
+
+
+def upsert_asset(
+    store: GraphStore, scope: Scope, body: KestraAssetIn, *, clock: Clock = now_iso, publish: bool = False
+) -> Asset:
+    def work(tx: Tx) -> Asset:
+        current = fetch_asset(tx, scope, body.id)
+        state = checked_write(scope, body.id, merged(current, body))
+        args = {"key": asset_key(scope.tenant, body.id), "tenantId": scope.tenant, "id": body.id, "now": clock()}
+        row = tx.run("asset_put", **args, **state.params())[0]
+        if not row["fresh"]:
+            check_existing(scope, body.id, row["namespaceBefore"])
+        asset = asset_from_row(row["a"])
+        if publish:
+            outbox.publish_assets(tx, scope.tenant, [asset], args["now"])
+        return asset
+
+    return store.write(work)
+
+
+def search_assets(store: GraphStore, scope: Scope, flt: Filter, sort: Sort, *, page: int, size: int) -> AssetPage:
+    def work(tx: Tx) -> AssetPage:
+        total = tx.run("asset_search_count", **binding.asset_query_filter(scope, flt))[0]["total"]
+        if paging.past_the_end(page, size, total):
+            return AssetPage(results=[], total=int(total))
+        rows = tx.run(*binding.asset_search(scope, flt, sort, page=page, size=size))
+        return AssetPage(results=[asset_from_row(r["a"]) for r in rows], total=int(total))
+
+    return run_filtered(store, flt, work)
+
+
+class BulkResponse(msgspec.Struct):
+    count: int
+
+
+def _remove(tx: Tx, scope: Scope, asset_id: str, *, purge: bool, now: str) -> Asset | None:
+    """The asset as it ends (deleted), or None when there was nothing to remove."""
+    current = fetch_asset(tx, scope, asset_id)
+    if current is None or (current.deleted and not purge):
+        return None
+    require_write(scope, current.namespace)
+    key = asset_key(scope.tenant, asset_id)
+    if purge:
+        tx.run("asset_purge", key=key)
+        return msgspec.structs.replace(current, deleted=True, updated=now)
+    rows = tx.run("asset_delete", key=key, now=now, **binding.visibility(scope))
+    return asset_from_row(rows[0]["a"])
+
+
+def delete_assets(
+    store: GraphStore,
+    scope: Scope,
+    ids: list[str],
+    *,
+    purge: bool = False,
+    clock: Clock = now_iso,
+    publish: bool = False,
+) -> BulkResponse:
+    """Soft-delete (or, with `purge`, remove with their edges) every asset named that exists; one transaction.
+    `publish`: each removal's DatasetEvent goes to the outbox in that transaction."""
+    if len(ids) > MAX_BULK:
+        raise InvalidInput(f"more than {MAX_BULK} ids", field="body")
+    return store.write(lambda tx: _remove_all(tx, scope, ids, purge=purge, now=clock(), publish=publish))
+
+
+def delete_by_query(
+    store: GraphStore,
+    scope: Scope,
+    flt: Filter,
+    *,
+    purge: bool = False,
+    clock: Clock = now_iso,
+    publish: bool = False,
+) -> BulkResponse:
+    """delete_assets for the assets the filters select, read in the same transaction that deletes them."""
+
+    def work(tx: Tx) -> BulkResponse:
+        def page(n: int) -> list[dict[str, Any]]:
+            return tx.run(*binding.asset_search(scope, flt, Sort("id", False), page=n, size=limits.MAX_PAGE_SIZE))
+
+        ids = [row["a"]["id"] for row in every_page(page, what="assets")]
+        return _remove_all(tx, scope, ids, purge=purge, now=clock(), publish=publish)
+
+    return run_filtered(store, flt, work, write=True)
+
+
+def _remove_all(tx: Tx, scope: Scope, ids: list[str], *, purge: bool, now: str, publish: bool) -> BulkResponse:
+    removed = [a for a in (_remove(tx, scope, i, purge=purge, now=now) for i in dict.fromkeys(ids)) if a is not None]
+    if publish:
+        outbox.publish_assets(tx, scope.tenant, removed, now)
+    return BulkResponse(count=len(removed))
+
+
+def every_page(page: Callable[[int], list[dict[str, Any]]], *, what: str) -> list[dict[str, Any]]:
+    """Every row of a paged query (pages of MAX_PAGE_SIZE), at most MAX_BULK: a bulk change larger than that is a
+    400 asking for narrower filters, not a transaction without bound."""
+    rows: list[dict[str, Any]] = []
+    for n in itertools.count(1):
+        batch = page(n)
+        rows += batch
+        if len(rows) > MAX_BULK:
+            raise BadRequest(f"more than {MAX_BULK} {what} match: narrow the filters", field="filters")
+        if len(batch) < limits.MAX_PAGE_SIZE:
+            return rows
+    raise AssertionError("unreachable")

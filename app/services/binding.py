@@ -1,8 +1,11 @@
 """How the service's objects become the names and parameters of the queries in `cypher/`.
 
-The one place that knows query names, their variants, the flags that switch a filter off and the sentinels that
-fill an unused list. The domain states the rules (who sees what, which edges a traversal follows); this turns a
-`Scope`, a `Traversal` or a filter into arguments, and the store checks them against each file's header.
+It owns the names of the queries whose arguments come from a `Scope`, a `Traversal` or query filters: the lineage
+searches (`reach_*`, chosen by direction and time window), the column searches, the asset list and Kestra's
+searches; and the flags that switch a filter off and the sentinels that fill an unused list. Services name their
+other queries themselves (`tx.run("asset_get", ...)`), with `visibility(scope)` for the namespace rule. The domain
+states the rules (who sees what, which edges a traversal follows); this turns them into arguments, and the store
+checks those against each file's header.
 
 Unused lists hold a sentinel rather than being empty: LadybugDB cannot type an empty list parameter, and a hot
 read query declares none nullable. Each sentinel is a value no stored value can equal, one per kind of list.

@@ -216,7 +216,7 @@ class BatchItem(msgspec.Struct, kw_only=True, omit_defaults=True):
     problem: dict[str, Any] | None = None
 
 
-class BatchResult(msgspec.Struct, kw_only=True):
+class EventBatchResult(msgspec.Struct, kw_only=True):
     received: int
     applied: int
     failed: int
@@ -240,7 +240,7 @@ def ingest_batch(
     clock: Clock = now_iso,
     limits: IngestLimits = DEFAULT_LIMITS,
     outbox: bool = False,
-) -> BatchResult:
+) -> EventBatchResult:
     """Validate each event on its own, then apply them in order. The events of one run in the batch are merged
     into it together (the model is cumulative: START and COMPLETE of a run cost one recording), and consecutive
     runs up to MAX_CHUNK_RUNS in one set-based transaction (app/services/run_merging.py). When one run of a chunk
@@ -343,10 +343,10 @@ def _apply_unit(
     return True
 
 
-def _result(events: list[Any], outcome: dict[int, BatchItem]) -> BatchResult:
+def _result(events: list[Any], outcome: dict[int, BatchItem]) -> EventBatchResult:
     items = [outcome[i] for i in range(len(events))]
     applied = sum(1 for i in items if i.status == 200)
-    return BatchResult(received=len(events), applied=applied, failed=len(items) - applied, items=items)
+    return EventBatchResult(received=len(events), applied=applied, failed=len(items) - applied, items=items)
 
 
 def _for_event(result: IngestResult, event: dict[str, Any]) -> IngestResult:

@@ -11,8 +11,7 @@ from app.domain.lineage import Traversal
 from app.domain.query_filters import ASSET_FIELDS, USAGE_FIELDS, Sort, parse
 from app.errors import Conflict, NotFound
 from app.services import assets as svc
-from app.services import kestra_assets as kestra
-from app.services import kestra_usages, lineage
+from app.services import lineage, locks, usages
 from app.store.base import GraphStore
 from tests.clock import TestClock
 from tests.contract.helpers import record, run
@@ -37,9 +36,7 @@ def seeded(store: GraphStore, tenant: str) -> TestClock:
 
 
 def search(store: GraphStore, tenant: str, *params: tuple[str, str], sort: str = "id", desc: bool = False) -> list[str]:
-    page = kestra.search_assets(
-        store, open_scope(tenant), parse(params, ASSET_FIELDS), Sort(sort, desc), page=1, size=50
-    )
+    page = svc.search_assets(store, open_scope(tenant), parse(params, ASSET_FIELDS), Sort(sort, desc), page=1, size=50)
     assert page.total == len(page.results)
     return [a.id for a in page.results]
 
@@ -96,27 +93,27 @@ def test_sorting_and_paging(store: GraphStore, tenant: str, seeded: TestClock) -
     assert search(store, tenant, sort="created", desc=True) == list(reversed(ASSETS))
     assert search(store, tenant, sort="namespace")[:2] == ["customers", "salesforce"]
     scope, flt = open_scope(tenant), parse([], ASSET_FIELDS)
-    second = kestra.search_assets(store, scope, flt, Sort("id", False), page=2, size=2)
+    second = svc.search_assets(store, scope, flt, Sort("id", False), page=2, size=2)
     assert [a.id for a in second.results] == ["orders", "orders_daily"] and second.total == 5
 
 
 def test_filters_see_only_granted_namespaces(store: GraphStore, tenant: str, seeded: TestClock) -> None:
     sales = Scope(tenant=tenant, read=("sales",), write=())
-    page = kestra.search_assets(store, sales, parse([], ASSET_FIELDS), Sort("id", False), page=1, size=50)
+    page = svc.search_assets(store, sales, parse([], ASSET_FIELDS), Sort("id", False), page=1, size=50)
     assert [a.id for a in page.results] == ["invoices.pdf", "orders", "orders_daily"] and page.total == 3
 
 
 def test_kestra_update_rules(store: GraphStore, tenant: str) -> None:
     clock, scope = TestClock(), open_scope(tenant)
-    first = kestra.upsert_asset(
+    first = svc.upsert_asset(
         store,
         scope,
-        kestra.KestraAssetIn(id="a", type="TABLE", displayName="A", metadata={"x": 1, "y": 2}),
+        svc.KestraAssetIn(id="a", type="TABLE", displayName="A", metadata={"x": 1, "y": 2}),
         clock=clock,
     )
     clock.advance()
-    second = kestra.upsert_asset(
-        store, scope, kestra.KestraAssetIn(id="a", description="d", metadata={"y": None, "z": "3"}), clock=clock
+    second = svc.upsert_asset(
+        store, scope, svc.KestraAssetIn(id="a", description="d", metadata={"y": None, "z": "3"}), clock=clock
     )
     assert (second.type, second.displayName, second.description) == ("TABLE", "A", "d")
     assert second.metadata == {"x": 1, "z": "3"} and second.created == first.created
@@ -125,11 +122,9 @@ def test_kestra_update_rules(store: GraphStore, tenant: str) -> None:
 
 def test_bulk_deletes_and_purge(store: GraphStore, tenant: str, seeded: TestClock) -> None:
     scope = open_scope(tenant)
-    assert kestra.delete_assets(store, scope, ["orders", "orders", "nope"]).count == 1
-    assert kestra.delete_assets(store, scope, ["orders"]).count == 0  # already deleted
-    gone = kestra.delete_by_query(
-        store, scope, parse([("filters[namespace][PREFIX]", "crm")], ASSET_FIELDS), purge=True
-    )
+    assert svc.delete_assets(store, scope, ["orders", "orders", "nope"]).count == 1
+    assert svc.delete_assets(store, scope, ["orders"]).count == 0  # already deleted
+    gone = svc.delete_by_query(store, scope, parse([("filters[namespace][PREFIX]", "crm")], ASSET_FIELDS), purge=True)
     assert gone.count == 2
     assert svc.get_asset(store, scope, "orders").deleted  # soft: still there, flagged
     with pytest.raises(NotFound):
@@ -139,23 +134,23 @@ def test_bulk_deletes_and_purge(store: GraphStore, tenant: str, seeded: TestCloc
 
 def test_locks_expire_and_belong_to_their_holder(store: GraphStore, tenant: str, seeded: TestClock) -> None:
     clock, scope = seeded, open_scope(tenant)
-    held = kestra.lock_asset(store, scope, "orders", kestra.LockRequest(executionId="e1", ttl="PT5M"), clock=clock)
+    held = locks.lock_asset(store, scope, "orders", locks.LockRequest(executionId="e1", ttl="PT5M"), clock=clock)
     assert held.ownerType == "EXECUTION" and held.namespace == "sales"
     with pytest.raises(Conflict, match="execution:e1"):
-        kestra.lock_asset(store, scope, "orders", kestra.LockRequest(executionId="e2"), clock=clock)
-    again = kestra.lock_asset(store, scope, "orders", kestra.LockRequest(executionId="e1", ttl="PT10M"), clock=clock)
+        locks.lock_asset(store, scope, "orders", locks.LockRequest(executionId="e2"), clock=clock)
+    again = locks.lock_asset(store, scope, "orders", locks.LockRequest(executionId="e1", ttl="PT10M"), clock=clock)
     assert again.lockedUntil > held.lockedUntil  # the holder extends its hold
     assert svc.get_asset(store, scope, "orders", clock=clock).lock is not None
     clock.advance(11 * 60)
     assert svc.get_asset(store, scope, "orders", clock=clock).lock is None  # expired
-    taken = kestra.lock_asset(store, scope, "orders", kestra.LockRequest(executionId="e2"), clock=clock)
+    taken = locks.lock_asset(store, scope, "orders", locks.LockRequest(executionId="e2"), clock=clock)
     assert taken.executionId == "e2"
-    kestra.unlock_asset(store, scope, "orders", "e1")  # not the holder: no-op
+    locks.unlock_asset(store, scope, "orders", "e1")  # not the holder: no-op
     assert svc.get_asset(store, scope, "orders", clock=clock).lock is not None
-    kestra.unlock_asset(store, scope, "orders", "e2")
+    locks.unlock_asset(store, scope, "orders", "e2")
     assert svc.get_asset(store, scope, "orders", clock=clock).lock is None
     with pytest.raises(NotFound):
-        kestra.lock_asset(store, scope, "nope", kestra.LockRequest(), clock=clock)
+        locks.lock_asset(store, scope, "nope", locks.LockRequest(), clock=clock)
 
 
 def test_deleting_usages_removes_the_lineage_they_made(store: GraphStore, tenant: str) -> None:
@@ -164,13 +159,13 @@ def test_deleting_usages_removes_the_lineage_they_made(store: GraphStore, tenant
     before = lineage.impact(store, scope, "raw", "downstream", Traversal())
     assert sorted(r.id for r in before.results) == ["mart", "report", "staged"]
     flt = parse([("filters[taskId][EQUALS]", "model"), ("filters[assetId][EQUALS]", "report")], USAGE_FIELDS)
-    assert [u.assetId for u in kestra_usages.search_usages(store, scope, flt).results] == ["report"]
-    assert kestra_usages.delete_usages(store, scope, flt).count == 1
+    assert [u.assetId for u in usages.search_usages(store, scope, flt).results] == ["report"]
+    assert usages.delete_usages(store, scope, flt).count == 1
     after = lineage.impact(store, scope, "raw", "downstream", Traversal())
     assert sorted(r.id for r in after.results) == ["mart", "staged"]  # report is no longer fed
-    remaining = kestra_usages.search_usages(store, scope, parse([], USAGE_FIELDS), descending=False)
+    remaining = usages.search_usages(store, scope, parse([], USAGE_FIELDS), descending=False)
     assert remaining.total == 4 and "report" not in {u.assetId for u in remaining.results}
-    events = kestra_usages.search_lineage_events(store, scope, parse([], USAGE_FIELDS), page=1, size=10)
+    events = usages.search_lineage_events(store, scope, parse([], USAGE_FIELDS), page=1, size=10)
     assert {(e.taskId, tuple(i.id for i in e.inputs), tuple(o.id for o in e.outputs)) for e in events.results} == {
         ("load", ("raw",), ("staged",)),
         ("model", ("staged",), ("mart",)),

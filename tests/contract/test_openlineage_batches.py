@@ -74,7 +74,7 @@ def runs(store: GraphStore, tenant: str) -> Counter[tuple[Any, ...]]:
     return Counter((tuple(r["r"].get(k) for k in fields), r["parent"]) for r in rows)
 
 
-def verdicts(result: ol.BatchResult) -> list[tuple[int, bool | None]]:
+def verdicts(result: ol.EventBatchResult) -> list[tuple[int, bool | None]]:
     return [(i.status, i.result.recorded if i.result else None) for i in result.items]
 
 

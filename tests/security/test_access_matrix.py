@@ -188,7 +188,7 @@ ROWS: list[Row] = [
         lambda w: ("DELETE", named(w, "search", "hr"), {}),
         statuses(OK, MISSING, FORBIDDEN),
     ),
-    # Kestra's routes (app/api/kestra_assets.py, POST /assets, the flow routes)
+    # Kestra's routes (search, bulk deletes, locks, usages: app/api/assets.py, locks.py, usages.py), POST /assets, flows
     (
         "POST",
         "/api/v1/{tenant}/assets",
