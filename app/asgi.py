@@ -128,6 +128,72 @@ def plan(store: GraphStore, planned: threading.Event) -> None:
         planned.set()
 
 
+ROUTES = [
+    health,
+    ready,
+    AssetController,
+    AssetCollectionController,
+    UsageController,
+    LockController,
+    AssetTypeController,
+    ExecutionController,
+    FlowController,
+    LineageController,
+    ColumnController,
+    ExpressionController,
+    OpenLineageController,
+    ShipController,
+    stats,
+    outbox,
+    index,
+    static_files,
+    ingest_default,
+]
+
+#: What route handlers take by name, each from the app's state.
+DEPENDENCIES = {
+    "store": Provide(provide_store, sync_to_thread=False),
+    "clock": Provide(provide_clock, sync_to_thread=False),
+    "committer": Provide(provide_committer, sync_to_thread=False),
+    "run_committer": Provide(provide_run_committer, sync_to_thread=False),
+    "caller": Provide(provide_scope, sync_to_thread=False),
+    "sandbox": Provide(provide_sandbox, sync_to_thread=False),
+    "limits": Provide(provide_limits, sync_to_thread=False),
+    "outbox": Provide(provide_outbox, sync_to_thread=False),
+    "summary_keys": Provide(provide_summary_keys, sync_to_thread=False),
+}
+
+
+def startup(app: Litestar) -> None:
+    """Open what the app owns: the sandbox's first worker, the store (unless one was given), the group commits,
+    the planning of the lineage questions (in the background: `/ready` waits for it), the sinks."""
+    settings: Settings = app.state.settings
+    if settings.sandbox_prewarm:
+        app.state.sandbox.prewarm()
+    if app.state.store is None:
+        app.state.store = open_store(settings)
+        app.state.owns_store = True
+    window_s, max_items = settings.group_commit_ms / 1000, settings.group_commit_max
+    app.state.committer = GroupCommit(app.state.store, window_s=window_s, max_items=max_items)
+    app.state.run_committer = GroupCommit(
+        app.state.store, window_s=window_s, max_items=max_items, write=merge_items, key=lambda item: item.key
+    )
+    if settings.plan_at_start:
+        threading.Thread(target=plan, args=(app.state.store, app.state.planned), daemon=True, name="plan").start()
+    else:
+        app.state.planned.set()
+    app.state.sinks = start_sinks(app.state.store, settings)
+
+
+def shutdown(app: Litestar) -> None:
+    for sink in app.state.get("sinks") or []:
+        sink.stop()
+    app.state.sandbox.close()
+    if app.state.get("owns_store") and app.state.store is not None:
+        app.state.store.close()
+        app.state.store = None
+
+
 def create_app(
     settings: Settings | None = None, *, store: GraphStore | None = None, clock: Clock = now_iso
 ) -> Litestar:
@@ -146,70 +212,9 @@ def create_app(
             "planned": threading.Event(),
         }
     )
-
-    def startup(app: Litestar) -> None:
-        if settings.sandbox_prewarm:
-            app.state.sandbox.prewarm()
-        if app.state.store is None:
-            app.state.store = open_store(settings)
-            app.state.owns_store = True
-        app.state.committer = GroupCommit(
-            app.state.store, window_s=settings.group_commit_ms / 1000, max_items=settings.group_commit_max
-        )
-        app.state.run_committer = GroupCommit(
-            app.state.store,
-            window_s=settings.group_commit_ms / 1000,
-            max_items=settings.group_commit_max,
-            write=merge_items,
-            key=lambda item: item.key,
-        )
-        if settings.plan_at_start:
-            threading.Thread(target=plan, args=(app.state.store, app.state.planned), daemon=True, name="plan").start()
-        else:
-            app.state.planned.set()
-        app.state.sinks = start_sinks(app.state.store, settings)
-
-    def shutdown(app: Litestar) -> None:
-        for sink in app.state.get("sinks") or []:
-            sink.stop()
-        app.state.sandbox.close()
-        if app.state.get("owns_store") and app.state.store is not None:
-            app.state.store.close()
-            app.state.store = None
-
     app = LineageApp(
-        route_handlers=[
-            health,
-            ready,
-            AssetController,
-            AssetCollectionController,
-            UsageController,
-            LockController,
-            AssetTypeController,
-            ExecutionController,
-            FlowController,
-            LineageController,
-            ColumnController,
-            ExpressionController,
-            OpenLineageController,
-            ShipController,
-            stats,
-            outbox,
-            index,
-            static_files,
-            ingest_default,
-        ],
-        dependencies={
-            "store": Provide(provide_store, sync_to_thread=False),
-            "clock": Provide(provide_clock, sync_to_thread=False),
-            "committer": Provide(provide_committer, sync_to_thread=False),
-            "run_committer": Provide(provide_run_committer, sync_to_thread=False),
-            "caller": Provide(provide_scope, sync_to_thread=False),
-            "sandbox": Provide(provide_sandbox, sync_to_thread=False),
-            "limits": Provide(provide_limits, sync_to_thread=False),
-            "outbox": Provide(provide_outbox, sync_to_thread=False),
-            "summary_keys": Provide(provide_summary_keys, sync_to_thread=False),
-        },
+        route_handlers=ROUTES,
+        dependencies=DEPENDENCIES,
         plugins=[problems.plugin()],
         state=state,
         on_startup=[startup],

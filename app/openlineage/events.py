@@ -110,16 +110,37 @@ def task_run_events(
 ) -> list[RunEvent]:
     """START and (for a finished execution) its end event; assets absent from `assets` (not visible to the
     caller) are left out of inputs and outputs."""
-    tenant = execution.tenantId
     job = Job(namespace=execution.namespace, name=f"{execution.flowId}.{task_run.taskId}", facets=job_facets(execution))
-    facets = {
+    run = Run(
+        runId=run_id(execution.tenantId, execution.id, task_run.taskId, task_run.value),
+        facets=task_run_facets(execution, task_run),
+    )
+    inputs = _datasets(task_run.inputs, InputDataset, assets, mappings)
+    outputs = _datasets(task_run.outputs, OutputDataset, assets, mappings)
+    for output, output_id in zip(outputs, [a for a in task_run.outputs if a in assets], strict=True):
+        facet = column_lineage(execution, output_id, assets, mappings)
+        if facet is not None:
+            output.facets["columnLineage"] = facet
+    times = [(RunState.START, execution.startDate)]
+    end = END_STATES.get(execution.state)
+    if end is not None:
+        times.append((end, execution.endDate or execution.startDate))
+    return [
+        RunEvent(eventType=state, eventTime=when, run=run, job=job, inputs=inputs, outputs=outputs, producer=PRODUCER)
+        for state, when in times
+    ]
+
+
+def task_run_facets(execution: ExecutionRecord, task_run: TaskRunRecord) -> dict[str, Any]:
+    """A task run's run facets: its parent (the execution's run) and Kestra's own fields."""
+    return {
         "parent": parent_run.ParentRunFacet(
-            run=parent_run.Run(runId=run_id(tenant, execution.id)),
+            run=parent_run.Run(runId=run_id(execution.tenantId, execution.id)),
             job=parent_run.Job(namespace=execution.namespace, name=execution.flowId),
             producer=PRODUCER,
         ),
         "kestra_taskRun": KestraTaskRunRunFacet(
-            tenantId=tenant,
+            tenantId=execution.tenantId,
             executionId=execution.id,
             namespace=execution.namespace,
             flowId=execution.flowId,
@@ -130,48 +151,22 @@ def task_run_events(
             producer=PRODUCER,
         ),
     }
-    run = Run(runId=run_id(tenant, execution.id, task_run.taskId, task_run.value), facets=facets)
 
-    def datasets(ids: list[str], cls: type[InputDataset] | type[OutputDataset]) -> list[Any]:
-        out = []
-        for asset_id in ids:
-            asset = assets.get(asset_id)
-            if asset is not None:
-                namespace, name = dataset_name(asset, mappings)
-                out.append(cls(namespace=namespace, name=name, facets=dataset_facets(asset)))
-        return out
 
-    inputs = datasets(task_run.inputs, InputDataset)
-    outputs = datasets(task_run.outputs, OutputDataset)
-    for output, output_id in zip(outputs, [a for a in task_run.outputs if a in assets], strict=True):
-        facet = column_lineage(execution, output_id, assets, mappings)
-        if facet is not None:
-            output.facets["columnLineage"] = facet
-    events = [
-        RunEvent(
-            eventType=RunState.START,
-            eventTime=execution.startDate,
-            run=run,
-            job=job,
-            inputs=inputs,
-            outputs=outputs,
-            producer=PRODUCER,
-        )
-    ]
-    end = END_STATES.get(execution.state)
-    if end is not None:
-        events.append(
-            RunEvent(
-                eventType=end,
-                eventTime=execution.endDate or execution.startDate,
-                run=run,
-                job=job,
-                inputs=inputs,
-                outputs=outputs,
-                producer=PRODUCER,
-            )
-        )
-    return events
+def _datasets(
+    ids: list[str],
+    cls: type[InputDataset] | type[OutputDataset],
+    assets: Mapping[str, Asset],
+    mappings: Mapping[str, FieldMapping] | None,
+) -> list[Any]:
+    """The datasets of the assets named that the caller may see (those in `assets`), in order."""
+    out = []
+    for asset_id in ids:
+        asset = assets.get(asset_id)
+        if asset is not None:
+            namespace, name = dataset_name(asset, mappings)
+            out.append(cls(namespace=namespace, name=name, facets=dataset_facets(asset)))
+    return out
 
 
 def job_facets(execution: ExecutionRecord) -> dict[str, Any]:

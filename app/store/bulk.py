@@ -35,6 +35,15 @@ class RunRows:
     _seen_slots: set[str] = field(default_factory=set)
 
     def add(self, run: BulkRun) -> None:
+        """One task run's rows: its execution (once), its slots, and its READ, WROTE and FEEDS edges."""
+        if run.executionKey not in self._seen_executions:
+            self._seen_executions.add(run.executionKey)
+            self.executions.append(_execution_row(run))
+        for output in run.outputs or ("",):  # the holder of each output of the slot (lineage_state.py)
+            key = output_slot_key(run.slotKey, output)
+            if key not in self._seen_slots:
+                self._seen_slots.add(key)
+                self.slots.append(_slot_row(run, key, output))
         common = {
             "executionKey": run.executionKey,
             "executionId": run.executionId,
@@ -44,62 +53,54 @@ class RunRows:
             "value": run.value,
             "date": run.date,
         }
-        if run.executionKey not in self._seen_executions:
-            self._seen_executions.add(run.executionKey)
-            document = {
-                "tenantId": run.tenantId,
-                "id": run.executionId,
-                "namespace": run.namespace,
-                "flowId": run.flowId,
-                "flowRevision": None,
-                "state": "SUCCESS",
-                "startDate": run.date,
-                "endDate": run.date,
-                "recorded": run.date,
-                "inputs": {},
-                "labels": {},
-                "taskRuns": [],
-                "notes": ["bulk-loaded"],
-            }
-            self.executions.append(
-                {
-                    "key": run.executionKey,
-                    "tenantId": run.tenantId,
-                    "id": run.executionId,
-                    "namespace": run.namespace,
-                    "flowId": run.flowId,
-                    "date": run.date,
-                    "fingerprint": "bulk",
-                    "document": json.dumps(document),
-                }
-            )
-        for output in run.outputs or ("",):  # the holder of each output of the slot (lineage_state.py)
-            key = output_slot_key(run.slotKey, output)
-            if key in self._seen_slots:
-                continue
-            self._seen_slots.add(key)
-            self.slots.append(
-                {
-                    "key": key,
-                    "slotKey": run.slotKey,
-                    "assetKey": output,
-                    "tenantId": run.tenantId,
-                    "flowKey": run.flowKey,
-                    "namespace": run.namespace,
-                    "flowId": run.flowId,
-                    "taskId": run.taskId,
-                    "value": run.value,
-                    "executionKey": run.executionKey,
-                    "date": run.date,
-                }
-            )
-        for i in run.inputs:
-            self.reads.append({"sourceKey": run.executionKey, "targetKey": i, **common})
-        for o in run.outputs:
-            self.writes.append({"sourceKey": run.executionKey, "targetKey": o, **common})
-        for i in run.inputs:
-            for o in run.outputs:
-                self.feeds.append({"sourceKey": i, "targetKey": o, **common})
+        self.reads += [{"sourceKey": run.executionKey, "targetKey": i, **common} for i in run.inputs]
+        self.writes += [{"sourceKey": run.executionKey, "targetKey": o, **common} for o in run.outputs]
+        self.feeds += [{"sourceKey": i, "targetKey": o, **common} for i in run.inputs for o in run.outputs]
+
+
+def _execution_row(run: BulkRun) -> dict[str, object]:
+    """The execution of a bulk-loaded task run, with the document a recorded one keeps."""
+    document = {
+        "tenantId": run.tenantId,
+        "id": run.executionId,
+        "namespace": run.namespace,
+        "flowId": run.flowId,
+        "flowRevision": None,
+        "state": "SUCCESS",
+        "startDate": run.date,
+        "endDate": run.date,
+        "recorded": run.date,
+        "inputs": {},
+        "labels": {},
+        "taskRuns": [],
+        "notes": ["bulk-loaded"],
+    }
+    return {
+        "key": run.executionKey,
+        "tenantId": run.tenantId,
+        "id": run.executionId,
+        "namespace": run.namespace,
+        "flowId": run.flowId,
+        "date": run.date,
+        "fingerprint": "bulk",
+        "document": json.dumps(document),
+    }
+
+
+def _slot_row(run: BulkRun, key: str, output: str) -> dict[str, object]:
+    return {
+        "key": key,
+        "slotKey": run.slotKey,
+        "assetKey": output,
+        "tenantId": run.tenantId,
+        "flowKey": run.flowKey,
+        "namespace": run.namespace,
+        "flowId": run.flowId,
+        "taskId": run.taskId,
+        "value": run.value,
+        "executionKey": run.executionKey,
+        "date": run.date,
+    }
 
 
 def asset_rows(assets: Iterable[BulkAsset]) -> Iterator[dict[str, object]]:
