@@ -136,43 +136,62 @@ def generate(
     hub_ids = rng.choice(np.arange(raw_lo, raw_hi), size=min(hubs, raw_hi - raw_lo), replace=False)
     hub_weights = 1.0 / np.arange(1, len(hub_ids) + 1) ** 1.2
     hub_weights /= hub_weights.sum()
-    src_parts: list[np.ndarray] = []
-    dst_parts: list[np.ndarray] = []
-    for li in range(1, len(bounds)):
-        _, lo, hi = bounds[li]
-        _, plo, phi = bounds[li - 1]
-        count = hi - lo
-        k = 1 + rng.poisson(2.75, size=count)
-        child = np.repeat(np.arange(lo, hi), k)
-        m = len(child)
-        kind = rng.random(m)
-        parent = np.empty(m, dtype=np.int64)
-        # near the child's relative position in the layer below (locality of teams)
-        rel = (child - lo) / max(count, 1)
-        centre = plo + (rel * (phi - plo)).astype(np.int64)
-        spread = np.maximum(1, (phi - plo) // 50)
-        near = centre + rng.integers(-spread, spread + 1, size=m)
-        parent[:] = np.clip(near, plo, phi - 1)
-        far = kind < 0.10  # any earlier asset
-        parent[far] = rng.integers(0, lo, size=int(far.sum()))
-        same = (kind >= 0.10) & (kind < 0.10 + same_layer_share)  # an earlier model of the same layer
-        back = rng.integers(1, max(2, count // 100), size=int(same.sum()))
-        parent[same] = np.maximum(lo, child[same] - back)
-        parent[same & (parent == child)] = plo  # the first model of a layer has no earlier sibling
-        hub = kind > 1 - hub_share
-        parent[hub] = rng.choice(hub_ids, size=int(hub.sum()), p=hub_weights)
-        incremental = rng.choice(np.arange(lo, hi), size=int(count * incremental_share), replace=False)
-        parent = np.concatenate([parent, incremental])
-        child = np.concatenate([child, incremental])
-        pairs = np.unique(np.stack([parent, child], axis=1), axis=0)
-        src_parts.append(pairs[:, 0])
-        dst_parts.append(pairs[:, 1])
+    shares = _Shares(hub=hub_share, same_layer=same_layer_share, incremental=incremental_share)
+    pairs = [
+        _layer_edges(rng, bounds[li - 1], bounds[li], hub_ids, hub_weights, shares) for li in range(1, len(bounds))
+    ]
     return SyntheticGraph(
         tenant=tenant,
         n=n,
         layer_of=layer_of,
         bounds=bounds,
-        sources=np.concatenate(src_parts),
-        targets=np.concatenate(dst_parts),
+        sources=np.concatenate([p[:, 0] for p in pairs]),
+        targets=np.concatenate([p[:, 1] for p in pairs]),
         hubs=hub_ids,
     )
+
+
+@dataclass(frozen=True)
+class _Shares:
+    hub: float
+    same_layer: float
+    incremental: float
+
+
+def _layer_edges(
+    rng: np.random.Generator,
+    below: tuple[str, int, int],
+    layer: tuple[str, int, int],
+    hub_ids: np.ndarray,
+    hub_weights: np.ndarray,
+    shares: _Shares,
+) -> np.ndarray:
+    """The (parent, child) edges into one layer: each asset reads 1 + Poisson(2.75) parents, mostly near its own
+    position in the layer below, sometimes any earlier asset, an earlier model of its own layer or a hub; a few
+    read themselves (incremental models)."""
+    _, lo, hi = layer
+    _, plo, phi = below
+    count = hi - lo
+    k = 1 + rng.poisson(2.75, size=count)
+    child = np.repeat(np.arange(lo, hi), k)
+    m = len(child)
+    kind = rng.random(m)
+    parent = np.empty(m, dtype=np.int64)
+    # near the child's relative position in the layer below (locality of teams)
+    rel = (child - lo) / max(count, 1)
+    centre = plo + (rel * (phi - plo)).astype(np.int64)
+    spread = np.maximum(1, (phi - plo) // 50)
+    near = centre + rng.integers(-spread, spread + 1, size=m)
+    parent[:] = np.clip(near, plo, phi - 1)
+    far = kind < 0.10  # any earlier asset
+    parent[far] = rng.integers(0, lo, size=int(far.sum()))
+    same = (kind >= 0.10) & (kind < 0.10 + shares.same_layer)  # an earlier model of the same layer
+    back = rng.integers(1, max(2, count // 100), size=int(same.sum()))
+    parent[same] = np.maximum(lo, child[same] - back)
+    parent[same & (parent == child)] = plo  # the first model of a layer has no earlier sibling
+    hub = kind > 1 - shares.hub
+    parent[hub] = rng.choice(hub_ids, size=int(hub.sum()), p=hub_weights)
+    incremental = rng.choice(np.arange(lo, hi), size=int(count * shares.incremental), replace=False)
+    parent = np.concatenate([parent, incremental])
+    child = np.concatenate([child, incremental])
+    return np.unique(np.stack([parent, child], axis=1), axis=0)
