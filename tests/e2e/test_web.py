@@ -99,12 +99,7 @@ def test_search_asset_page_graph_and_recentre(tmp_path: Path, serve_flags: list[
         save(page, "asset-page.png")
 
         # click the node in the drawn graph: the page re-centres on it
-        box = page.locator("#graph").bounding_box()
-        pos = page.evaluate(
-            "(() => { const p = window.cy.getElementById('asset:avg_trip_distance').renderedPosition();"
-            " return {x: p.x, y: p.y}; })()"
-        )
-        page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+        click_node(page, "window.cy.getElementById('asset:avg_trip_distance')")
         page.wait_for_function(
             "document.querySelector('#asset-title') && "
             "document.querySelector('#asset-title').innerText.startsWith('avg_trip_distance')"
@@ -183,17 +178,23 @@ def test_a_fan_out_draws_a_few_siblings_and_a_group_that_expands(tmp_path: Path,
 
 def expanded(page, times: int) -> None:  # type: ignore[no-untyped-def]
     """Wait until groups were expanded `times` times in this drawing."""
-    page.wait_for_function(f"document.querySelector('#graph').dataset.expanded === '{times}'")
+    page.wait_for_function(f"(document.querySelector('#graph') || {{dataset: {{}}}}).dataset.expanded === '{times}'")
+
+
+def click_node(page, node: str) -> None:  # type: ignore[no-untyped-def]
+    """Bring a node of the drawing (a JavaScript expression) to the middle of the canvas and click it with the
+    mouse, as a user does; the canvas is first scrolled into view, so that the point clicked is the node's."""
+    page.locator("#graph").scroll_into_view_if_needed()
+    pos = page.evaluate(
+        f"(() => {{ const n = {node}; window.cy.center(n); const p = n.renderedPosition();"
+        " return {x: p.x, y: p.y}; })()"
+    )
+    box = page.locator("#graph").bounding_box()
+    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
 
 
 def click_group(page, index: int = 0) -> None:  # type: ignore[no-untyped-def]
-    """Bring a group node into view and click it with the mouse, as a user does."""
-    box = page.locator("#graph").bounding_box()
-    pos = page.evaluate(
-        f"(() => {{ const g = window.cy.nodes('[kind = \"group\"]')[{index}]; window.cy.center(g);"
-        " const p = g.renderedPosition(); return {x: p.x, y: p.y}; })()"
-    )
-    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    click_node(page, f"window.cy.nodes('[kind = \"group\"]')[{index}]")
 
 
 def test_asset_page_lists_columns_and_draws_column_lineage_on_demand(tmp_path: Path, serve_flags: list[str]) -> None:

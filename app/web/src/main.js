@@ -419,6 +419,7 @@ function drawGraph(box, graph) {
   cy.on("tap", 'node[kind = "group"][redacted = 0]', (ev) => expandGroup(cy, ev.target));
   cy.on("mouseover", "node, edge", (ev) => { box.title = ev.target.data("title") || ""; });
   window.cy = cy;
+  // the zoom buttons sit under the drawing, never over a node of it
   box.parentElement.querySelector(".zoom")?.remove();
   box.after(el("div", { class: "zoom" },
     el("button", { type: "button", title: "zoom in", onclick: () => cy.zoom({ level: cy.zoom() * 1.25, renderedPosition: center(box) }) }, "+"),
