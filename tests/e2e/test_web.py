@@ -162,6 +162,10 @@ def test_a_fan_out_draws_a_few_siblings_and_a_group_that_expands(tmp_path: Path,
         drawn = page.evaluate("window.cy.nodes('[kind = \"asset\"]').map(n => n.data('assetId')).sort()")
         assert drawn == ["out000", "out001", "out002", "out003", "out004", "out005", "out006", "out007", "source"]
 
+        # lines inserted above the drawing after it was drawn (a slow summary) move its canvas: a click still lands
+        # on the node under the pointer
+        page.evaluate("document.querySelector('#impact-summary').prepend(Object.assign(document.createElement('div'),"
+                      " {style: 'height: 120px'}))")  # fmt: skip
         click_group(page)
         expanded(page, 1)
         assert page.evaluate("window.cy.nodes('[kind = \"asset\"]').length") == 29

@@ -224,7 +224,11 @@ async function renderSummary(line, box, id) {
     el("p", { id: "upstream-count" }, `Built from ${fmt(up.total)} upstream asset${up.total === 1 ? "" : "s"}.`,
       down.total ? el("span", {}, " Download the impact: ", download("impact", "csv"), " ", download("impact", "ndjson")) : null));
   box.dataset.ready = "true";
+  canvasMoved();
 }
+
+// Content inserted above the drawing moves its canvas: tell Cytoscape (hover and clicks map to the right node).
+const canvasMoved = () => { if (window.cy) window.cy.resize(); };
 
 async function downloadAnswer(id, kind, format, link) {
   // fetched rather than linked, so the API token goes in a header and never into a URL
@@ -257,6 +261,7 @@ async function renderChecks(box, line, id) {
     ? el("span", { class: "badge danger" }, `${failing} check${failing === 1 ? "" : "s"} failing`)
     : el("span", { class: "badge ok" }, `${report.passing} check${report.passing === 1 ? "" : "s"} passing`));
   box.hidden = false;
+  canvasMoved();
   box.replaceChildren(el("h2", {}, "Checks"), table(["Check", "Column", "Result", "Actual", "Run", "When"],
     report.latest.map((c) => [c.assertion, c.column || "", el("span", { class: `badge ${c.success ? "ok" : "danger"}` },
       c.success ? "pass" : "FAIL"), c.actual || "", c.job, when(c.date)]), "checks-table"));
@@ -412,6 +417,9 @@ function drawGraph(box, graph) {
     layout: layoutOptions(),
   });
   keepLegible(cy, `asset:${graph.asset}`);
+  // Cytoscape keeps where its canvas is on the page; lines drawn above it later (the summary, the checks) move it,
+  // and a click would then land on the node that was there. Ask it to look again before it reads a press.
+  for (const type of ["mousedown", "touchstart"]) box.addEventListener(type, () => cy.resize(), { capture: true });
   cy.on("tap", 'node[kind = "asset"][redacted = 0]', (ev) => {
     const assetId = ev.target.data("assetId");
     if (assetId) location.hash = assetHref(assetId);
