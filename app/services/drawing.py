@@ -89,27 +89,12 @@ class GroupedDrawing(Drawing):
         show = members if len(members) <= self.siblings + 1 else members[: self.siblings]
         show = show[:room]
         for m in show:
-            self._add_member(m, side, distance)
+            self.add_asset(m["key"], {**m, "displayName": m["displayName"] or None}, distance, side)
         for g in groups:
             left = sum(1 for m in _members(g) if m["key"] not in self.node_of) if g["visible"] else g["reached"]
             if left:
                 self._add_group(parent, g, left, side, distance)
         return [m["key"] for m in show]
-
-    def _add_member(self, m: Row, side: Direction, distance: int) -> None:
-        node = GraphNode(
-            key=f"asset:{m['id']}",
-            kind="asset",
-            type=m["type"],
-            id=m["id"],
-            namespace=m["namespace"] or None,
-            displayName=m["displayName"] or None,
-            deleted=bool(m["deleted"]),
-            distance=distance,
-            side=side,
-        )
-        self.node_of[m["key"]] = node.key
-        self.nodes[node.key] = node
 
     def _add_group(self, parent: str, g: Row, count: int, side: Direction, distance: int) -> None:
         if len(self.nodes) >= self.node_cap:

@@ -297,31 +297,37 @@ class Drawing:
     def add_assets(self, reached: dict[str, Row]) -> None:
         for key, r in reached.items():
             if r["visible"]:
-                node = GraphNode(
-                    key=f"asset:{r['id']}",
-                    kind="asset",
-                    type=r["type"],
-                    id=r["id"],
-                    namespace=r["namespace"] or None,
-                    displayName=r["displayName"],
-                    deleted=bool(r["deleted"]),
-                    distance=int(r["distance"]),
-                    side=r["side"],
-                )
-            else:
-                self._redacted += 1
-                node = GraphNode(
-                    key=f"redacted:{self._redacted}",
-                    kind="asset",
-                    distance=int(r["distance"]),
-                    side=r["side"],
-                    redacted=True,
-                )
+                self.add_asset(key, r, int(r["distance"]), r["side"])
+                continue
+            self._redacted += 1
+            node = GraphNode(
+                key=f"redacted:{self._redacted}",
+                kind="asset",
+                distance=int(r["distance"]),
+                side=r["side"],
+                redacted=True,
+            )
             self.node_of[key] = node.key
             self.nodes[node.key] = node
 
     def add_edge(self, source: str, target: str, type_: Literal["READ", "WROTE", "FEEDS"], **run: Any) -> None:
         self.edges.setdefault((source, target, type_), GraphEdge(source=source, target=target, type=type_, **run))
+
+    def add_asset(self, key: str, r: Row, distance: int, side: str) -> None:
+        """A visible asset reached at `distance` on `side`, from a row of its fields."""
+        node = GraphNode(
+            key=f"asset:{r['id']}",
+            kind="asset",
+            type=r["type"],
+            id=r["id"],
+            namespace=r["namespace"] or None,
+            displayName=r["displayName"],
+            deleted=bool(r["deleted"]),
+            distance=distance,
+            side=side,  # type: ignore[arg-type]
+        )
+        self.node_of[key] = node.key
+        self.nodes[node.key] = node
 
     def add_task_runs(self, feeds: list[Row], *, collapse: bool = False) -> None:
         """A FEEDS edge a -> b made by a task run becomes a -READ-> run -WROTE-> b; runs past the cap are left
