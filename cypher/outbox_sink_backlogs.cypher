@@ -1,11 +1,11 @@
-// Each sink with the number of a tenant's events it has not delivered, the oldest one's time, and how many of the
-// tenant's events it set aside.
-// :param tenantId string
+// Each sink with the number of events it has not delivered, the oldest one's time, and how many events it set
+// aside: a tenant's (its admins ask), or every tenant's when `tenantId` is null (the operator's command).
+// :param tenantId string?
 MATCH (s:OutboxSink)
 OPTIONAL MATCH (o:OutboxEvent)
-WHERE o.seq > s.seq AND o.tenantId = $tenantId
+WHERE o.seq > s.seq AND ($tenantId IS NULL OR o.tenantId = $tenantId)
 WITH s, sum(o.events) AS backlog, min(o.created) AS oldest
 OPTIONAL MATCH (p:OutboxParked)
-WHERE p.sink = s.key AND p.tenantId = $tenantId
+WHERE p.sink = s.key AND ($tenantId IS NULL OR p.tenantId = $tenantId)
 RETURN s, backlog, oldest, count(p) AS parked
 ORDER BY s.key

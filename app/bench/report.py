@@ -128,12 +128,29 @@ BASELINE_ROWS: tuple[tuple[Callable[[Result], str], Cell], ...] = (
 
 LAST_ROWS: tuple[tuple[str, Cell], ...] = (
     (
-        "recording, sinks off / on (Kafka + HTTP): p50",
-        _when("sinks", text=lambda s: f"{s['off']['p50_ms']} / {s['on']['p50_ms']} ms ({s['p50_on_over_off']}x)"),
+        "recording, sinks off / on (Kafka + HTTP): p50, 8 clients",
+        _when("sinks", text=lambda s: f"{s['off']['p50_ms']} / {s['on']['p50_ms']} ms ({s['p50_ms_on_over_off']}x)"),
     ),
     (
-        "sinks: events delivered / s (recording at)",
-        _when("sinks", text=lambda s: f"{s['delivery']['events_per_s']} /s ({s['on']['per_s']} executions/s)"),
+        "  one client alone: p50",
+        _when(
+            "sinks",
+            text=lambda s: f"{s['off']['lone_p50_ms']} / {s['on']['lone_p50_ms']} ms ({s['lone_p50_ms_on_over_off']}x)",
+        ),
+    ),
+    (
+        "  rate; service CPU per execution",
+        _when(
+            "sinks",
+            text=lambda s: (
+                f"{s['off']['per_s']} / {s['on']['per_s']} /s; "
+                f"{s['off']['server_cpu_ms_per_execution']} / {s['on']['server_cpu_ms_per_execution']} ms"
+            ),
+        ),
+    ),
+    (
+        "sinks: all delivered, after the last recording",
+        _when("sinks", text=lambda s: f"{s['delivery']['drained_after_s']} s ({s['delivery']['events']:,} events)"),
     ),
     ("service peak RSS", _when("server", "peak_rss_mb", text=lambda x: f"{x} MB")),
     ("Neo4j peak RSS", _when("neo4j", "peak_rss_mb", text=lambda x: f"{x} MB")),

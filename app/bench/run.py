@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote, urlparse
 
 import httpx
+import msgspec
 import numpy as np
 import psutil
 from rich.console import Console
@@ -83,6 +84,12 @@ def _pct(samples: list[float], q: float) -> float:
     ordered = sorted(samples)
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+#: rounds of sinks off / on in the sinks' measure (a 2-core machine's noise is of the size of what is measured)
+SINK_ROUNDS = 2
+#: recordings by one client alone after each variant's concurrent ones
+LONE_EXECUTIONS = 200
 
 
 def _ms(samples: list[float]) -> dict[str, float]:
@@ -308,10 +315,10 @@ class BackendRun:
 
     # -- HTTP -----------------------------------------------------------------------------------------------
 
-    def _serve(self, *flags: str) -> tuple[subprocess.Popen[bytes], str, Path]:
+    def _serve(self, *flags: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str, Path]:
         """A `lineage serve` on this backend's store, ready: (process, its URL, its log)."""
         port = _free_port()
-        env = {**os.environ}
+        env = {**os.environ, **(env or {})}
         cmd = [sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--log-level", "INFO", *flags]
         if self.backend == "neo4j":
             env.update(
@@ -361,46 +368,82 @@ class BackendRun:
             self.results["sinks"] = self._sinks(graph)
 
     def _sinks(self, graph: SyntheticGraph) -> dict[str, Any]:
-        """Recording with the sinks off, then on (Kafka, and HTTP forwarding in batches to a receiver in this
-        process that takes everything), the same number of executions each, on a server of its own; then how
-        fast the sinks delivered the second run's events."""
+        """Recording with the sinks off and on (Kafka, and HTTP forwarding in batches to a receiver in this process
+        that takes everything), in alternating rounds on servers of their own, then with the outbox written and no
+        sink (last: what it leaves undelivered stays in this store); each server warmed up first. Per variant:
+        8 clients at once (throughput, and the latency of a saturated server), then one client alone (the latency
+        one orchestrator sees), and the server's CPU per execution; with the sinks on, how soon after the last
+        recording they had delivered everything."""
         rng = random.Random(self.cfg.seed + 1)
-        out: dict[str, Any] = {}
+        runs: dict[str, list[dict[str, Any]]] = {"off": [], "on": [], "outbox": []}
         with _Receiver() as receiver:
             topic = f"bench-{uuid.uuid4().hex[:8]}"
             sinks = ("--kafka-bootstrap", str(self.cfg.kafka_bootstrap), "--kafka-topic", topic)
-            for label, flags in (("off", ()), ("on", (*sinks, "--forward-url", receiver.url, "--forward-batch"))):
-                proc, url, _ = self._serve(*flags)
-                try:
-                    base = f"{url}/api/v1/{self.tenant}"
-                    bodies = [
-                        self._execution_body(graph, rng, f"bench-sinks-{label}-{n:06d}", n)
-                        for n in range(self.cfg.executions)
-                    ]
-                    started = time.perf_counter()
-                    wall, latencies, errors = self._post_all(base, bodies, f"record executions, sinks {label}")
-                    out[label] = {"per_s": round(len(bodies) / wall, 1), **_ms(latencies), "errors": len(errors)}
-                    if label == "on":
-                        out["delivery"] = self._delivered(base, started, 2 * len(bodies), receiver)
-                finally:
-                    _stop(proc)
-        out["p50_on_over_off"] = round(out["on"]["p50_ms"] / out["off"]["p50_ms"], 3)
+            variants: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+                "off": ((), {}),
+                "on": ((*sinks, "--forward-url", receiver.url, "--forward-batch"), {}),
+                "outbox": ((), {"LINEAGE_OUTBOX": "1"}),
+            }
+            for n, label in enumerate(["off", "on"] * SINK_ROUNDS + ["outbox"]):
+                flags, env = variants[label]
+                runs[label].append(self._sink_run(graph, rng, f"{label}{n}", flags, env, delivery=label == "on"))
+        out: dict[str, Any] = {label: _mean_run(rs) for label, rs in runs.items()}
+        out["delivery"] = runs["on"][-1]["delivery"]
+        out["forwarded"] = receiver.events
+        for label in ("on", "outbox"):
+            for figure in ("p50_ms", "lone_p50_ms"):
+                out[f"{figure}_{label}_over_off"] = round(out[label][figure] / out["off"][figure], 3)
+        out["p50_on_over_off"] = out["p50_ms_on_over_off"]
+        out["rounds"] = runs
         return out
 
-    def _delivered(self, base: str, started: float, events: int, receiver: _Receiver) -> dict[str, Any]:
-        """Wait until every sink has delivered the `events` recorded since `started`."""
+    def _sink_run(
+        self, graph: SyntheticGraph, rng: random.Random, tag: str, flags: tuple[str, ...], env: dict[str, str],
+        *, delivery: bool,
+    ) -> dict[str, Any]:  # fmt: skip
+        proc, url, _ = self._serve(*flags, env=env)
+        server = psutil.Process(proc.pid)
+        try:
+            base = f"{url}/api/v1/{self.tenant}"
+            bodies = [self._execution_body(graph, rng, f"bench-sinks-{tag}-{n:06d}", n) for n in range(
+                min(self.cfg.warmup, 200) + self.cfg.executions + LONE_EXECUTIONS)]  # fmt: skip
+            warmup, timed, lone = (
+                bodies[: -self.cfg.executions - LONE_EXECUTIONS],
+                bodies[-self.cfg.executions - LONE_EXECUTIONS : -LONE_EXECUTIONS],
+                bodies[-LONE_EXECUTIONS:],
+            )
+            if warmup:
+                self._post_all(base, warmup, f"warm-up, sinks {tag} (untimed)")
+            cpu = _cpu_s(server)
+            wall, latencies, errors = self._post_all(base, timed, f"record executions, sinks {tag}")
+            cpu = _cpu_s(server) - cpu
+            _, alone, lone_errors = self._post_all(base, lone, f"one client alone, sinks {tag}", clients=1)
+            run: dict[str, Any] = {
+                "per_s": round(len(timed) / wall, 1),
+                **_ms(latencies),
+                "lone_p50_ms": _ms(alone)["p50_ms"],
+                "server_cpu_ms_per_execution": round(cpu * 1000 / len(timed), 2),
+                "errors": len(errors) + len(lone_errors),
+            }
+            if delivery:
+                run["delivery"] = self._delivered(base, 2 * len(bodies))
+            return run
+        finally:
+            _stop(proc)
+
+    def _delivered(self, base: str, events: int) -> dict[str, Any]:
+        """Wait until every sink has delivered what this server recorded (`events`): how long after its last
+        recording that took."""
+        started = time.perf_counter()
         with httpx.Client(base_url=base, timeout=60) as client, self.console.status("waiting for the sinks"):
             while time.perf_counter() - started < 600:
                 sinks = client.get("/outbox").json()["sinks"]
                 if len(sinks) == 2 and all(s["backlog"] == 0 for s in sinks):
                     break
-                time.sleep(0.1)  # the sinks deliver in the background: poll their backlog
-        elapsed = time.perf_counter() - started
+                time.sleep(0.05)  # the sinks deliver in the background: poll their backlog
         return {
             "events": events,
-            "seconds": round(elapsed, 2),
-            "events_per_s": round(events / elapsed, 1),
-            "forwarded": receiver.events,
+            "drained_after_s": round(time.perf_counter() - started, 2),
             "sinks": {s["name"]: {"delivered": s["delivered"], "lastError": s["lastError"]} for s in sinks},
         }
 
@@ -485,8 +528,11 @@ class BackendRun:
             ],
         }
 
-    def _post_all(self, base: str, bodies: list[dict[str, Any]], label: str) -> tuple[float, list[float], list[str]]:
-        """POST every body with `clients` concurrent clients: (wall seconds, latencies, errors)."""
+    def _post_all(
+        self, base: str, bodies: list[dict[str, Any]], label: str, *, clients: int | None = None
+    ) -> tuple[float, list[float], list[str]]:
+        """POST every body with `clients` (default: the configured number) concurrent clients: (wall seconds,
+        latencies, errors)."""
         latencies: list[float] = []
         errors: list[str] = []
         lock = threading.Lock()
@@ -511,7 +557,7 @@ class BackendRun:
                             progress.advance(task)
 
             t0 = time.perf_counter()
-            threads = [threading.Thread(target=worker) for _ in range(self.cfg.clients)]
+            threads = [threading.Thread(target=worker) for _ in range(clients or self.cfg.clients)]
             for th in threads:
                 th.start()
             for th in threads:
@@ -722,8 +768,10 @@ class _Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                # counted, not parsed: this receiver shares the bench's process (and its GIL) with the clients
+                count = len(msgspec.json.decode(body, type=list[msgspec.Raw])) if body.startswith(b"[") else 1
                 with owner.lock:
-                    owner.events += len(json.loads(body)) if body.startswith(b"[") else 1
+                    owner.events += count
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
@@ -745,6 +793,15 @@ class _Receiver:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+def _mean_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The rounds of one variant of the sinks' measure, averaged."""
+    figures = ("per_s", "p50_ms", "p95_ms", "lone_p50_ms", "server_cpu_ms_per_execution")
+    out: dict[str, Any] = {f: round(sum(r[f] for r in runs) / len(runs), 2) for f in figures}
+    out["errors"] = sum(r["errors"] for r in runs)
+    out["rounds"] = len(runs)
+    return out
 
 
 def _free_port() -> int:

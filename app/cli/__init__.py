@@ -12,7 +12,7 @@ from typing import Any
 import msgspec
 
 from app import __version__
-from app.cli import cypher, explore
+from app.cli import cypher, explore, outbox
 from app.cli.client import add_client_flags
 from app.cli.config import add_store_flags, configure_logging, settings_from
 from app.settings import Settings
@@ -411,6 +411,7 @@ COMMANDS: tuple[Callable[[Any], None], ...] = (
     explore.add_commands,
     _token_command,
     cypher.add_commands,
+    outbox.add_commands,
 )
 
 

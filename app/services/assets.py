@@ -345,20 +345,6 @@ class BulkResponse(msgspec.Struct):
     count: int
 
 
-def _remove(tx: Tx, scope: Scope, asset_id: str, *, purge: bool, now: str) -> Asset | None:
-    """The asset as it ends (deleted), or None when there was nothing to remove."""
-    current = fetch_asset(tx, scope, asset_id)
-    if current is None or (current.deleted and not purge):
-        return None
-    require_write(scope, current.namespace)
-    key = asset_key(scope.tenant, asset_id)
-    if purge:
-        tx.run("asset_purge", key=key)
-        return msgspec.structs.replace(current, deleted=True, updated=now)
-    rows = tx.run("asset_delete", key=key, now=now, **binding.visibility(scope))
-    return asset_from_row(rows[0]["a"])
-
-
 def delete_assets(
     store: GraphStore,
     scope: Scope,
@@ -397,7 +383,21 @@ def delete_by_query(
 
 
 def _remove_all(tx: Tx, scope: Scope, ids: list[str], *, purge: bool, now: str, publish: bool) -> BulkResponse:
-    removed = [a for a in (_remove(tx, scope, i, purge=purge, now=now) for i in dict.fromkeys(ids)) if a is not None]
+    """Every asset named that the caller sees and that is not gone already, in three statements whatever their
+    number: read them, check each may be written (one refusal refuses all), flag or remove them."""
+    found = visible_assets(tx, scope, set(ids))
+    targets = [found[i] for i in dict.fromkeys(ids) if i in found and (purge or not found[i].deleted)]
+    for asset in targets:
+        require_write(scope, asset.namespace)
+    keys = [asset_key(scope.tenant, a.id) for a in targets]
+    if not keys:
+        removed: list[Asset] = []
+    elif purge:
+        tx.run("assets_purge", keys=keys)
+        removed = [msgspec.structs.replace(a, deleted=True, updated=now) for a in targets]
+    else:
+        flagged = {r["a"]["id"]: asset_from_row(r["a"]) for r in tx.run("assets_soft_delete", keys=keys, now=now)}
+        removed = [flagged[a.id] for a in targets]
     if publish:
         outbox.publish_assets(tx, scope.tenant, removed, now)
     return BulkResponse(count=len(removed))

@@ -113,12 +113,7 @@ def pull_events(
             if out and len(out) >= limit:
                 break
             consumed += 1
-            starts, ends = [], []
-            for task_run in execution.taskRuns:
-                start, *end = ol_events.task_run_events(execution, task_run, assets, mappings)
-                starts.append(ol_events.to_dict(start))
-                ends.extend(ol_events.to_dict(e) for e in end)
-            out.extend(starts + ends)
+            out.extend(ol_events.execution_event_dicts(execution, assets, mappings))
             last = (row["e"]["startDate"], row["e"]["key"])
         more = consumed < len(rows) or len(rows) == limit
         return EventPage(events=out, nextCursor=_encode_cursor(*last) if last and more else None)

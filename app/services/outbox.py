@@ -29,6 +29,8 @@ from app.store.base import GraphStore, Tx
 
 #: Events a sink reads from the outbox at once (each row is one recording's events).
 PAGE_ROWS = 200
+#: past every row's number: pruning up to it empties the outbox
+EVERY_SEQ = 1 << 62
 
 
 class OutboxRow(msgspec.Struct, kw_only=True):
@@ -36,7 +38,27 @@ class OutboxRow(msgspec.Struct, kw_only=True):
     tenantId: str
     kind: str
     created: str
-    events: list[dict[str, Any]]
+    #: each event's JSON as stored: sinks send it as it is, never parsed and written again
+    events: list[msgspec.Raw]
+
+    def dicts(self) -> list[dict[str, Any]]:
+        return [msgspec.json.decode(e) for e in self.events]
+
+
+class _RunView(msgspec.Struct):
+    runId: str | None = None
+
+
+class _DatasetView(msgspec.Struct):
+    namespace: str = ""
+    name: str = ""
+
+
+class _KeyView(msgspec.Struct):
+    """The fields of an event its key is made of (msgspec skips the rest without building it)."""
+
+    run: _RunView | None = None
+    dataset: _DatasetView | None = None
 
 
 class Lease(msgspec.Struct, kw_only=True):
@@ -77,15 +99,8 @@ class OutboxStatus(msgspec.Struct, kw_only=True):
 
 
 def execution_events(record: ExecutionRecord, assets: Mapping[str, Asset]) -> list[dict[str, Any]]:
-    """The events the pull feed serves for an execution (every asset named: sinks are the operator's), START events
-    first, then the end events."""
-    starts: list[dict[str, Any]] = []
-    ends: list[dict[str, Any]] = []
-    for task_run in record.taskRuns:
-        start, *end = ol_events.task_run_events(record, task_run, assets)
-        starts.append(ol_events.to_dict(start))
-        ends.extend(ol_events.to_dict(e) for e in end)
-    return starts + ends
+    """The events the pull feed serves for an execution (every asset named: sinks are the operator's)."""
+    return ol_events.execution_event_dicts(record, assets)
 
 
 def dataset_event(asset: Asset, now: str) -> dict[str, Any]:
@@ -101,7 +116,8 @@ def publish_assets(tx: Tx, tenant: str, assets: list[Asset], now: str) -> None:
 
 def row(tenant: str, kind: str, events: list[dict[str, Any]], now: str) -> dict[str, Any]:
     """One outbox row (its number is given when appended)."""
-    return {"tenantId": tenant, "kind": kind, "created": now, "document": json.dumps(events), "events": len(events)}
+    document = msgspec.json.encode(events).decode()
+    return {"tenantId": tenant, "kind": kind, "created": now, "document": document, "events": len(events)}
 
 
 def append(tx: Tx, rows: list[dict[str, Any]]) -> None:
@@ -155,6 +171,11 @@ def lease(store: GraphStore, sink: str, holder: str, ttl_s: float) -> Lease | No
     return Lease(sink=sink, holder=holder, seq=int(rows[0]["seq"])) if rows else None
 
 
+def release(store: GraphStore, held: Lease) -> None:
+    """Hand the sink back (a clean stop): another process takes it at once."""
+    store.write(lambda tx: tx.run("outbox_sink_release", sink=held.sink, holder=held.holder))
+
+
 def pending(store: GraphStore, after: int, limit: int = PAGE_ROWS) -> list[OutboxRow]:
     rows = store.read(lambda tx: tx.run("outbox_pending", after=after, limit=limit))
     return [
@@ -163,7 +184,7 @@ def pending(store: GraphStore, after: int, limit: int = PAGE_ROWS) -> list[Outbo
             tenantId=r["o"]["tenantId"],
             kind=r["o"]["kind"],
             created=r["o"]["created"],
-            events=json.loads(r["o"]["document"]),
+            events=msgspec.json.decode(r["o"]["document"], type=list[msgspec.Raw]),
         )
         for r in rows
     ]
@@ -198,7 +219,7 @@ def park(store: GraphStore, held: Lease, parked: Iterable[tuple[OutboxRow, int, 
             "tenantId": r.tenantId,
             "runId": run_key(r.events[i]),
             "reason": reason[:2000],
-            "document": json.dumps(r.events[i]),
+            "document": bytes(r.events[i]).decode(),
             "parked": now,
         }
         for r, i, reason in parked
@@ -221,19 +242,44 @@ def prune(store: GraphStore) -> int:
     return store.write(work)
 
 
+class Forgotten(msgspec.Struct, kw_only=True):
+    sink: str
+    #: whether the sink had a cursor to forget
+    found: bool
+    parked: int
+    #: the events kept after it went (those some other sink has not delivered yet)
+    kept: int
+
+
+def forget(store: GraphStore, sink: str) -> Forgotten:
+    """Forget a sink that no process delivers any more (its flag removed): its cursor and the events set aside for
+    it go, and so does every event the other sinks have delivered; with no sink left, every event does (a sink
+    configured later starts from what is recorded then). One transaction."""
+
+    def work(tx: Tx) -> Forgotten:
+        found = int(tx.run("outbox_sink_forget", sink=sink)[0]["forgotten"]) > 0
+        parked = int(tx.run("outbox_parked_forget", sink=sink)[0]["forgotten"])
+        rest = [int(s["s"]["seq"]) for s in tx.run("outbox_sinks")]
+        tx.run("outbox_prune", upTo=min(rest) if rest else EVERY_SEQ)
+        kept = int(tx.run("outbox_size")[0]["events"] or 0)
+        return Forgotten(sink=sink, found=found, parked=parked, kept=kept)
+
+    return store.write(work)
+
+
 def backlog(store: GraphStore, sink: str) -> tuple[int, str | None]:
     """(events not delivered by the sink, when the oldest of them was recorded), every tenant's."""
     rows = store.read(lambda tx: tx.run("outbox_backlog", sink=sink))
     return (int(rows[0]["backlog"] or 0), rows[0]["oldest"]) if rows else (0, None)
 
 
-def run_key(event: dict[str, Any]) -> str:
+def run_key(event: msgspec.Raw) -> str:
     """What keeps an event's order among its kind: its run's id (a DatasetEvent: its dataset)."""
-    run = event.get("run")
-    if isinstance(run, dict) and run.get("runId"):
-        return str(run["runId"])
-    dataset = event.get("dataset") or {}
-    return f"{dataset.get('namespace', '')}/{dataset.get('name', '')}"
+    view = msgspec.json.decode(event, type=_KeyView)
+    if view.run is not None and view.run.runId:
+        return view.run.runId
+    dataset = view.dataset or _DatasetView()
+    return f"{dataset.namespace}/{dataset.name}"
 
 
 # -- status -----------------------------------------------------------------------------------------------------
@@ -243,19 +289,7 @@ def status(store: GraphStore, scope: Scope, *, parked_limit: int = 100) -> Outbo
     """Each sink's backlog of this tenant's events, its last error, and the tenant's parked events."""
 
     def work(tx: Tx) -> OutboxStatus:
-        sinks = [
-            SinkStatus(
-                name=r["s"]["key"],
-                backlog=int(r["backlog"] or 0),
-                oldestUndelivered=r["oldest"],
-                delivered=int(r["s"].get("delivered") or 0),
-                lastError=r["s"].get("lastError") or None,
-                lastErrorAt=r["s"].get("lastErrorAt") or None,
-                holder=r["s"].get("holder") or None,
-                parked=int(r["parked"] or 0),
-            )
-            for r in tx.run("outbox_sink_backlogs", tenantId=scope.tenant)
-        ]
+        sinks = _sinks(tx, scope.tenant)
         parked = [
             ParkedEvent(
                 sink=p["p"]["sink"],
@@ -270,3 +304,24 @@ def status(store: GraphStore, scope: Scope, *, parked_limit: int = 100) -> Outbo
         return OutboxStatus(sinks=sinks, parked=parked)
 
     return store.read(work)
+
+
+def sinks(store: GraphStore) -> list[SinkStatus]:
+    """Every sink over every tenant's events: the operator's view (`lineage outbox status`)."""
+    return store.read(lambda tx: _sinks(tx, None))
+
+
+def _sinks(tx: Tx, tenant: str | None) -> list[SinkStatus]:
+    return [
+        SinkStatus(
+            name=r["s"]["key"],
+            backlog=int(r["backlog"] or 0),
+            oldestUndelivered=r["oldest"],
+            delivered=int(r["s"].get("delivered") or 0),
+            lastError=r["s"].get("lastError") or None,
+            lastErrorAt=r["s"].get("lastErrorAt") or None,
+            holder=r["s"].get("holder") or None,
+            parked=int(r["parked"] or 0),
+        )
+        for r in tx.run("outbox_sink_backlogs", tenantId=tenant)
+    ]

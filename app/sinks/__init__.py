@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
+
+import msgspec
 
 
 class Unreachable(Exception):
@@ -21,7 +23,7 @@ class Transport(Protocol):
     #: the sink's name: its cursor's key in the outbox
     name: str
 
-    def send(self, events: list[dict[str, Any]]) -> dict[int, str]:
+    def send(self, events: list[msgspec.Raw]) -> dict[int, str]:
         """Deliver the events in order; returns those the receiver refused for good (index -> its reason). Raises
         Unreachable when it could not deliver them all."""
         ...

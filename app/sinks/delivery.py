@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 #: how long a process holds a sink once it took it (renewed at every page)
 LEASE_S = 60.0
+#: a process that found the sink held by another asks again after this long (not at every recording)
+LEASE_RETRY_S = 5.0
 #: waits between retries, doubling from the first to the last
 BACKOFF_S = (0.5, 10.0)
 #: how often an idle sink looks for new events when no recording in this process woke it
@@ -47,6 +49,7 @@ class Delivery:
         self.failing = False
         self.held: outbox.Lease | None = None
         self.renew_at = 0.0
+        self.retry_at = 0.0
         self.thread = threading.Thread(target=self._run, daemon=True, name=f"sink-{transport.name}")
 
     def start(self) -> None:
@@ -55,8 +58,12 @@ class Delivery:
     def stop(self, timeout_s: float = 10.0) -> None:
         self.stopping.set()
         self.wake.set()
-        self.thread.join(timeout_s)
+        if self.thread.is_alive():
+            self.thread.join(timeout_s)
         self.transport.close()
+        if self.held is not None and not self.thread.is_alive():
+            with contextlib.suppress(Exception):  # the database is gone: the lease runs out by itself
+                outbox.release(self.store, self.held)
 
     def _run(self) -> None:
         backoff = BACKOFF_S[0]
@@ -107,12 +114,17 @@ class Delivery:
 
     def _lease(self) -> outbox.Lease | None:
         """The sink's lease, renewed once half of it has passed; an idle sink only reads (the lease is a write)."""
-        if self.held is not None and time.monotonic() < self.renew_at:
+        now = time.monotonic()
+        if self.held is not None and now < self.renew_at:
             return self.held
+        if self.held is None and now < self.retry_at:
+            return None  # another process delivers: every recording here wakes this sink, and a lease is a write
         if not outbox.waiting(self.store, self.transport.name):
             return None
         self.held = outbox.lease(self.store, self.transport.name, self.holder, LEASE_S)
-        self.renew_at = time.monotonic() + LEASE_S / 2
+        if self.held is None:
+            self.retry_at = now + LEASE_RETRY_S
+        self.renew_at = now + LEASE_S / 2
         return self.held
 
     def _advance_past(self, held: outbox.Lease, rows: list[outbox.OutboxRow], done: int) -> None:

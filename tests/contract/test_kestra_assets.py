@@ -9,7 +9,7 @@ from app.domain.access import Scope, open_scope
 from app.domain.assets import AssetIn
 from app.domain.lineage import Traversal
 from app.domain.query_filters import ASSET_FIELDS, USAGE_FIELDS, Sort, parse
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Forbidden, NotFound
 from app.services import assets as svc
 from app.services import lineage, locks, usages
 from app.store.base import GraphStore
@@ -130,6 +130,28 @@ def test_bulk_deletes_and_purge(store: GraphStore, tenant: str, seeded: TestCloc
     with pytest.raises(NotFound):
         svc.get_asset(store, scope, "customers")  # purged: gone
     assert search(store, tenant) == ["invoices.pdf", "orders_daily"]
+
+
+def test_a_bulk_removal_is_one_unit(store: GraphStore, tenant: str, seeded: TestClock) -> None:
+    """Kestra's bulk delete is set-based (three statements for any number): one asset the caller may not change
+    refuses the whole request and nothing is flagged; assets it cannot see are neither removed nor counted; a purge
+    takes each asset's lineage and lock with it."""
+    scope, clock = open_scope(tenant), seeded
+    record(store, tenant, run("etl", [("load", ["orders", "customers"], ["orders_daily"])]))
+    locks.lock_asset(store, scope, "orders", locks.LockRequest(executionId="e1", ttl="PT5M"), clock=clock)
+    sales_only = Scope(tenant=tenant, read=("*",), write=("sales",))
+    with pytest.raises(Forbidden, match="crm"):
+        svc.delete_assets(store, sales_only, ["orders", "customers", "orders_daily"])
+    assert not any(svc.get_asset(store, scope, i).deleted for i in ("orders", "customers", "orders_daily"))
+    hidden = Scope(tenant=tenant, read=("sales",), write=("sales",))
+    assert svc.delete_assets(store, hidden, ["customers", "orders_daily"]).count == 1  # customers: not seen
+    assert not svc.get_asset(store, scope, "customers").deleted
+    assert svc.delete_assets(store, scope, ["orders", "orders_daily", "salesforce"], purge=True).count == 3
+    assert search(store, tenant) == ["customers", "invoices.pdf"]
+    assert lineage.impact(store, scope, "customers", "downstream", Traversal()).results == []
+    svc.put_asset(store, scope, "orders", AssetIn(type="TABLE", namespace="sales"), clock=clock)
+    again = svc.get_asset(store, scope, "orders", clock=clock)
+    assert again.lock is None and not again.deleted  # the purged asset's lock went with it
 
 
 def test_locks_expire_and_belong_to_their_holder(store: GraphStore, tenant: str, seeded: TestClock) -> None:

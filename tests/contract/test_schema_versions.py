@@ -285,6 +285,6 @@ def test_a_v4_database_gains_an_outbox_numbered_from_one(  # type: ignore[no-unt
         run = event("COMPLETE", "2b4e28ba-2fa1-41d2-883f-0016d3cca427", "2026-02-01T00:00:00Z", [ds("a")], [ds("b")])
         assert ol.ingest(migrated, scope, run, outbox=True).recorded
         [row] = outbox.pending(migrated, after=0)
-        assert row.seq == 1 and [e["eventType"] for e in row.events] == ["START", "COMPLETE"]
+        assert row.seq == 1 and [e["eventType"] for e in row.dicts()] == ["START", "COMPLETE"]
     finally:
         migrated.close()
