@@ -6,35 +6,44 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import msgspec
 
 from app.cli.client import EXIT_FAILED, EXIT_OK, EXIT_UNAVAILABLE
 from app.cli.config import add_store_flags, settings_from
 
+T = TypeVar("T")
 
-def _open(args: argparse.Namespace) -> Any:
+
+class _Unavailable(Exception):
+    pass
+
+
+def _on_store(args: argparse.Namespace, work: Callable[[Any], T]) -> T:
+    """`work` on the store the flags name, which is closed after; _Unavailable when it cannot be opened."""
     from app.errors import SchemaVersionError, StoreUnavailable
     from app.store import open_store
 
     try:
-        return open_store(settings_from(args))
+        store = open_store(settings_from(args))
     except (StoreUnavailable, SchemaVersionError) as exc:
         print(f"lineage: {exc} (a LadybugDB file opens only while no server holds it)", file=sys.stderr)
-        return None
+        raise _Unavailable from exc
+    try:
+        return work(store)
+    finally:
+        store.close()
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from app.services import outbox
 
-    store = _open(args)
-    if store is None:
-        return EXIT_UNAVAILABLE
     try:
-        found = outbox.sinks(store)
-    finally:
-        store.close()
+        found = _on_store(args, outbox.sinks)
+    except _Unavailable:
+        return EXIT_UNAVAILABLE
     if args.json:
         print(msgspec.json.encode(found).decode())
         return EXIT_OK
@@ -51,13 +60,10 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_forget(args: argparse.Namespace) -> int:
     from app.services import outbox
 
-    store = _open(args)
-    if store is None:
-        return EXIT_UNAVAILABLE
     try:
-        done = outbox.forget(store, args.sink)
-    finally:
-        store.close()
+        done = _on_store(args, lambda store: outbox.forget(store, args.sink))
+    except _Unavailable:
+        return EXIT_UNAVAILABLE
     if not done.found:
         print(f"lineage: no sink {args.sink!r} (`lineage outbox status` lists them)", file=sys.stderr)
         return EXIT_FAILED
