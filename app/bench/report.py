@@ -152,6 +152,10 @@ LAST_ROWS: tuple[tuple[str, Cell], ...] = (
         "sinks: all delivered, after the last recording",
         _when("sinks", text=lambda s: f"{s['delivery']['drained_after_s']} s ({s['delivery']['events']:,} events)"),
     ),
+    (
+        "sinks: a backlog delivered to each, from a server's start",
+        _when("sinks", "catch_up", text=lambda c: f"{c['events_per_s']:,} events/s ({c['events']:,} events)"),
+    ),
     ("service peak RSS", _when("server", "peak_rss_mb", text=lambda x: f"{x} MB")),
     ("Neo4j peak RSS", _when("neo4j", "peak_rss_mb", text=lambda x: f"{x} MB")),
     ("verify: answers equal to CSR", _verify),

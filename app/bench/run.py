@@ -387,7 +387,10 @@ class BackendRun:
             for n, label in enumerate(["off", "on"] * SINK_ROUNDS + ["outbox"]):
                 flags, env = variants[label]
                 runs[label].append(self._sink_run(graph, rng, f"{label}{n}", flags, env, delivery=label == "on"))
+            catch_up = self._catch_up(variants["on"][0], 2 * (min(self.cfg.warmup, 200) + self.cfg.executions
+                                                               + LONE_EXECUTIONS))  # fmt: skip
         out: dict[str, Any] = {label: _mean_run(rs) for label, rs in runs.items()}
+        out["catch_up"] = catch_up
         out["delivery"] = runs["on"][-1]["delivery"]
         out["forwarded"] = receiver.events
         for label in ("on", "outbox"):
@@ -430,6 +433,19 @@ class BackendRun:
             return run
         finally:
             _stop(proc)
+
+    def _catch_up(self, flags: tuple[str, ...], events: int) -> dict[str, Any]:
+        """How fast the sinks deliver a backlog (the `events` the outbox-only server left), as after an outage: a
+        server with both sinks and nothing else to do, from its start to an empty backlog."""
+        started = time.perf_counter()
+        proc, url, _ = self._serve(*flags)
+        try:
+            delivered = self._delivered(f"{url}/api/v1/{self.tenant}", events)
+        finally:
+            _stop(proc)
+        seconds = time.perf_counter() - started
+        return {"events": events, "seconds": round(seconds, 2), "events_per_s": round(events / seconds, 1),
+                "sinks": delivered["sinks"]}  # fmt: skip
 
     def _delivered(self, base: str, events: int) -> dict[str, Any]:
         """Wait until every sink has delivered what this server recorded (`events`): how long after its last

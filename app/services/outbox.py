@@ -275,7 +275,10 @@ def backlog(store: GraphStore, sink: str) -> tuple[int, str | None]:
 
 def run_key(event: msgspec.Raw) -> str:
     """What keeps an event's order among its kind: its run's id (a DatasetEvent: its dataset)."""
-    view = msgspec.json.decode(event, type=_KeyView)
+    try:
+        view = msgspec.json.decode(event, type=_KeyView)
+    except msgspec.ValidationError:  # not an event this service writes: no key rather than a sink stuck on it
+        return ""
     if view.run is not None and view.run.runId:
         return view.run.runId
     dataset = view.dataset or _DatasetView()
