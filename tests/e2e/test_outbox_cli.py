@@ -26,7 +26,7 @@ def _until_failed(server: Server) -> dict[str, object]:
     """The forward sink once it has tried and failed (it delivers in the background)."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        sinks = httpx.get(f"{server.url}/api/v1/main/outbox").json()["sinks"]
+        sinks = httpx.get(f"{server.url}/api/v1/main/outbox", timeout=30).json()["sinks"]
         if sinks and sinks[0]["lastError"]:
             return sinks[0]  # type: ignore[no-any-return]
         time.sleep(0.1)  # polling a background thread's first attempt
@@ -38,7 +38,7 @@ def test_an_operator_forgets_a_removed_sink(tmp_path: Path, serve_flags: list[st
     store = serve_flags or ["--data-dir", str(data)]
     gone = f"http://127.0.0.1:{free_port()}/api/v1/lineage"  # a receiver that is no longer there
     with Server(data, *serve_flags, "--forward-url", gone) as server:
-        assert httpx.post(f"{server.url}/api/v1/main/executions", json=EXECUTION).status_code == 201
+        assert httpx.post(f"{server.url}/api/v1/main/executions", json=EXECUTION, timeout=30).status_code == 201
         failing = _until_failed(server)
         assert failing["name"] == "forward" and failing["backlog"] == 2
         if backend == "ladybug":  # the file has one owner: the command says so instead of waiting or failing later
