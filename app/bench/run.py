@@ -90,6 +90,8 @@ def _pct(samples: list[float], q: float) -> float:
 SINK_ROUNDS = 2
 #: recordings by one client alone after each variant's concurrent ones
 LONE_EXECUTIONS = 200
+#: the OpenLineage events of one of the bench's executions (one task run: its START and its end)
+EVENTS_PER_EXECUTION = 2
 
 
 def _ms(samples: list[float]) -> dict[str, float]:
@@ -387,8 +389,7 @@ class BackendRun:
             for n, label in enumerate(["off", "on"] * SINK_ROUNDS + ["outbox"]):
                 flags, env = variants[label]
                 runs[label].append(self._sink_run(graph, rng, f"{label}{n}", flags, env, delivery=label == "on"))
-            catch_up = self._catch_up(variants["on"][0], 2 * (min(self.cfg.warmup, 200) + self.cfg.executions
-                                                               + LONE_EXECUTIONS))  # fmt: skip
+            catch_up = self._catch_up(variants["on"][0], runs["outbox"][-1]["events"])
         out: dict[str, Any] = {label: _mean_run(rs) for label, rs in runs.items()}
         out["catch_up"] = catch_up
         out["delivery"] = runs["on"][-1]["delivery"]
@@ -396,7 +397,6 @@ class BackendRun:
         for label in ("on", "outbox"):
             for figure in ("p50_ms", "lone_p50_ms"):
                 out[f"{figure}_{label}_over_off"] = round(out[label][figure] / out["off"][figure], 3)
-        out["p50_on_over_off"] = out["p50_ms_on_over_off"]
         out["rounds"] = runs
         return out
 
@@ -408,13 +408,12 @@ class BackendRun:
         server = psutil.Process(proc.pid)
         try:
             base = f"{url}/api/v1/{self.tenant}"
-            bodies = [self._execution_body(graph, rng, f"bench-sinks-{tag}-{n:06d}", n) for n in range(
-                min(self.cfg.warmup, 200) + self.cfg.executions + LONE_EXECUTIONS)]  # fmt: skip
-            warmup, timed, lone = (
-                bodies[: -self.cfg.executions - LONE_EXECUTIONS],
-                bodies[-self.cfg.executions - LONE_EXECUTIONS : -LONE_EXECUTIONS],
-                bodies[-LONE_EXECUTIONS:],
-            )
+            warm, timed_end = min(self.cfg.warmup, 200), min(self.cfg.warmup, 200) + self.cfg.executions
+            bodies = [
+                self._execution_body(graph, rng, f"bench-sinks-{tag}-{n:06d}", n)
+                for n in range(timed_end + LONE_EXECUTIONS)
+            ]
+            warmup, timed, lone = bodies[:warm], bodies[warm:timed_end], bodies[timed_end:]
             if warmup:
                 self._post_all(base, warmup, f"warm-up, sinks {tag} (untimed)")
             cpu = _cpu_s(server)
@@ -428,8 +427,9 @@ class BackendRun:
                 "server_cpu_ms_per_execution": round(cpu * 1000 / len(timed), 2),
                 "errors": len(errors) + len(lone_errors),
             }
+            run["events"] = EVENTS_PER_EXECUTION * len(bodies)  # what this server left for the sinks
             if delivery:
-                run["delivery"] = self._delivered(base, 2 * len(bodies))
+                run["delivery"] = self._delivered(base, run["events"])
             return run
         finally:
             _stop(proc)

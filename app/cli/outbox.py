@@ -5,32 +5,26 @@ file while no server holds it, or the Neo4j that servers share."""
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import msgspec
 
-from app.cli.client import EXIT_FAILED, EXIT_OK, EXIT_UNAVAILABLE
+from app.cli.client import EXIT_FAILED, EXIT_OK, EXIT_UNAVAILABLE, CliError, report
 from app.cli.config import add_store_flags, settings_from
 
 T = TypeVar("T")
 
 
-class _Unavailable(Exception):
-    pass
-
-
 def _on_store(args: argparse.Namespace, work: Callable[[Any], T]) -> T:
-    """`work` on the store the flags name, which is closed after; _Unavailable when it cannot be opened."""
+    """`work` on the store the flags name, which is closed after (a CliError when it cannot be opened)."""
     from app.errors import SchemaVersionError, StoreUnavailable
     from app.store import open_store
 
     try:
         store = open_store(settings_from(args))
     except (StoreUnavailable, SchemaVersionError) as exc:
-        print(f"lineage: {exc} (a LadybugDB file opens only while no server holds it)", file=sys.stderr)
-        raise _Unavailable from exc
+        raise CliError(EXIT_UNAVAILABLE, f"{exc} (a LadybugDB file opens only while no server holds it)") from exc
     try:
         return work(store)
     finally:
@@ -40,36 +34,35 @@ def _on_store(args: argparse.Namespace, work: Callable[[Any], T]) -> T:
 def cmd_status(args: argparse.Namespace) -> int:
     from app.services import outbox
 
-    try:
+    def command() -> int:
         found = _on_store(args, outbox.sinks)
-    except _Unavailable:
-        return EXIT_UNAVAILABLE
-    if args.json:
-        print(msgspec.json.encode(found).decode())
+        if args.json:
+            print(msgspec.json.encode(found).decode())
+            return EXIT_OK
+        if not found:
+            print("no sink has delivered from this store")
+        for s in found:
+            error = f"; last error {s.lastErrorAt}: {s.lastError}" if s.lastError else ""
+            oldest = f", the oldest recorded {s.oldestUndelivered}" if s.oldestUndelivered else ""
+            print(f"{s.name}: {s.delivered:,} delivered, backlog {s.backlog:,}{oldest}, {s.parked:,} set aside, "
+                  f"held by {s.holder or 'nobody'}{error}")  # fmt: skip
         return EXIT_OK
-    if not found:
-        print("no sink has delivered from this store")
-    for s in found:
-        error = f"; last error {s.lastErrorAt}: {s.lastError}" if s.lastError else ""
-        oldest = f", the oldest recorded {s.oldestUndelivered}" if s.oldestUndelivered else ""
-        print(f"{s.name}: {s.delivered:,} delivered, backlog {s.backlog:,}{oldest}, {s.parked:,} set aside, "
-              f"held by {s.holder or 'nobody'}{error}")  # fmt: skip
-    return EXIT_OK
+
+    return report(command)
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
     from app.services import outbox
 
-    try:
+    def command() -> int:
         done = _on_store(args, lambda store: outbox.forget(store, args.sink))
-    except _Unavailable:
-        return EXIT_UNAVAILABLE
-    if not done.found:
-        print(f"lineage: no sink {args.sink!r} (`lineage outbox status` lists them)", file=sys.stderr)
-        return EXIT_FAILED
-    print(f"forgot sink {done.sink}: {done.parked:,} events set aside for it removed; the outbox keeps {done.kept:,} "
-          "events other sinks have not delivered")  # fmt: skip
-    return EXIT_OK
+        if not done.found:
+            raise CliError(EXIT_FAILED, f"no sink {args.sink!r} (`lineage outbox status` lists them)")
+        print(f"forgot sink {done.sink}: {done.parked:,} events set aside for it removed; the outbox keeps "
+              f"{done.kept:,} events other sinks have not delivered")  # fmt: skip
+        return EXIT_OK
+
+    return report(command)
 
 
 def add_commands(sub: Any) -> None:

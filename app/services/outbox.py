@@ -231,15 +231,16 @@ def park(store: GraphStore, held: Lease, parked: Iterable[tuple[OutboxRow, int, 
 def prune(store: GraphStore) -> int:
     """Delete the events every sink has delivered; returns the number it pruned up to."""
 
-    def work(tx: Tx) -> int:
-        sinks = tx.run("outbox_sinks")
-        if not sinks:
-            return 0
-        upto = min(int(s["s"]["seq"]) for s in sinks)
-        tx.run("outbox_prune", upTo=upto)
-        return upto
+    return store.write(lambda tx: _prune_delivered(tx, if_no_sink=0))
 
-    return store.write(work)
+
+def _prune_delivered(tx: Tx, *, if_no_sink: int) -> int:
+    """Delete the rows every sink has delivered (with no sink, those up to `if_no_sink`); the number pruned up to."""
+    sinks = tx.run("outbox_sinks")
+    upto = min(int(s["s"]["seq"]) for s in sinks) if sinks else if_no_sink
+    if upto:
+        tx.run("outbox_prune", upTo=upto)
+    return upto
 
 
 class Forgotten(msgspec.Struct, kw_only=True):
@@ -259,8 +260,7 @@ def forget(store: GraphStore, sink: str) -> Forgotten:
     def work(tx: Tx) -> Forgotten:
         found = int(tx.run("outbox_sink_forget", sink=sink)[0]["forgotten"]) > 0
         parked = int(tx.run("outbox_parked_forget", sink=sink)[0]["forgotten"])
-        rest = [int(s["s"]["seq"]) for s in tx.run("outbox_sinks")]
-        tx.run("outbox_prune", upTo=min(rest) if rest else EVERY_SEQ)
+        _prune_delivered(tx, if_no_sink=EVERY_SEQ)
         kept = int(tx.run("outbox_size")[0]["events"] or 0)
         return Forgotten(sink=sink, found=found, parked=parked, kept=kept)
 
