@@ -18,6 +18,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
+
 from app.timeutil import normalize_iso
 
 TERMINAL = {"COMPLETE": "SUCCESS", "FAIL": "FAILED", "ABORT": "KILLED"}
@@ -104,7 +106,7 @@ def _fold_datasets(current: list[dict[str, Any]], more: list[dict[str, Any]]) ->
         if name in by_name:
             _merge_dataset(by_name[name], dataset)
         else:
-            by_name[name] = json.loads(json.dumps(dataset))
+            by_name[name] = msgspec.json.decode(msgspec.json.encode(dataset))  # a deep copy
             current.append(by_name[name])
     return current
 
@@ -117,10 +119,10 @@ class RunEvents:
 
     @classmethod
     def load(cls, document: str | None) -> RunEvents:
-        return cls(events=json.loads(document)["events"]) if document else cls()
+        return cls(events=msgspec.json.decode(document)["events"]) if document else cls()
 
     def dump(self) -> str:
-        return json.dumps({"events": self.events}, ensure_ascii=False, separators=(",", ":"))
+        return msgspec.json.encode({"events": self.events}).decode()
 
     def has(self, digest: str) -> bool:
         return any(e["hash"] == digest for e in self.events)

@@ -83,19 +83,23 @@ def write_column_lineage(tx: Tx, runs: list[RunColumns]) -> None:
     """The columns of the task runs' datasets (set-based) and their DERIVES edges; an edge is current when its run
     holds its target's asset as an output."""
     _put_columns(tx, [row for run in runs for row in _column_rows(run.tenant, run.lineage.columns)])
-    for run in runs:  # one statement per run: see cypher/derives_create.cypher
-        if run.lineage.edges:
-            edges = [
-                {
-                    "sourceKey": column_key(run.tenant, e["sourceAsset"], e["sourceColumn"]),
-                    "targetKey": column_key(run.tenant, e["targetAsset"], e["targetColumn"]),
-                    "transformations": e["transformations"],
-                    "current": run.current.get(e["targetAsset"], False),
-                }
-                for e in run.lineage.edges
-            ]
-            keep = ("executionKey", "taskId", "value", "date")
-            tx.run("derives_create", edges=edges, **{k: run.edge[k] for k in keep})
+    edged = [_run_edges(run) for run in runs if run.lineage.edges]
+    if edged:
+        tx.run("derives_create", runs=edged)
+
+
+def _run_edges(run: RunColumns) -> Row:
+    """One run's DERIVES edges with the run's own properties, as cypher/derives_create.cypher takes them."""
+    edges = [
+        {
+            "sourceKey": column_key(run.tenant, e["sourceAsset"], e["sourceColumn"]),
+            "targetKey": column_key(run.tenant, e["targetAsset"], e["targetColumn"]),
+            "transformations": e["transformations"],
+            "current": run.current.get(e["targetAsset"], False),
+        }
+        for e in run.lineage.edges
+    ]
+    return {**{k: run.edge[k] for k in ("executionKey", "taskId", "value", "date")}, "edges": edges}
 
 
 def _require_asset(tx: Tx, scope: Scope, asset_id: str) -> None:

@@ -34,6 +34,10 @@ T = TypeVar("T")
 DB_FILE = "lineage.lbdb"
 #: LadybugDB refuses variable-length patterns longer than this unless told; lineage depth cap is below it.
 MAX_PATTERN_DEPTH = 100
+#: LadybugDB checkpoints inside a commit once the WAL passes this; the _Checkpointer below decides when to
+#: checkpoint, this only bounds the WAL (and its replay after a crash). At the engine's default, 16 MiB, an
+#: OpenLineage import checkpointed in every second batch's commit (README, Writes).
+ENGINE_CHECKPOINT_WAL_BYTES = 128 << 20
 
 
 def _plain(value: Any) -> Any:
@@ -81,7 +85,10 @@ class LadybugStore:
             # LadybugDB itself now defaults to discarding it (LadybugDB/ladybug#714, #716). Replay keeps
             # every committed transaction before it: tests/reliability/test_crash.py checks that.
             self._db = ladybug.Database(
-                str(self.path), buffer_pool_size=buffer_pool_bytes, throw_on_wal_replay_failure=False
+                str(self.path),
+                buffer_pool_size=buffer_pool_bytes,
+                throw_on_wal_replay_failure=False,
+                checkpoint_threshold=ENGINE_CHECKPOINT_WAL_BYTES,
             )
         except RuntimeError as exc:
             raise StoreUnavailable(f"cannot open LadybugDB file {self.path}: {exc}") from exc
