@@ -1,8 +1,8 @@
 // Record which output column derives from which input column, for the task runs of a batch (`runs`: maps of the
 // run's own edge properties `executionKey`, `taskId`, `value`, `date`, and its `edges`: maps of `sourceKey`,
 // `targetKey`, `transformations`, the TYPE/SUBTYPE list comma-separated, and `current`, whether the run holds the
-// target's asset as an output of its task slot). One statement for the batch: on Neo4j a round trip per run cost
-// a fifth of a batch, and LadybugDB measured this nested form faster than one statement per run (README, Writes).
+// target's asset as an output of its task slot). One statement for the batch: one per run was a round trip per
+// run on Neo4j, and LadybugDB measured this nested form faster than both that and flat rows (README, Writes).
 // :param runs list<map>
 UNWIND $runs AS r
 UNWIND r.edges AS d

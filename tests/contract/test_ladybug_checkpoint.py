@@ -133,7 +133,7 @@ def test_too_many_waiting_edges_are_folded_during_continuous_writes(
 
 def test_the_engine_does_not_checkpoint_inside_a_commit_at_its_default_16_mib(tmp_path: Path) -> None:
     """The checkpointer decides when to checkpoint; LadybugDB's own checkpoint (inside a commit, at 16 MiB of WAL by
-    default) put one in every second batch of an OpenLineage import. Past 16 MiB the WAL is kept, and replayed."""
+    default) put one in every second batch of an OpenLineage import. Past 16 MiB the WAL is kept, folded at close."""
     store = LadybugStore(tmp_path, checkpoint_idle_s=0)  # no checkpointer: only the engine's own rule
     scope = open_scope("main")
     try:
@@ -141,7 +141,7 @@ def test_the_engine_does_not_checkpoint_inside_a_commit_at_its_default_16_mib(tm
             put_asset(store, scope, f"a{n}", AssetIn(type="T", description=f"{n}" + "x" * 1_000_000))
         assert store.wal_path.stat().st_size > 16 << 20
     finally:
-        store._db.close()  # no clean close: the next open replays the WAL
+        store.close()
     reopened = LadybugStore(tmp_path, checkpoint_idle_s=0)
     try:
         assert get_asset(reopened, scope, "a19").description == "19" + "x" * 1_000_000
