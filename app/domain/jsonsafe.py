@@ -24,13 +24,16 @@ def decode(raw: bytes | str, *, field: str = "body", what: str = "the body") -> 
 
 
 def check_depth(value: Any, *, field: str = "body", what: str = "the body") -> None:
-    """Refuse a document nested deeper than MAX_JSON_DEPTH (walked without recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > MAX_JSON_DEPTH:
-            raise BadRequest(f"{what} nests deeper than {MAX_JSON_DEPTH} levels", field=field)
-        if isinstance(node, dict):
-            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, dict | list))
-        elif isinstance(node, list):
-            stack.extend((v, depth + 1) for v in node if isinstance(v, dict | list))
+    """Refuse a document nested deeper than MAX_JSON_DEPTH."""
+    if type(value) in (dict, list) and _deeper(value, 1):
+        raise BadRequest(f"{what} nests deeper than {MAX_JSON_DEPTH} levels", field=field)
+
+
+def _deeper(node: dict[str, Any] | list[Any], depth: int) -> bool:
+    """Whether `node`, a container at `depth`, holds one deeper than MAX_JSON_DEPTH. Recursive, so no deeper than
+    that bound: every event of a batch is walked whole, and recursion skips a stack's tuples and generators."""
+    for v in node.values() if type(node) is dict else node:
+        kind = type(v)
+        if (kind is dict or kind is list) and (depth >= MAX_JSON_DEPTH or _deeper(v, depth + 1)):
+            return True
+    return False
