@@ -229,5 +229,5 @@ WITH distance, t, parent, step, $k1 AS k1, $k2 AS k2, $k3 AS k3, $k4 AS k4, $k5 
 RETURN distance, t.key AS key, {{shown(t)}},
        CASE WHEN {{visible(t)}} THEN {{chosen_pairs(t)}} ELSE NULL END AS pairs,
        parent, step.executionId AS executionId, step.namespace AS stepNamespace, step.flowId AS flowId,
-       step.taskId AS taskId, step.value AS value, step.date AS date
+       step.taskId AS taskId
 ORDER BY distance, visible DESC, t.id

@@ -1,7 +1,7 @@
 // Every asset downstream (upstream) of this asset, each once at its fewest hops, as the rows of a file: the search
 // of reach_counts.cypher, each asset with the last step of its shortest path, which LadybugDB then keeps for every
-// row of the answer: looking the steps up afterwards holds less and takes ten times as long (docs/measurements.md).
-// (nodes(r) holds the assets in
+// row of the answer (with only the properties the rows use): looking the steps up afterwards holds less and takes
+// ten times as long (docs/measurements.md). (nodes(r) holds the assets in
 // between, rels(r) the edges; lists are 1-based, and the start is put first so that `way[distance]` is the parent
 // at every distance: LadybugDB evaluates both branches of a CASE, and an index of 0 fails).
 // :variant reach_export_downstream direction=downstream edges=current
@@ -20,7 +20,7 @@
 // :param k5 string
 // :literal maxDepth 1..100
 // :param namespaces list<string>
-MATCH {{reach(s:Asset {key: $key}, r, t)}}
+MATCH {{reach_route(s:Asset {key: $key}, r, t)}}
 WITH length(r) AS distance, t, list_concat([$key], properties(nodes(r), 'key')) AS way, rels(r) AS steps
 WITH distance, t, way[distance] AS parent, steps[distance] AS step
 {{export_rows(distance, t, parent, step)}}
