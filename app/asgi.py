@@ -18,17 +18,7 @@ from litestar.types import Receive, Scope, Send
 from app import __version__
 from app.api import exports, problems
 from app.api.assets import AssetCollectionController, AssetController, AssetTypeController
-from app.api.deps import (
-    provide_clock,
-    provide_committer,
-    provide_limits,
-    provide_outbox,
-    provide_run_committer,
-    provide_sandbox,
-    provide_scope,
-    provide_store,
-    provide_summary_keys,
-)
+from app.api.deps import AppContext, provide_scope
 from app.api.encoding import decoding
 from app.api.executions import ExecutionController
 from app.api.expressions import ExpressionController
@@ -150,18 +140,8 @@ ROUTES = [
     ingest_default,
 ]
 
-#: What route handlers take by name, each from the app's state.
-DEPENDENCIES = {
-    "store": Provide(provide_store, sync_to_thread=False),
-    "clock": Provide(provide_clock, sync_to_thread=False),
-    "committer": Provide(provide_committer, sync_to_thread=False),
-    "run_committer": Provide(provide_run_committer, sync_to_thread=False),
-    "caller": Provide(provide_scope, sync_to_thread=False),
-    "sandbox": Provide(provide_sandbox, sync_to_thread=False),
-    "limits": Provide(provide_limits, sync_to_thread=False),
-    "outbox": Provide(provide_outbox, sync_to_thread=False),
-    "summary_keys": Provide(provide_summary_keys, sync_to_thread=False),
-}
+#: The one dependency handlers take by name, the caller's scope; the rest they read from `AppContext`.
+DEPENDENCIES = {"caller": Provide(provide_scope, sync_to_thread=False)}
 
 
 def startup(app: Litestar) -> None:
@@ -177,6 +157,16 @@ def startup(app: Litestar) -> None:
     app.state.committer = GroupCommit(app.state.store, window_s=window_s, max_items=max_items)
     app.state.run_committer = GroupCommit(
         app.state.store, window_s=window_s, max_items=max_items, write=merge_items, key=lambda item: item.key
+    )
+    app.state.context = AppContext(
+        store=app.state.store,
+        clock=app.state.clock,
+        committer=app.state.committer,
+        run_committer=app.state.run_committer,
+        sandbox=app.state.sandbox,
+        limits=settings.ingest_limits,
+        outbox=settings.outbox_enabled,
+        summary_keys=settings.summary_key_list,
     )
     if settings.plan_at_start:
         threading.Thread(target=plan, args=(app.state.store, app.state.planned), daemon=True, name="plan").start()

@@ -48,7 +48,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     ship_allow: str = ""
     #: Group commit (app/services/group_commit.py): how long a busy server gathers concurrent recordings into one
     #: transaction, and how many at most.
-    group_commit_ms: float = 2.0
+    group_commit_ms: float = 5.0
     group_commit_max: int = 256
     #: Sinks (app/sinks/): every recording's OpenLineage events published to a Kafka topic and/or forwarded over HTTP
     #: to a catalog, through the outbox (app/services/outbox.py). `kafka_config` holds librdkafka settings (SASL,

@@ -9,11 +9,13 @@ from typing import Annotated, Any
 import msgspec
 from anyio import to_thread
 from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import Body, FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from app.api.deps import context
 from app.api.filters import filters_of, some_filters_of
 from app.api.flows import yaml_body
 from app.api.paths import decode_segment
@@ -27,8 +29,6 @@ from app.errors import InvalidInput, invalid_input
 from app.services import assets as service
 from app.services.checks import MAX_RUNS, asset_checks
 from app.services.documents import load_yaml
-from app.store.base import GraphStore
-from app.timeutil import Clock
 
 _PRINTABLE = re.compile(limits.PRINTABLE_PATTERN)
 SORT_FIELDS = ("id", "namespace", "type", "displayName", "created", "updated")
@@ -90,14 +90,13 @@ class AssetController(Controller):
     )
     def put_asset(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
-        outbox: NamedDependency[bool],
         id: FromPath[str],
         data: JSONBody[AssetIn],
     ) -> Response[Asset]:
-        asset, created = service.put_asset(store, caller, asset_id(id), data, clock=clock, publish=outbox)
+        app = context(state)
+        asset, created = service.put_asset(app.store, caller, asset_id(id), data, clock=app.clock, publish=app.outbox)
         return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @post(
@@ -110,14 +109,14 @@ class AssetController(Controller):
     async def create_asset(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        sandbox: NamedDependency[Sandbox],
-        clock: NamedDependency[Clock],
-        outbox: NamedDependency[bool],
     ) -> Asset:
-        body = await kestra_asset_body(request, sandbox, caller)
-        return await to_thread.run_sync(lambda: service.upsert_asset(store, caller, body, clock=clock, publish=outbox))
+        app = context(state)
+        body = await kestra_asset_body(request, app.sandbox, caller)
+        return await to_thread.run_sync(
+            lambda: service.upsert_asset(app.store, caller, body, clock=app.clock, publish=app.outbox)
+        )
 
     @put(
         "/",
@@ -128,25 +127,24 @@ class AssetController(Controller):
     )
     def put_assets(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
-        outbox: NamedDependency[bool],
         data: JSONBody[list[AssetIn]],
     ) -> service.AssetBatchResult:
+        app = context(state)
         items = [(checked_id(item.id, f"[{n}].id"), item) for n, item in enumerate(data)]
-        return service.put_assets(store, caller, items, clock=clock, publish=outbox)
+        return service.put_assets(app.store, caller, items, clock=app.clock, publish=app.outbox)
 
     @get("/{id:str}", sync_to_thread=True, summary="Get one asset (a deleted one only with allowDeleted=true)")
     def get_asset(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
         id: FromPath[str],
         allowDeleted: Annotated[bool, QueryParameter(description="Answer a soft-deleted asset too.")] = False,
     ) -> Asset:
-        return service.get_asset(store, caller, asset_id(id), allow_deleted=allowDeleted, clock=clock)
+        app = context(state)
+        return service.get_asset(app.store, caller, asset_id(id), allow_deleted=allowDeleted, clock=app.clock)
 
     @delete(
         "/{id:str}",
@@ -156,13 +154,12 @@ class AssetController(Controller):
     )
     def delete_asset(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
-        outbox: NamedDependency[bool],
         id: FromPath[str],
     ) -> Asset:
-        return service.delete_asset(store, caller, asset_id(id), clock=clock, publish=outbox)
+        app = context(state)
+        return service.delete_asset(app.store, caller, asset_id(id), clock=app.clock, publish=app.outbox)
 
     @get(
         "/",
@@ -175,7 +172,7 @@ class AssetController(Controller):
     def list_assets(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         q: Annotated[
             str | None, QueryParameter(max_length=limits.MAX_ID, description="Id contains (any case).")
@@ -186,6 +183,7 @@ class AssetController(Controller):
         page: PageParam = 1,
         size: SizeParam = limits.DEFAULT_PAGE_SIZE,
     ) -> AssetPage:
+        store = context(state).store
         flt = service.AssetFilter(
             q=q, type=type, namespace=namespace, metadata=metadata_filters(request), include_deleted=deleted
         )
@@ -198,11 +196,12 @@ class AssetController(Controller):
     )
     def checks(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         id: FromPath[str],
         runs: Annotated[int, QueryParameter(ge=1, le=MAX_RUNS, description="how many reporting runs to read")] = 200,
     ) -> AssetChecks:
+        store = context(state).store
         return asset_checks(store, caller, asset_id(id), runs=runs)
 
 
@@ -234,11 +233,12 @@ class AssetCollectionController(Controller):
     def search(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         page: PageParam = 1,
         size: SizeParam = limits.DEFAULT_PAGE_SIZE,
     ) -> AssetPage:
+        store = context(state).store
         sort = query_filters.parse_sort(request.query_params.getall("sort", []), SORT_FIELDS)
         return service.search_assets(store, caller, filters_of(request), sort, page=page, size=size)
 
@@ -255,15 +255,14 @@ class AssetCollectionController(Controller):
     async def put_named(  # async: with sync_to_thread, Litestar 2 answered this Response-returning handler 500
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
-        outbox: NamedDependency[bool],
         data: JSONBody[AssetIn],
     ) -> Response[Asset]:
+        app = context(state)
         name = _route_name(request)
         asset, created = await to_thread.run_sync(
-            lambda: service.put_asset(store, caller, name, data, clock=clock, publish=outbox)
+            lambda: service.put_asset(app.store, caller, name, data, clock=app.clock, publish=app.outbox)
         )
         return Response(asset, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
@@ -271,12 +270,12 @@ class AssetCollectionController(Controller):
     def get_named(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
         allowDeleted: Annotated[bool, QueryParameter(description="Answer a soft-deleted asset too.")] = False,
     ) -> Asset:
-        return service.get_asset(store, caller, _route_name(request), allow_deleted=allowDeleted, clock=clock)
+        app = context(state)
+        return service.get_asset(app.store, caller, _route_name(request), allow_deleted=allowDeleted, clock=app.clock)
 
     @delete(
         "/search",
@@ -287,24 +286,22 @@ class AssetCollectionController(Controller):
     def delete_named(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
-        outbox: NamedDependency[bool],
     ) -> Asset:
-        return service.delete_asset(store, caller, _route_name(request), clock=clock, publish=outbox)
+        app = context(state)
+        return service.delete_asset(app.store, caller, _route_name(request), clock=app.clock, publish=app.outbox)
 
     @delete("/by-ids", sync_to_thread=True, status_code=HTTP_200_OK, summary="Delete the assets named (JSON array)")
     def delete_by_ids(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
-        outbox: NamedDependency[bool],
         data: Annotated[list[str], Body(description="Asset ids")],
     ) -> service.BulkResponse:
+        app = context(state)
         ids = [checked_id(i, f"[{n}]") for n, i in enumerate(data)]
-        return service.delete_assets(store, caller, ids, clock=clock, publish=outbox)
+        return service.delete_assets(app.store, caller, ids, clock=app.clock, publish=app.outbox)
 
     @delete(
         "/by-query",
@@ -315,14 +312,13 @@ class AssetCollectionController(Controller):
     def delete_by_query(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
-        outbox: NamedDependency[bool],
         purge: Annotated[bool, QueryParameter(description="Remove for good, with lineage edges")] = False,
     ) -> service.BulkResponse:
+        app = context(state)
         flt = some_filters_of(request, query_filters.ASSET_FIELDS, "asset")
-        return service.delete_by_query(store, caller, flt, purge=purge, clock=clock, publish=outbox)
+        return service.delete_by_query(app.store, caller, flt, purge=purge, clock=app.clock, publish=app.outbox)
 
 
 def _route_name(request: Request) -> str:

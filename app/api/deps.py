@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Annotated
 
 from litestar import Request
@@ -21,38 +22,26 @@ from app.timeutil import Clock
 _TENANT = re.compile(TENANT_PATTERN)
 
 
-def provide_store(state: State) -> GraphStore:
-    return state.store  # type: ignore[no-any-return]
+@dataclass(frozen=True)
+class AppContext:
+    """What handlers take from the app, built once at start-up and read from `State`. Not one Litestar dependency
+    each: Litestar resolves a handler's dependencies as tasks of an anyio task group, and seven of them cost the
+    event loop nearly as much as the rest of a recording's request (docs/measurements.md)."""
+
+    store: GraphStore
+    clock: Clock
+    committer: GroupCommit
+    run_committer: GroupCommit[RunItem]
+    sandbox: Sandbox
+    limits: IngestLimits
+    #: whether recordings write their OpenLineage events to the outbox (a sink is configured)
+    outbox: bool
+    #: the metadata keys an impact summary or export breaks down by when the caller names none
+    summary_keys: tuple[str, ...]
 
 
-def provide_committer(state: State) -> GroupCommit:
-    return state.committer  # type: ignore[no-any-return]
-
-
-def provide_run_committer(state: State) -> GroupCommit[RunItem]:
-    return state.run_committer  # type: ignore[no-any-return]
-
-
-def provide_clock(state: State) -> Clock:
-    return state.clock  # type: ignore[no-any-return]
-
-
-def provide_limits(state: State) -> IngestLimits:
-    return state.settings.ingest_limits  # type: ignore[no-any-return]
-
-
-def provide_outbox(state: State) -> bool:
-    """Whether recordings write their OpenLineage events to the outbox (a sink is configured)."""
-    return state.settings.outbox_enabled  # type: ignore[no-any-return]
-
-
-def provide_summary_keys(state: State) -> tuple[str, ...]:
-    """The metadata keys an impact summary or export breaks down by when the caller names none."""
-    return state.settings.summary_key_list  # type: ignore[no-any-return]
-
-
-def provide_sandbox(state: State) -> Sandbox:
-    return state.sandbox  # type: ignore[no-any-return]
+def context(state: State) -> AppContext:
+    return state.context  # type: ignore[no-any-return]
 
 
 def check_tenant(tenant: str) -> str:

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from litestar import Controller, Response, get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from app.api.deps import context
 from app.domain.access import Scope
 from app.domain.executions import ExecutionIn, ExecutionRecord
-from app.domain.limits import IngestLimits
-from app.domain.sandbox import Sandbox
 from app.services import executions as service
-from app.services.group_commit import GroupCommit
-from app.store.base import GraphStore
-from app.timeutil import Clock
 
 
 class ExecutionController(Controller):
@@ -34,21 +31,18 @@ class ExecutionController(Controller):
     )
     def record(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        sandbox: NamedDependency[Sandbox],
-        clock: NamedDependency[Clock],
-        limits: NamedDependency[IngestLimits],
-        committer: NamedDependency[GroupCommit],
-        outbox: NamedDependency[bool],
         data: JSONBody[ExecutionIn],
     ) -> Response[ExecutionRecord]:
-        plan = service.plan_execution(store, caller, data, sandbox, clock=clock, limits=limits)
-        record, created = service.record_execution(store, caller, plan, clock=clock, committer=committer, outbox=outbox)
+        app = context(state)
+        plan = service.plan_execution(app.store, caller, data, app.sandbox, clock=app.clock, limits=app.limits)
+        record, created = service.record_execution(
+            app.store, caller, plan, clock=app.clock, committer=app.committer, outbox=app.outbox
+        )
         return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
     @get("/{id:str}", sync_to_thread=True, summary="An execution as recorded")
-    def get_one(
-        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]
-    ) -> ExecutionRecord:
+    def get_one(self, state: State, caller: NamedDependency[Scope], id: FromPath[str]) -> ExecutionRecord:
+        store = context(state).store
         return service.get_execution(store, caller, id)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from app.api.deps import context
 from app.domain.access import Scope
-from app.domain.sandbox import Sandbox
 from app.services import expressions as service
 from app.services.expressions import ExpressionIn, ExpressionOut, InputValues
-from app.store.base import GraphStore
 
 
 class ExpressionController(Controller):
@@ -29,12 +29,12 @@ class ExpressionController(Controller):
     )
     def evaluate(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        sandbox: NamedDependency[Sandbox],
         data: JSONBody[ExpressionIn],
     ) -> ExpressionOut:
-        return service.evaluate(store, caller, sandbox, data)
+        app = context(state)
+        return service.evaluate(app.store, caller, app.sandbox, data)
 
     @get(
         "/flows/{namespace:str}/{id:str}/inputs",
@@ -43,10 +43,10 @@ class ExpressionController(Controller):
     )
     def inputs(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        sandbox: NamedDependency[Sandbox],
         namespace: FromPath[str],
         id: FromPath[str],
     ) -> list[InputValues]:
-        return service.flow_inputs(store, caller, sandbox, namespace, id)
+        app = context(state)
+        return service.flow_inputs(app.store, caller, app.sandbox, namespace, id)

@@ -6,18 +6,17 @@ from typing import Annotated
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, delete, get, post, put
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from app.api.deps import context
 from app.domain.access import Scope
-from app.domain.sandbox import Sandbox
 from app.errors import BadRequest
 from app.services import flows as service
 from app.services.flows import FlowRecord
-from app.store.base import GraphStore
-from app.timeutil import Clock
 
 YAML_TYPES = ("application/x-yaml", "application/yaml", "text/yaml", "text/x-yaml", "text/plain")
 
@@ -49,14 +48,13 @@ class FlowController(Controller):
     async def put_flow(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        sandbox: NamedDependency[Sandbox],
-        clock: NamedDependency[Clock],
     ) -> Response[FlowRecord]:
+        app = context(state)
         source = await yaml_body(request)
         record, created = await to_thread.run_sync(
-            lambda: service.put_flow(store, caller, sandbox, source, clock=clock)
+            lambda: service.put_flow(app.store, caller, app.sandbox, source, clock=app.clock)
         )
         return Response(record, status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
@@ -69,28 +67,28 @@ class FlowController(Controller):
     async def create_flow(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        sandbox: NamedDependency[Sandbox],
-        clock: NamedDependency[Clock],
     ) -> FlowRecord:
+        app = context(state)
         source = await yaml_body(request)
-        return await to_thread.run_sync(lambda: service.create_flow(store, caller, sandbox, source, clock=clock))
+        return await to_thread.run_sync(
+            lambda: service.create_flow(app.store, caller, app.sandbox, source, clock=app.clock)
+        )
 
     @put("/{namespace:str}/{id:str}", summary="Update a stored flow (YAML body), as Kestra's API does")
     async def update_flow(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        sandbox: NamedDependency[Sandbox],
-        clock: NamedDependency[Clock],
         namespace: FromPath[str],
         id: FromPath[str],
     ) -> FlowRecord:
+        app = context(state)
         source = await yaml_body(request)
         return await to_thread.run_sync(
-            lambda: service.update_flow(store, caller, sandbox, namespace, id, source, clock=clock)
+            lambda: service.update_flow(app.store, caller, app.sandbox, namespace, id, source, clock=app.clock)
         )
 
     @delete(
@@ -100,41 +98,44 @@ class FlowController(Controller):
     )
     def delete_flow(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         namespace: FromPath[str],
         id: FromPath[str],
     ) -> None:
+        store = context(state).store
         service.delete_flow(store, caller, namespace, id)
 
     @get("/", sync_to_thread=True, summary="Stored flows")
     def list_flows(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         namespace: Annotated[str | None, QueryParameter(max_length=256)] = None,
     ) -> list[FlowRecord]:
+        store = context(state).store
         return service.list_flows(store, caller, namespace)
 
     @get("/{namespace:str}/{id:str}", sync_to_thread=True, summary="A stored flow (latest or a revision)")
     def get_flow(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        sandbox: NamedDependency[Sandbox],
         namespace: FromPath[str],
         id: FromPath[str],
         revision: Annotated[int | None, QueryParameter(ge=1)] = None,
         source: Annotated[bool, QueryParameter(description="Kestra's flag; the source is always included")] = True,
     ) -> FlowRecord:
-        return service.get_flow(store, caller, sandbox, namespace, id, revision)
+        app = context(state)
+        return service.get_flow(app.store, caller, app.sandbox, namespace, id, revision)
 
     @get("/{namespace:str}/{id:str}/revisions", sync_to_thread=True, summary="Every revision of a flow")
     def revisions(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         namespace: FromPath[str],
         id: FromPath[str],
     ) -> list[FlowRecord]:
+        store = context(state).store
         return service.list_revisions(store, caller, namespace, id)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import msgspec
 from litestar import get
 from litestar.datastructures import State
-from litestar.di import NamedDependency
 
+from app.api.deps import context
 from app.errors import StoreUnavailable
-from app.store.base import GraphStore
 
 
 class Health(msgspec.Struct):
@@ -27,7 +26,8 @@ async def health() -> Health:
     sync_to_thread=True,
     summary="The database answers a query, and the lineage questions are planned",
 )
-def ready(state: State, store: NamedDependency[GraphStore]) -> Health:
+def ready(state: State) -> Health:
+    store = context(state).store
     if not state.planned.is_set():
         raise StoreUnavailable("starting: the database is planning the lineage queries")
     store.ping()

@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from litestar import Controller, get
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.response import Stream
 
 from app.api import exports
 from app.api.assets import asset_id
+from app.api.deps import context
 from app.api.exports import Format
 from app.api.paths import decode_segment
 from app.domain import limits
@@ -97,9 +99,8 @@ class LineageController(Controller):
     )
     def impact(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        summary_keys: NamedDependency[tuple[str, ...]],
         id: FromPath[str],
         depth: Depth = None,
         type: TypeFilter = None,
@@ -112,19 +113,27 @@ class LineageController(Controller):
         format: OutputFormat = "json",
         keys: Keys = None,
     ) -> ImpactPage | Stream:
+        app = context(state)
         traversal = Traversal.build(depth, history, after, before)
         if format != "json":
-            return _export(store, caller, id, "downstream", traversal, format, _keys(keys, summary_keys))
+            return _export(app.store, caller, id, "downstream", traversal, format, _keys(keys, app.summary_keys))
         return service.impact(
-            store, caller, asset_id(id), "downstream", traversal, type=type, namespace=namespace, page=page, size=size
+            app.store,
+            caller,
+            asset_id(id),
+            "downstream",
+            traversal,
+            type=type,
+            namespace=namespace,
+            page=page,
+            size=size,
         )
 
     @get("/{id:str}/upstream", sync_to_thread=True, summary="Every asset upstream, each once, with distance and route")
     def upstream(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        summary_keys: NamedDependency[tuple[str, ...]],
         id: FromPath[str],
         depth: Depth = None,
         type: TypeFilter = None,
@@ -137,11 +146,12 @@ class LineageController(Controller):
         format: OutputFormat = "json",
         keys: Keys = None,
     ) -> ImpactPage | Stream:
+        app = context(state)
         traversal = Traversal.build(depth, history, after, before)
         if format != "json":
-            return _export(store, caller, id, "upstream", traversal, format, _keys(keys, summary_keys))
+            return _export(app.store, caller, id, "upstream", traversal, format, _keys(keys, app.summary_keys))
         return service.impact(
-            store, caller, asset_id(id), "upstream", traversal, type=type, namespace=namespace, page=page, size=size
+            app.store, caller, asset_id(id), "upstream", traversal, type=type, namespace=namespace, page=page, size=size
         )
 
     @get(
@@ -154,9 +164,8 @@ class LineageController(Controller):
     )
     def impact_summary(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        summary_keys: NamedDependency[tuple[str, ...]],
         id: FromPath[str],
         depth: Depth = None,
         history: History = False,
@@ -164,8 +173,11 @@ class LineageController(Controller):
         before: Before = None,
         keys: Keys = None,
     ) -> ImpactSummary:
+        app = context(state)
         traversal = Traversal.build(depth, history, after, before)
-        return blast_radius.summary(store, caller, asset_id(id), "downstream", traversal, _keys(keys, summary_keys))
+        return blast_radius.summary(
+            app.store, caller, asset_id(id), "downstream", traversal, _keys(keys, app.summary_keys)
+        )
 
     @get(
         "/{id:str}/upstream/summary",
@@ -174,9 +186,8 @@ class LineageController(Controller):
     )
     def upstream_summary(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        summary_keys: NamedDependency[tuple[str, ...]],
         id: FromPath[str],
         depth: Depth = None,
         history: History = False,
@@ -184,8 +195,11 @@ class LineageController(Controller):
         before: Before = None,
         keys: Keys = None,
     ) -> ImpactSummary:
+        app = context(state)
         traversal = Traversal.build(depth, history, after, before)
-        return blast_radius.summary(store, caller, asset_id(id), "upstream", traversal, _keys(keys, summary_keys))
+        return blast_radius.summary(
+            app.store, caller, asset_id(id), "upstream", traversal, _keys(keys, app.summary_keys)
+        )
 
     @get(
         "/{id:str}/dependencies",
@@ -198,12 +212,13 @@ class LineageController(Controller):
     )
     def topology(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         id: FromPath[str],
         destinationOnly: Annotated[bool, QueryParameter(description="Only what lies downstream")] = False,
         expandAll: Annotated[bool, QueryParameter(description="The whole lineage, not one hop")] = False,
     ) -> topology.TopologyGraph:
+        store = context(state).store
         return topology.asset_dependencies(
             store, caller, asset_id(id), destination_only=destinationOnly, expand_all=expandAll
         )
@@ -217,7 +232,7 @@ class LineageController(Controller):
     )
     def lineage(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         id: FromPath[str],
         depth: Depth = None,
@@ -239,6 +254,7 @@ class LineageController(Controller):
             ),
         ] = None,
     ) -> LineageGraph:
+        store = context(state).store
         traversal = Traversal.build(depth, history, after, before)
         if group is not None:
             return drawing.grouped_graph(
@@ -288,9 +304,8 @@ class ColumnController(Controller):
     tags = ["lineage"]
 
     @get("/", sync_to_thread=True, summary="The columns of an asset (name, type, description)")
-    def columns(
-        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], id: FromPath[str]
-    ) -> AssetColumns:
+    def columns(self, state: State, caller: NamedDependency[Scope], id: FromPath[str]) -> AssetColumns:
+        store = context(state).store
         return columns_service.list_columns(store, caller, asset_id(id))
 
     @get(
@@ -303,7 +318,7 @@ class ColumnController(Controller):
     )
     def impact(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         id: FromPath[str],
         column: FromPath[str],
@@ -311,6 +326,7 @@ class ColumnController(Controller):
         history: History = False,
         limit: ColumnLimit = None,
     ) -> ColumnLineagePage:
+        store = context(state).store
         return _column_answer(store, caller, id, column, "downstream", history, depth, limit)
 
     @get(
@@ -320,7 +336,7 @@ class ColumnController(Controller):
     )
     def upstream(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         id: FromPath[str],
         column: FromPath[str],
@@ -328,6 +344,7 @@ class ColumnController(Controller):
         history: History = False,
         limit: ColumnLimit = None,
     ) -> ColumnLineagePage:
+        store = context(state).store
         return _column_answer(store, caller, id, column, "upstream", history, depth, limit)
 
 

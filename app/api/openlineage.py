@@ -6,16 +6,15 @@ from typing import Annotated, Any
 
 from anyio import to_thread
 from litestar import Controller, Request, get, post
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
-from app.api.deps import provide_scope
+from app.api.deps import context, provide_scope
 from app.domain import jsonsafe
 from app.domain.access import Scope
-from app.domain.limits import IngestLimits
 from app.services import openlineage as service
-from app.services.group_commit import GroupCommit
 from app.services.openlineage import (
     DEFAULT_EVENTS,
     MAX_BATCH_EVENTS,
@@ -25,9 +24,6 @@ from app.services.openlineage import (
     IngestResult,
     RunDetail,
 )
-from app.services.run_merging import RunItem
-from app.store.base import GraphStore
-from app.timeutil import Clock
 
 DEFAULT_TENANT = "main"
 
@@ -50,7 +46,7 @@ class OpenLineageController(Controller):
     )
     def events(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         after: Annotated[
             str | None,
@@ -65,6 +61,7 @@ class OpenLineageController(Controller):
         limit: Annotated[int, QueryParameter(ge=1, le=MAX_EVENTS)] = DEFAULT_EVENTS,
         cursor: Annotated[str | None, QueryParameter(max_length=2048)] = None,
     ) -> EventPage:
+        store = context(state).store
         return service.pull_events(store, caller, after=after, before=before, limit=limit, cursor=cursor)
 
     @post(
@@ -73,17 +70,20 @@ class OpenLineageController(Controller):
     async def ingest(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
-        limits: NamedDependency[IngestLimits],
-        outbox: NamedDependency[bool],
-        run_committer: NamedDependency[GroupCommit[RunItem]],
     ) -> IngestResult:
+        app = context(state)
         event = await _event(request)
         return await to_thread.run_sync(
             lambda: service.ingest(
-                store, caller, event, clock=clock, limits=limits, outbox=outbox, committer=run_committer
+                app.store,
+                caller,
+                event,
+                clock=app.clock,
+                limits=app.limits,
+                outbox=app.outbox,
+                committer=app.run_committer,
             )
         )
 
@@ -99,15 +99,15 @@ class OpenLineageController(Controller):
     async def batch(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
-        limits: NamedDependency[IngestLimits],
-        outbox: NamedDependency[bool],
     ) -> EventBatchResult:
+        app = context(state)
         events = service.parse_batch(await request.body())
         return await to_thread.run_sync(
-            lambda: service.ingest_batch(store, caller, events, clock=clock, limits=limits, outbox=outbox)
+            lambda: service.ingest_batch(
+                app.store, caller, events, clock=app.clock, limits=app.limits, outbox=app.outbox
+            )
         )
 
     @get(
@@ -115,9 +115,8 @@ class OpenLineageController(Controller):
         sync_to_thread=True,
         summary="An OpenLineage run: its events merged so far, its state, parent and child runs",
     )
-    def run(
-        self, store: NamedDependency[GraphStore], caller: NamedDependency[Scope], runId: FromPath[str]
-    ) -> RunDetail:
+    def run(self, state: State, caller: NamedDependency[Scope], runId: FromPath[str]) -> RunDetail:
+        store = context(state).store
         return service.get_run(store, caller, runId)
 
 
@@ -129,14 +128,13 @@ class OpenLineageController(Controller):
 )
 async def ingest_default(
     request: Request,
-    store: NamedDependency[GraphStore],
-    clock: NamedDependency[Clock],
-    limits: NamedDependency[IngestLimits],
-    outbox: NamedDependency[bool],
-    run_committer: NamedDependency[GroupCommit[RunItem]],
+    state: State,
 ) -> IngestResult:
+    app = context(state)
     caller = provide_scope(request, DEFAULT_TENANT)
     event = await _event(request)
     return await to_thread.run_sync(
-        lambda: service.ingest(store, caller, event, clock=clock, limits=limits, outbox=outbox, committer=run_committer)
+        lambda: service.ingest(
+            app.store, caller, event, clock=app.clock, limits=app.limits, outbox=app.outbox, committer=app.run_committer
+        )
     )

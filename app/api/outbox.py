@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from litestar import get
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 
+from app.api.deps import context
 from app.domain.access import Scope
 from app.services.outbox import OutboxStatus, status
-from app.store.base import GraphStore
 
 
 @get(
@@ -19,5 +20,6 @@ from app.store.base import GraphStore
     description="Each sink (Kafka, HTTP forwarding) delivers the outbox in order under its own cursor; an event a "
     "receiver refused (a 4xx) is set aside here with the receiver's reason, and the rest goes on.",
 )
-def outbox(store: NamedDependency[GraphStore], caller: NamedDependency[Scope]) -> OutboxStatus:
+def outbox(state: State, caller: NamedDependency[Scope]) -> OutboxStatus:
+    store = context(state).store
     return status(store, caller)

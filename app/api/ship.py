@@ -9,13 +9,11 @@ from litestar.params import FromPath
 from litestar.response import File
 from litestar.status_codes import HTTP_200_OK
 
+from app.api.deps import context
 from app.domain.access import Scope
-from app.domain.sandbox import Sandbox
 from app.errors import BadRequest
 from app.services import shipping as service
 from app.services.shipping import ShipResult
-from app.store.base import GraphStore
-from app.timeutil import Clock
 
 
 class ShipController(Controller):
@@ -34,11 +32,9 @@ class ShipController(Controller):
         self,
         request: Request,
         state: State,
-        store: NamedDependency[GraphStore],
         caller: NamedDependency[Scope],
-        sandbox: NamedDependency[Sandbox],
-        clock: NamedDependency[Clock],
     ) -> ShipResult:
+        app = context(state)
         from anyio import to_thread
 
         raw = await request.body()
@@ -49,7 +45,13 @@ class ShipController(Controller):
         settings = state.settings
         return await to_thread.run_sync(
             lambda: service.ship(
-                store, caller, sandbox, text, settings.exports_path, allow=settings.ship_allowed, clock=clock
+                app.store,
+                caller,
+                app.sandbox,
+                text,
+                settings.exports_path,
+                allow=settings.ship_allowed,
+                clock=app.clock,
             )
         )
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from litestar import get
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 
+from app.api.deps import context
 from app.domain.access import Scope
 from app.services.stats import TenantStats, tenant_stats
-from app.store.base import GraphStore
 
 
 @get(
@@ -17,5 +18,6 @@ from app.store.base import GraphStore
     tags=["operations"],
     summary="Counts of assets, executions and edges; duplicated edges (always 0 unless broken)",
 )
-def stats(store: NamedDependency[GraphStore], caller: NamedDependency[Scope]) -> TenantStats:
+def stats(state: State, caller: NamedDependency[Scope]) -> TenantStats:
+    store = context(state).store
     return tenant_stats(store, caller)

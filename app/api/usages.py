@@ -6,18 +6,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, Request, delete, get
+from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from app.api.assets import PageParam, SizeParam, asset_id
+from app.api.deps import context
 from app.api.filters import filters_of, some_filters_of
 from app.domain import limits, query_filters
 from app.domain.access import Scope
 from app.services import usages as service
 from app.services.assets import BulkResponse
-from app.store.base import GraphStore
-from app.timeutil import Clock
 
 
 class UsageController(Controller):
@@ -33,25 +33,26 @@ class UsageController(Controller):
     )
     def readers(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
-        clock: NamedDependency[Clock],
         id: FromPath[str],
         days: Annotated[
             int, QueryParameter(ge=1, le=service.MAX_READER_DAYS, description="how far back (default 7)")
         ] = 7,
     ) -> service.AssetReaders:
-        return service.asset_readers(store, caller, asset_id(id), days=days, clock=clock)
+        app = context(state)
+        return service.asset_readers(app.store, caller, asset_id(id), days=days, clock=app.clock)
 
     @get("/{id:str}/usages", sync_to_thread=True, summary="Every execution that read or wrote the asset")
     def usages(
         self,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         id: FromPath[str],
         page: PageParam = 1,
         size: SizeParam = limits.DEFAULT_PAGE_SIZE,
     ) -> service.UsagePage:
+        store = context(state).store
         return service.asset_usages(store, caller, asset_id(id), page=page, size=size)
 
     @get(
@@ -64,11 +65,12 @@ class UsageController(Controller):
     def search_usages(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         page: PageParam = 1,
         size: SizeParam = limits.DEFAULT_PAGE_SIZE,
     ) -> service.UsageSearchPage:
+        store = context(state).store
         newest_first = query_filters.Sort("created", descending=True)
         sort = query_filters.parse_sort(request.query_params.getall("sort", []), ("created",), default=newest_first)
         flt = filters_of(request, query_filters.USAGE_FIELDS)
@@ -80,9 +82,8 @@ class UsageController(Controller):
         status_code=HTTP_200_OK,
         summary="Delete the usages that pass the query filters, and the lineage they made",
     )
-    def delete_usages(
-        self, request: Request, store: NamedDependency[GraphStore], caller: NamedDependency[Scope]
-    ) -> BulkResponse:
+    def delete_usages(self, request: Request, state: State, caller: NamedDependency[Scope]) -> BulkResponse:
+        store = context(state).store
         return service.delete_usages(store, caller, some_filters_of(request, query_filters.USAGE_FIELDS, "usage"))
 
     @get(
@@ -93,10 +94,11 @@ class UsageController(Controller):
     def search_lineage_events(
         self,
         request: Request,
-        store: NamedDependency[GraphStore],
+        state: State,
         caller: NamedDependency[Scope],
         page: PageParam = 1,
         size: SizeParam = limits.DEFAULT_PAGE_SIZE,
     ) -> service.LineageEventPage:
+        store = context(state).store
         flt = filters_of(request, query_filters.USAGE_FIELDS)
         return service.search_lineage_events(store, caller, flt, page=page, size=size)

@@ -8,10 +8,14 @@ transaction one at a time).
 Each request thread queues its recording. One of them at a time writes: it takes everything queued (up to
 `max_items`), writes it with app/services/recording.py in one transaction, and hands each waiting request its own
 outcome. Requests that arrive while a batch is being written form the next one, so under load batches grow by
-themselves, and a lone request is written at once. When the last batch held more than one recording (the server is
-busy), the writer first waits up to `window_s` for more. A batch whose transaction fails as a whole (a recording
-made concurrently by another process, a database error) is retried one recording at a time, so one item's failure
-stays its own. Nothing is answered before its transaction committed.
+themselves, and a lone request is written at once. When more than one recording waited at once since the last batch
+was taken (several clients are recording), the writer first waits until as many are queued (the clients answered
+since send their next ones), at most `window_s`: waiting for the whole window instead made two clients' batches
+wait for a third that never came, and stopping at the size of the last batch kept batches at half the clients.
+
+A batch whose transaction fails as a whole (a recording made concurrently by another process, a database error) is
+retried one recording at a time, so one item's failure stays its own. Nothing is answered before its transaction
+committed.
 """
 
 from __future__ import annotations
@@ -56,28 +60,39 @@ class GroupCommit(Generic[T]):
         self._cond = threading.Condition()
         self._queue: list[_Waiter] = []
         self._writing = False
-        self._busy = False
+        #: recordings waiting for their answer, queued or being written
+        self._waiting = 0
+        #: the most that waited at once since the last batch was taken: how many clients are recording
+        self._clients = 0
 
     def record(self, item: T) -> Any:
         waiter: _Waiter[T] = _Waiter(item)
         with self._cond:
             self._queue.append(waiter)
+            self._waiting += 1
+            self._clients = max(self._clients, self._waiting)
             self._cond.notify_all()
-        while True:
+        try:
+            while True:
+                with self._cond:
+                    while self._writing and not waiter.done:
+                        self._cond.wait()
+                    if waiter.done:
+                        return self._result(waiter)
+                    self._writing = True
+                    batch = self._take()
+                self._write(batch)
+        finally:
             with self._cond:
-                while self._writing and not waiter.done:
-                    self._cond.wait()
-                if waiter.done:
-                    return self._result(waiter)
-                self._writing = True
-                batch = self._take()
-            self._write(batch)
+                self._waiting -= 1
 
     def _take(self) -> list[_Waiter[T]]:
         """The next batch (the caller holds the condition and is the writer)."""
-        if self._busy and self.window_s > 0:
+        if self._clients > 1 and self.window_s > 0:
+            # the clients answered since are sending their next recordings: wait for them, not for the window
             deadline = time.monotonic() + self.window_s
-            while len(self._queue) < self.max_items and (left := deadline - time.monotonic()) > 0:
+            enough = min(self._clients, self.max_items)
+            while len(self._queue) < enough and (left := deadline - time.monotonic()) > 0:
                 self._cond.wait(left)
         batch: list[_Waiter[T]] = []
         later: list[_Waiter[T]] = []
@@ -91,7 +106,7 @@ class GroupCommit(Generic[T]):
             if key is not None:
                 keys.add(key)
         self._queue = later
-        self._busy = len(batch) > 1
+        self._clients = self._waiting
         return batch
 
     def _write(self, batch: list[_Waiter[T]]) -> None:
