@@ -154,15 +154,13 @@ def startup(app: Litestar) -> None:
         app.state.store = open_store(settings)
         app.state.owns_store = True
     window_s, max_items = settings.group_commit_ms / 1000, settings.group_commit_max
-    app.state.committer = GroupCommit(app.state.store, window_s=window_s, max_items=max_items)
-    app.state.run_committer = GroupCommit(
-        app.state.store, window_s=window_s, max_items=max_items, write=merge_items, key=lambda item: item.key
-    )
     app.state.context = AppContext(
         store=app.state.store,
         clock=app.state.clock,
-        committer=app.state.committer,
-        run_committer=app.state.run_committer,
+        committer=GroupCommit(app.state.store, window_s=window_s, max_items=max_items),
+        run_committer=GroupCommit(
+            app.state.store, window_s=window_s, max_items=max_items, write=merge_items, key=lambda item: item.key
+        ),
         sandbox=app.state.sandbox,
         limits=settings.ingest_limits,
         outbox=settings.outbox_enabled,
