@@ -82,7 +82,18 @@ def _format(java: str, cp: str, data_dir: Path, config: Path) -> None:
     if (data_dir / "logs" / "meta.properties").exists():
         return
     cluster = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
-    cmd = [java, "-Xmx256m", "-cp", cp, "kafka.tools.StorageTool", "format", "-t", cluster, "-c", str(config)]
+    # `=`: an id starting with "-" (1 in 64) is otherwise read as an option, and the format fails
+    cmd = [
+        java,
+        "-Xmx256m",
+        "-cp",
+        cp,
+        "kafka.tools.StorageTool",
+        "format",
+        f"--cluster-id={cluster}",
+        "-c",
+        str(config),
+    ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if done.returncode != 0:
         raise RuntimeError(f"formatting the test Kafka's storage failed: {(done.stdout + done.stderr)[-2000:]}")
