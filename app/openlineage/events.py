@@ -1,4 +1,4 @@
-"""Building OpenLineage events from assets and recorded task runs (openlineage-python's own classes).
+"""Building OpenLineage events from assets and recorded task runs, as openlineage-python's classes serialize.
 
 - An asset becomes a dataset: `namespace`/`name` from `naming.dataset_name`, with facets `documentation`
   (its markdown description), `datasetType`, `symlinks` (the asset id under `kestra://<tenant>`, which ingest
@@ -18,10 +18,6 @@ from typing import Any
 import attr
 from openlineage.client.event_v2 import (
     DatasetEvent,
-    InputDataset,
-    Job,
-    OutputDataset,
-    Run,
     RunEvent,
     RunState,
     StaticDataset,
@@ -62,40 +58,64 @@ def run_id(tenant: str, execution_id: str, task_id: str | None = None, value: st
     return str(uuid.uuid5(RUN_NAMESPACE, key))
 
 
+def _head(cls: Any) -> dict[str, str]:
+    """What every facet of class `cls` opens with: its producer and its schema, as openlineage-python sets them."""
+    return {"_producer": PRODUCER, "_schemaURL": cls._get_schema()}
+
+
+# Events are built as the dicts openlineage-python's `Serde` makes of its own classes, key for key and in order
+# (tests/unit/test_openlineage_events.py builds them with those classes and holds the two equal): building the
+# classes, with a URL check per field, then walking them back into dicts was most of what the outbox cost a
+# recording (docs/measurements.md).
+_DATASET_TYPE = _head(dataset_type_dataset.DatasetTypeDatasetFacet)
+_SYMLINKS = _head(symlinks_dataset.SymlinksDatasetFacet)
+_KESTRA_ASSET = _head(KestraAssetDatasetFacet)
+_LIFECYCLE = _head(lifecycle_state_change_dataset.LifecycleStateChangeDatasetFacet)
+_DOCUMENTATION = _head(documentation_dataset.DocumentationDatasetFacet)
+_PARENT = _head(parent_run.ParentRunFacet)
+_KESTRA_TASK_RUN = _head(KestraTaskRunRunFacet)
+_JOB_TYPE = _head(job_type_job.JobTypeJobFacet)
+_COLUMN_LINEAGE = _head(column_lineage_dataset.ColumnLineageDatasetFacet)
+_RUN_EVENT = {"producer": PRODUCER, "schemaURL": RunEvent._get_schema()}
+
+
+def _fields(**values: Any) -> dict[str, Any]:
+    """A facet's own fields, those without a value left out (as Serde leaves out None)."""
+    return {k: v for k, v in values.items() if v is not None}
+
+
 def dataset_facets(asset: Asset) -> dict[str, Any]:
     facets: dict[str, Any] = {
-        "datasetType": dataset_type_dataset.DatasetTypeDatasetFacet(
-            datasetType=_TYPE_NAMES.get(canonical_type(asset.type), asset.type), producer=PRODUCER
-        ),
-        "symlinks": symlinks_dataset.SymlinksDatasetFacet(
-            identifiers=[
-                symlinks_dataset.Identifier(namespace=symlink_namespace(asset.tenantId), name=asset.id, type="ASSET")
-            ],
-            producer=PRODUCER,
-        ),
-        "kestra_asset": KestraAssetDatasetFacet(
-            tenantId=asset.tenantId,
-            id=asset.id,
-            type=asset.type,
-            namespace=asset.namespace,
-            displayName=asset.displayName,
-            metadata=dict(asset.metadata),
-            assetDeleted=asset.deleted,
-            producer=PRODUCER,
-        ),
+        "datasetType": {**_DATASET_TYPE, "datasetType": _TYPE_NAMES.get(canonical_type(asset.type), asset.type)},
+        "symlinks": {
+            **_SYMLINKS,
+            "identifiers": [{"namespace": symlink_namespace(asset.tenantId), "name": asset.id, "type": "ASSET"}],
+        },
+        "kestra_asset": {
+            **_KESTRA_ASSET,
+            **_fields(
+                tenantId=asset.tenantId,
+                id=asset.id,
+                type=asset.type,
+                namespace=asset.namespace,
+                displayName=asset.displayName,
+                metadata=_plain(dict(asset.metadata)),
+                assetDeleted=asset.deleted,
+            ),
+        },
     }
     if asset.deleted:  # a catalog drops the dataset (Kestra soft-deletes; a purge removes it for good)
-        facets["lifecycleStateChange"] = lifecycle_state_change_dataset.LifecycleStateChangeDatasetFacet(
-            lifecycleStateChange=lifecycle_state_change_dataset.LifecycleStateChange.DROP, producer=PRODUCER
-        )
+        facets["lifecycleStateChange"] = {
+            **_LIFECYCLE,
+            "lifecycleStateChange": lifecycle_state_change_dataset.LifecycleStateChange.DROP.value,
+        }
     if asset.description:
-        facets["documentation"] = documentation_dataset.DocumentationDatasetFacet(
-            description=asset.description, contentType="text/markdown", producer=PRODUCER
-        )
+        facets["documentation"] = {**_DOCUMENTATION, "description": asset.description, "contentType": "text/markdown"}
     return facets
 
 
 def asset_event(asset: Asset, mappings: Mapping[str, FieldMapping] | None, event_time: str) -> DatasetEvent:
+    """An asset as openlineage-python's DatasetEvent (its client sends it; its facets are already plain dicts)."""
     namespace, name = dataset_name(asset, mappings)
     return DatasetEvent(
         eventTime=event_time,
@@ -109,65 +129,71 @@ def task_run_events(
     task_run: TaskRunRecord,
     assets: Mapping[str, Asset],
     mappings: Mapping[str, FieldMapping] | None = None,
-) -> list[RunEvent]:
+) -> list[dict[str, Any]]:
     """START and (for a finished execution) its end event; assets absent from `assets` (not visible to the
-    caller) are left out of inputs and outputs."""
-    job = Job(namespace=execution.namespace, name=f"{execution.flowId}.{task_run.taskId}", facets=job_facets(execution))
-    run = Run(
-        runId=run_id(execution.tenantId, execution.id, task_run.taskId, task_run.value),
-        facets=task_run_facets(execution, task_run),
-    )
-    inputs = _datasets(task_run.inputs, InputDataset, assets, mappings)
-    outputs = _datasets(task_run.outputs, OutputDataset, assets, mappings)
+    caller) are left out of inputs and outputs. The end event differs from its START only in type and time."""
+    outputs = _datasets(task_run.outputs, "outputFacets", assets, mappings)
     for output, output_id in zip(outputs, [a for a in task_run.outputs if a in assets], strict=True):
         facet = column_lineage(execution, output_id, assets, mappings)
         if facet is not None:
-            output.facets["columnLineage"] = facet
-    times = [(RunState.START, execution.startDate)]
+            output["facets"]["columnLineage"] = facet
+    start = {
+        "eventTime": execution.startDate,
+        **_RUN_EVENT,
+        "run": {
+            "runId": run_id(execution.tenantId, execution.id, task_run.taskId, task_run.value),
+            "facets": task_run_facets(execution, task_run),
+        },
+        "job": {
+            "namespace": execution.namespace,
+            "name": f"{execution.flowId}.{task_run.taskId}",
+            "facets": job_facets(execution),
+        },
+        "eventType": RunState.START.value,
+        "inputs": _datasets(task_run.inputs, "inputFacets", assets, mappings),
+        "outputs": outputs,
+    }
     end = END_STATES.get(execution.state)
-    if end is not None:
-        times.append((end, execution.endDate or execution.startDate))
-    return [
-        RunEvent(eventType=state, eventTime=when, run=run, job=job, inputs=inputs, outputs=outputs, producer=PRODUCER)
-        for state, when in times
-    ]
+    if end is None:
+        return [start]
+    return [start, {**start, "eventTime": execution.endDate or execution.startDate, "eventType": end.value}]
 
 
 def task_run_facets(execution: ExecutionRecord, task_run: TaskRunRecord) -> dict[str, Any]:
     """A task run's run facets: its parent (the execution's run) and Kestra's own fields."""
     return {
-        "parent": parent_run.ParentRunFacet(
-            run=parent_run.Run(runId=run_id(execution.tenantId, execution.id)),
-            job=parent_run.Job(namespace=execution.namespace, name=execution.flowId),
-            producer=PRODUCER,
-        ),
-        "kestra_taskRun": KestraTaskRunRunFacet(
-            tenantId=execution.tenantId,
-            executionId=execution.id,
-            namespace=execution.namespace,
-            flowId=execution.flowId,
-            taskId=task_run.taskId,
-            value=task_run.value,
-            state=execution.state,
-            startDate=execution.startDate,
-            producer=PRODUCER,
-        ),
+        "parent": {
+            **_PARENT,
+            "run": {"runId": run_id(execution.tenantId, execution.id), "facets": {}},
+            "job": {"namespace": execution.namespace, "name": execution.flowId, "facets": {}},
+        },
+        "kestra_taskRun": {
+            **_KESTRA_TASK_RUN,
+            **_fields(
+                tenantId=execution.tenantId,
+                executionId=execution.id,
+                namespace=execution.namespace,
+                flowId=execution.flowId,
+                taskId=task_run.taskId,
+                value=task_run.value,
+                state=execution.state,
+                startDate=execution.startDate,
+            ),
+        },
     }
 
 
 def _datasets(
-    ids: list[str],
-    cls: type[InputDataset] | type[OutputDataset],
-    assets: Mapping[str, Asset],
-    mappings: Mapping[str, FieldMapping] | None,
-) -> list[Any]:
-    """The datasets of the assets named that the caller may see (those in `assets`), in order."""
+    ids: list[str], own_facets: str, assets: Mapping[str, Asset], mappings: Mapping[str, FieldMapping] | None
+) -> list[dict[str, Any]]:
+    """The datasets of the assets named that the caller may see (those in `assets`), in order; `own_facets` is
+    `inputFacets` or `outputFacets`."""
     out = []
     for asset_id in ids:
         asset = assets.get(asset_id)
         if asset is not None:
             namespace, name = dataset_name(asset, mappings)
-            out.append(cls(namespace=namespace, name=name, facets=dataset_facets(asset)))
+            out.append({"namespace": namespace, "name": name, "facets": dataset_facets(asset), own_facets: {}})
     return out
 
 
@@ -177,13 +203,16 @@ def job_facets(execution: ExecutionRecord) -> dict[str, Any]:
     job_type = (((execution.openlineage or {}).get("job") or {}).get("facets") or {}).get("jobType")
     if not isinstance(job_type, dict) or not job_type.get("processingType") or not job_type.get("integration"):
         return {}
+    kind = job_type.get("jobType")
     return {
-        "jobType": job_type_job.JobTypeJobFacet(
-            processingType=str(job_type["processingType"]),
-            integration=str(job_type["integration"]),
-            jobType=job_type.get("jobType"),
-            producer=PRODUCER,
-        )
+        "jobType": {
+            **_JOB_TYPE,
+            **_fields(
+                processingType=str(job_type["processingType"]),
+                integration=str(job_type["integration"]),
+                jobType=_plain(kind),
+            ),
+        }
     }
 
 
@@ -192,7 +221,7 @@ def column_lineage(
     output_id: str,
     assets: Mapping[str, Asset],
     mappings: Mapping[str, FieldMapping] | None,
-) -> column_lineage_dataset.ColumnLineageDatasetFacet | None:
+) -> dict[str, Any] | None:
     """The `columnLineage` facet an output was ingested with (kept in the execution's OpenLineage run), its input
     datasets renamed as this feed names them; input fields of assets the caller cannot see are left out."""
     recorded = execution.openlineage or {}
@@ -205,42 +234,38 @@ def column_lineage(
         for name, field in (facet.get("fields") or {}).items():
             sources = [_input_field(i, tenant, assets, mappings) for i in field.get("inputFields") or []]
             if any(sources):
-                fields[name] = column_lineage_dataset.Fields(inputFields=[s for s in sources if s is not None])
-        return column_lineage_dataset.ColumnLineageDatasetFacet(fields=fields, producer=PRODUCER) if fields else None
+                fields[name] = {"inputFields": [s for s in sources if s is not None]}
+        return {**_COLUMN_LINEAGE, "fields": fields, "dataset": []} if fields else None
     return None
 
 
 def _input_field(
     source: dict[str, Any], tenant: str, assets: Mapping[str, Asset], mappings: Mapping[str, FieldMapping] | None
-) -> column_lineage_dataset.InputField | None:
+) -> dict[str, Any] | None:
     asset = assets.get(ingest.asset_id({"namespace": source.get("namespace"), "name": source.get("name")}, tenant))
     if asset is None or not source.get("field"):
         return None
     namespace, name = dataset_name(asset, mappings)
     transformations = [
-        column_lineage_dataset.Transformation(
-            type=str(t["type"]), subtype=t.get("subtype"), description=t.get("description"), masking=t.get("masking")
-        )
+        _fields(type=str(t["type"]), subtype=_plain(t.get("subtype")), description=_plain(t.get("description")),
+                masking=_plain(t.get("masking")))
         for t in source.get("transformations") or []
         if isinstance(t, dict) and t.get("type")
-    ]
-    return column_lineage_dataset.InputField(
-        namespace=namespace, name=name, field=str(source["field"]), transformations=transformations
-    )
+    ]  # fmt: skip
+    return {"namespace": namespace, "name": name, "field": str(source["field"]), "transformations": transformations}
 
 
 def execution_event_dicts(
     execution: ExecutionRecord, assets: Mapping[str, Asset], mappings: Mapping[str, FieldMapping] | None = None
 ) -> list[dict[str, Any]]:
     """An execution's events as the feed and the outbox serve them: every task run's START first, then the end
-    events. A task run's end event differs from its START only in type and time, so it is built from it."""
+    events."""
     starts: list[dict[str, Any]] = []
     ends: list[dict[str, Any]] = []
     for task_run in execution.taskRuns:
         start, *end = task_run_events(execution, task_run, assets, mappings)
-        plain = to_dict(start)
-        starts.append(plain)
-        ends.extend({**plain, "eventType": e.eventType.value, "eventTime": e.eventTime} for e in end)
+        starts.append(start)
+        ends.extend(end)
     return starts + ends
 
 

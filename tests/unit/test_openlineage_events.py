@@ -1,21 +1,43 @@
 """The events the feed and the outbox build are what openlineage-python's Serde makes of its own classes.
 
-`app.openlineage.events.to_dict` and `execution_event_dicts` take shortcuts (no generic passes, an end event built
-from its START); these tests hold them to the reference over every shape an event takes here: deleted assets,
-descriptions, metadata with nulls and nested values, task-run values, every end state, column lineage with
-transformations, a streaming job's type, and assets the caller cannot see."""
+`app.openlineage.events` builds them as plain dicts (no classes, no generic passes, an end event built from its
+START); these tests build the same events with openlineage-python's classes (`_reference` below) and hold the two
+equal, key for key and in order, over every shape an event takes here: deleted assets, descriptions, metadata with
+nulls and nested values, task-run values, every end state, column lineage with transformations, a streaming job's
+type, and assets the caller cannot see."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
+from openlineage.client.event_v2 import (
+    DatasetEvent,
+    InputDataset,
+    Job,
+    OutputDataset,
+    Run,
+    RunEvent,
+    RunState,
+    StaticDataset,
+)
+from openlineage.client.facet_v2 import (
+    column_lineage_dataset,
+    dataset_type_dataset,
+    documentation_dataset,
+    job_type_job,
+    lifecycle_state_change_dataset,
+    parent_run,
+    symlinks_dataset,
+)
 from openlineage.client.serde import Serde
 
 from app.domain.assets import Asset
 from app.domain.executions import ExecutionRecord, TaskRunRecord
-from app.openlineage import events
-from app.openlineage.naming import FieldMapping
+from app.domain.types import canonical_type
+from app.openlineage import PRODUCER, events, ingest
+from app.openlineage.facets import KestraAssetDatasetFacet, KestraTaskRunRunFacet
+from app.openlineage.naming import FieldMapping, dataset_name, symlink_namespace
 
 
 def _asset(asset_id: str, **fields: Any) -> Asset:
@@ -107,11 +129,133 @@ RECORDS = [
 ]
 
 
+# -- the reference: the same events built with openlineage-python's classes, as Serde turns them into dicts ------
+
+
+def _facets(asset: Asset) -> dict[str, Any]:
+    facets: dict[str, Any] = {
+        "datasetType": dataset_type_dataset.DatasetTypeDatasetFacet(
+            datasetType=events._TYPE_NAMES.get(canonical_type(asset.type), asset.type), producer=PRODUCER
+        ),
+        "symlinks": symlinks_dataset.SymlinksDatasetFacet(
+            identifiers=[
+                symlinks_dataset.Identifier(namespace=symlink_namespace(asset.tenantId), name=asset.id, type="ASSET")
+            ],
+            producer=PRODUCER,
+        ),
+        "kestra_asset": KestraAssetDatasetFacet(
+            tenantId=asset.tenantId,
+            id=asset.id,
+            type=asset.type,
+            namespace=asset.namespace,
+            displayName=asset.displayName,
+            metadata=dict(asset.metadata),
+            assetDeleted=asset.deleted,
+            producer=PRODUCER,
+        ),
+    }
+    if asset.deleted:
+        facets["lifecycleStateChange"] = lifecycle_state_change_dataset.LifecycleStateChangeDatasetFacet(
+            lifecycleStateChange=lifecycle_state_change_dataset.LifecycleStateChange.DROP, producer=PRODUCER
+        )
+    if asset.description:
+        facets["documentation"] = documentation_dataset.DocumentationDatasetFacet(
+            description=asset.description, contentType="text/markdown", producer=PRODUCER
+        )
+    return facets
+
+
+def _datasets(ids: list[str], cls: Any, mappings: dict[str, FieldMapping] | None) -> list[Any]:
+    return [
+        cls(namespace=ns, name=name, facets=_facets(ASSETS[i]))
+        for i in ids
+        if i in ASSETS
+        for ns, name in [dataset_name(ASSETS[i], mappings)]
+    ]
+
+
+def _input_field(source: dict[str, Any], mappings: dict[str, FieldMapping] | None) -> Any:
+    asset = ASSETS.get(ingest.asset_id({"namespace": source.get("namespace"), "name": source.get("name")}, "main"))
+    if asset is None or not source.get("field"):
+        return None
+    namespace, name = dataset_name(asset, mappings)
+    transformations = [
+        column_lineage_dataset.Transformation(
+            type=str(t["type"]), subtype=t.get("subtype"), description=t.get("description"), masking=t.get("masking")
+        )
+        for t in source.get("transformations") or []
+    ]
+    return column_lineage_dataset.InputField(
+        namespace=namespace, name=name, field=str(source["field"]), transformations=transformations
+    )
+
+
+def _column_lineage(record: ExecutionRecord, output_id: str, mappings: dict[str, FieldMapping] | None) -> Any:
+    for dataset in (record.openlineage or {}).get("outputs") or []:
+        facet = dataset["facets"]["columnLineage"]
+        if ingest.asset_id(dataset, "main") != output_id:
+            continue
+        fields = {}
+        for name, field in facet["fields"].items():
+            sources = [s for s in (_input_field(i, mappings) for i in field["inputFields"]) if s is not None]
+            if sources:
+                fields[name] = column_lineage_dataset.Fields(inputFields=sources)
+        return column_lineage_dataset.ColumnLineageDatasetFacet(fields=fields, producer=PRODUCER) if fields else None
+    return None
+
+
+def _job_facets(record: ExecutionRecord) -> dict[str, Any]:
+    job_type = (((record.openlineage or {}).get("job") or {}).get("facets") or {}).get("jobType")
+    if not job_type:
+        return {}
+    return {"jobType": job_type_job.JobTypeJobFacet(producer=PRODUCER, **job_type)}
+
+
+def _task_run_events(
+    record: ExecutionRecord, task_run: TaskRunRecord, mappings: dict[str, FieldMapping] | None
+) -> list[RunEvent]:
+    job = Job(namespace=record.namespace, name=f"{record.flowId}.{task_run.taskId}", facets=_job_facets(record))
+    run = Run(
+        runId=events.run_id(record.tenantId, record.id, task_run.taskId, task_run.value),
+        facets={
+            "parent": parent_run.ParentRunFacet(
+                run=parent_run.Run(runId=events.run_id(record.tenantId, record.id)),
+                job=parent_run.Job(namespace=record.namespace, name=record.flowId),
+                producer=PRODUCER,
+            ),
+            "kestra_taskRun": KestraTaskRunRunFacet(
+                tenantId=record.tenantId,
+                executionId=record.id,
+                namespace=record.namespace,
+                flowId=record.flowId,
+                taskId=task_run.taskId,
+                value=task_run.value,
+                state=record.state,
+                startDate=record.startDate,
+                producer=PRODUCER,
+            ),
+        },
+    )
+    inputs = _datasets(task_run.inputs, InputDataset, mappings)
+    outputs = _datasets(task_run.outputs, OutputDataset, mappings)
+    for output, output_id in zip(outputs, [a for a in task_run.outputs if a in ASSETS], strict=True):
+        facet = _column_lineage(record, output_id, mappings)
+        if facet is not None:
+            output.facets["columnLineage"] = facet
+    times = [(RunState.START, record.startDate)]
+    if record.state in events.END_STATES:
+        times.append((events.END_STATES[record.state], record.endDate or record.startDate))
+    return [
+        RunEvent(eventType=state, eventTime=when, run=run, job=job, inputs=inputs, outputs=outputs, producer=PRODUCER)
+        for state, when in times
+    ]
+
+
 def _reference(record: ExecutionRecord, mappings: dict[str, FieldMapping] | None = None) -> list[dict[str, Any]]:
     starts: list[dict[str, Any]] = []
     ends: list[dict[str, Any]] = []
     for task_run in record.taskRuns:
-        start, *end = events.task_run_events(record, task_run, ASSETS, mappings)
+        start, *end = _task_run_events(record, task_run, mappings)
         starts.append(Serde.to_dict(start))
         ends.extend(Serde.to_dict(e) for e in end)
     return starts + ends
@@ -142,7 +286,16 @@ def test_mapped_names_and_dataset_events_are_serdes_own() -> None:
     assert events.execution_event_dicts(RECORDS[0], ASSETS, mappings) == _reference(RECORDS[0], mappings)
     for asset in ASSETS.values():
         event = events.asset_event(asset, None, "2026-01-02T00:00:00.000Z")
-        assert events.to_dict(event) == Serde.to_dict(event)
+        namespace, name = dataset_name(asset, None)
+        reference = DatasetEvent(
+            eventTime="2026-01-02T00:00:00.000Z",
+            producer=PRODUCER,
+            dataset=StaticDataset(namespace=namespace, name=name, facets=_facets(asset)),
+        )
+        assert events.to_dict(event) == Serde.to_dict(event) == Serde.to_dict(reference)
+        assert list(events.to_dict(event)["dataset"]["facets"]["kestra_asset"]) == list(
+            Serde.to_dict(reference)["dataset"]["facets"]["kestra_asset"]
+        )
     dropped = events.to_dict(events.asset_event(ASSETS["old.table"], None, "2026-01-02T00:00:00.000Z"))
     assert dropped["dataset"]["facets"]["lifecycleStateChange"]["lifecycleStateChange"] == "DROP"
     nested = events.to_dict(events.asset_event(ASSETS["raw.customers"], None, "2026-01-02T00:00:00.000Z"))
