@@ -21,6 +21,11 @@ from app.store.ladybug import LadybugStore
 from tests import neo4j_server as test_neo4j
 from tests.neo4j_server import Neo4jServer
 
+# The processes the tests start (the CLI, servers, producers) compile what they import once and keep it, not at every
+# start, even where the environment says not to write bytecode (this machine kind sets PYTHONDONTWRITEBYTECODE=1).
+# `__pycache__/` is ignored by git.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LINEAGE_SHARED_DIR", ROOT / ".." / "shared")).resolve()
 DATA = Path(__file__).resolve().parent / "data"

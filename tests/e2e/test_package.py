@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from tests.e2e.server import Server
+from tests.e2e.venvs import virtualenv
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,10 +29,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         timeout=600,
     )
     (wheel,) = wheels.glob("lineage-*.whl")
-    venv = where / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", str(wheel)], check=True, timeout=900)
-    yield venv
+    yield virtualenv(where / "venv", str(wheel))
 
 
 def test_the_wheel_carries_the_query_files(installed: Path) -> None:

@@ -21,6 +21,7 @@ import pytest
 from app.auth import check_grant, create_token
 from tests import neo4j_server as test_neo4j
 from tests.e2e.server import Server
+from tests.e2e.venvs import virtualenv
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "dbt" / "jaffle"
 #: dbt-core 1.12 downloads a wheel from GitHub at install, which this machine cannot reach; these install from PyPI
@@ -31,10 +32,7 @@ TIMEOUT = 30.0
 @pytest.fixture(scope="session")
 def dbt_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """dbt, dbt-duckdb and openlineage-dbt in a virtualenv of their own: their dependencies never meet ours."""
-    venv = tmp_path_factory.mktemp("dbt") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", *DBT], check=True, timeout=900)
-    return venv
+    return virtualenv(tmp_path_factory.mktemp("dbt") / "venv", *DBT)
 
 
 class Dbt:
@@ -205,8 +203,7 @@ SPARK_JOB = Path(__file__).resolve().parents[1] / "data" / "spark" / "orders_job
 def spark_venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """pyspark in a virtualenv of its own, and the listener's jar (Maven resolves it into ~/.m2 once)."""
     root = tmp_path_factory.mktemp("spark")
-    subprocess.run([sys.executable, "-m", "venv", str(root / "venv")], check=True, timeout=300)
-    subprocess.run([str(root / "venv" / "bin" / "pip"), "install", "-q", *SPARK], check=True, timeout=900)
+    virtualenv(root / "venv", *SPARK)
     mvn = shutil.which("mvn")
     assert mvn, "Maven is needed for the OpenLineage Spark listener (.ci/run installs it)"
     subprocess.run(
@@ -320,10 +317,7 @@ CREATE TABLE IF NOT EXISTS daily_totals (order_date TEXT, total REAL);
 
 @pytest.fixture(scope="session")
 def airflow_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    venv = tmp_path_factory.mktemp("airflow") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", *AIRFLOW], check=True, timeout=900)
-    return venv
+    return virtualenv(tmp_path_factory.mktemp("airflow") / "venv", *AIRFLOW)
 
 
 def dags_test(venv: Path, home: Path, url: str, token: str, **env: str) -> subprocess.CompletedProcess[str]:

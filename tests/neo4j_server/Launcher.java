@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.ConnectorPortRegister;
@@ -56,6 +57,9 @@ public final class Launcher {
                 // What compose.yaml sets for production: an asset's FEEDS edges kept apart from its READ/WROTE edges
                 // (relationship groups), so a search reads only what it follows (worst hub at 100K: 263 -> 198 ms).
                 .setConfig(GraphDatabaseSettings.dense_node_threshold, 5)
+                // What compose.yaml sets too: one plan per query text and parameter types, not one more per size
+                // bucket of each string and list parameter (a lineage search's text takes seconds to plan).
+                .setConfig(GraphDatabaseInternalSettings.cypher_size_hint_parameters, false)
                 // A runaway test query fails instead of holding the suite; the service sets its own timeout too.
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofMinutes(5))
                 .build();

@@ -28,6 +28,9 @@ def test_compose_tunes_neo4j_as_the_tests_do() -> None:
     assert threshold, "Launcher.java no longer sets the relationship grouping threshold"
     env = compose["services"]["neo4j"]["environment"]
     assert env["NEO4J_db_relationship__grouping__threshold"] == threshold.group(1)
+    sizes = re.search(r"cypher_size_hint_parameters, (true|false)\)", launcher)
+    assert sizes, "Launcher.java no longer says whether plans depend on parameter sizes"
+    assert env["NEO4J_internal_cypher_use__parameter__size"] == sizes.group(1)
 
 
 def test_compose_kafka_is_the_tested_kafka() -> None:
