@@ -132,6 +132,16 @@ LAST_ROWS: tuple[tuple[str, Cell], ...] = (
         _when("sinks", text=lambda s: f"{s['off']['p50_ms']} / {s['on']['p50_ms']} ms ({s['p50_ms_on_over_off']}x)"),
     ),
     (
+        "  on / off by round (median): p50, 8 clients; one client alone",
+        _when(
+            "sinks",
+            text=lambda s: (
+                f"{s['p50_ms_on_over_off_by_round']} ({s['p50_ms_on_over_off_median']}x); "
+                f"{s['lone_p50_ms_on_over_off_by_round']} ({s['lone_p50_ms_on_over_off_median']}x)"
+            ),
+        ),
+    ),
+    (
         "  one client alone: p50",
         _when(
             "sinks",

@@ -86,6 +86,12 @@ def _backends(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from app.bench.run import BenchConfig
     from app.bench.run import main as bench_main
@@ -117,6 +123,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         events=args.events,
         mixed=args.mixed,
         kafka_bootstrap=args.kafka_bootstrap,
+        **({"sink_rounds": args.sink_rounds} if args.sink_rounds else {}),
     )
     results = bench_main(cfg)
     failed = [name for name, r in results["backends"].items() if r.get("verify", {}).get("ok") is False]
@@ -309,6 +316,13 @@ def _bench_command(sub: Any) -> None:
         "--kafka-bootstrap",
         metavar="HOST:PORT",
         help="also measure the sinks: recording with Kafka and HTTP forwarding on against off, and the delivery rate",
+    )
+    bench.add_argument(
+        "--sink-rounds",
+        type=_positive,
+        metavar="N",
+        help="with --kafka-bootstrap: alternating rounds of sinks off and on, each round's on / off ratio reported "
+        "and their median (default 2)",
     )
     bench.add_argument("--assets", type=int, default=100_000, help="assets in the synthetic graph (default 100000)")
     bench.add_argument("--executions", type=int, default=1_000, help="executions recorded through the API")

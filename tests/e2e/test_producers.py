@@ -317,7 +317,19 @@ CREATE TABLE IF NOT EXISTS daily_totals (order_date TEXT, total REAL);
 
 @pytest.fixture(scope="session")
 def airflow_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return virtualenv(tmp_path_factory.mktemp("airflow") / "venv", *AIRFLOW)
+    """Airflow, and its metadata database migrated once (`metadata`): each test's home starts from a copy."""
+    venv = virtualenv(tmp_path_factory.mktemp("airflow") / "venv", *AIRFLOW)
+    template = metadata(venv).parent
+    template.mkdir()
+    env = {**os.environ, "AIRFLOW_HOME": str(template), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
+    subprocess.run(
+        [str(venv / "bin" / "airflow"), "db", "migrate"], env=env, check=True, capture_output=True, timeout=300
+    )
+    return venv
+
+
+def metadata(venv: Path) -> Path:
+    return venv.parent / "metadata" / "airflow.db"
 
 
 def dags_test(venv: Path, home: Path, url: str, token: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -342,11 +354,12 @@ def dags_test(venv: Path, home: Path, url: str, token: str, **env: str) -> subpr
         "AIRFLOW__OPENLINEAGE__NAMESPACE": "airflow_prod",
         **env,
     }
-    airflow = str(venv / "bin" / "airflow")
-    subprocess.run([airflow, "db", "migrate"], env=full, check=True, capture_output=True, timeout=300)
+    if not (home / "airflow.db").exists():  # a second run in the same home keeps its history
+        shutil.copyfile(metadata(venv), home / "airflow.db")
     return subprocess.run(
-        [airflow, "dags", "test", "orders_pipeline"], env=full, capture_output=True, text=True, timeout=600
-    )
+        [str(venv / "bin" / "airflow"), "dags", "test", "orders_pipeline"],
+        env=full, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
 
 
 @pytest.fixture(params=["ladybug", "neo4j"])

@@ -355,3 +355,41 @@ def topic_size(bootstrap: str, topic: str) -> int:
         return sum(high - low for low, high in marks)
     finally:
         consumer.close()
+
+
+def test_the_bench_measures_recording_with_the_sinks_on_against_off(tmp_path: Path, kafka: KafkaServer) -> None:
+    """`lineage bench --kafka-bootstrap`, small: an untimed warm-up of the broker, then alternating rounds of sinks off
+    and on, each on its own server, every recording's events delivered to both sinks, and each round's on / off ratio
+    beside their median."""
+    import subprocess
+    import sys
+
+    from tests.e2e.test_bench import ROOT
+
+    out = tmp_path / "bench.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LINEAGE_", "NEO4J_"))}
+    done = subprocess.run(
+        [
+            sys.executable, "-m", "app.cli", "bench", "--assets", "2000", "--executions", "40", "--warmup", "10",
+            "--hub-requests", "3", "--typical-requests", "5", "--kafka-bootstrap", kafka.bootstrap,
+            "--sink-rounds", "3", "--json", str(out),
+        ],
+        cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    sinks = json.loads(out.read_text())["backends"]["ladybug"]["sinks"]
+    assert [len(sinks["rounds"][v]) for v in ("off", "on", "outbox")] == [3, 3, 1]
+    recorded = 2 * (10 + 40 + 200)  # events a server leaves: two per execution (warm-up, timed, one client alone)
+    assert sinks["warm_up"]["events"] == recorded
+    for n, run in enumerate(sinks["rounds"]["on"], start=2):  # a sink's count of delivered events is the store's
+        assert run["errors"] == 0 and run["delivery"]["events"] == recorded
+        assert {s["delivered"] for s in run["delivery"]["sinks"].values()} == {n * recorded}
+    assert sinks["rounds"]["off"][0]["errors"] == 0 and sinks["catch_up"]["events"] == recorded
+    catch_up = {s["delivered"] for s in sinks["catch_up"]["sinks"].values()}
+    assert catch_up == {5 * recorded} == {sinks["forwarded"]}  # warm-up, three rounds, the outbox server's backlog
+    for figure in ("p50_ms", "lone_p50_ms"):
+        ratios = sinks[f"{figure}_on_over_off_by_round"]
+        assert len(ratios) == 3 and all(r > 0 for r in ratios)
+        assert sinks[f"{figure}_on_over_off_median"] == sorted(ratios)[1]
+    assert "on / off by round (median)" in done.stderr
