@@ -392,8 +392,8 @@ class BackendRun:
                 "on": ((*sinks, "--forward-url", receiver.url, "--forward-batch"), {}),
                 "outbox": ((), {"LINEAGE_OUTBOX": "1"}),
             }
-            # The broker and the receiver warm up first, untimed: a broker just started compiles its paths while
-            # the first rounds run (their on / off ratio fell round after round), and a catalog's broker runs warm.
+            # The broker and the receiver warm up first, untimed: a catalog's broker runs warm, and one just started
+            # would charge its own start-up to whichever round came first.
             warm_up = self._sink_run(graph, rng, "warm", *variants["on"], delivery=True)
             for n, label in enumerate(["off", "on"] * self.cfg.sink_rounds + ["outbox"]):
                 flags, env = variants[label]
