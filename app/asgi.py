@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import ctypes
+import ctypes.util
 import logging
+import os
 import re
+import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from litestar import Litestar
+from litestar.concurrency import set_asyncio_executor
 from litestar.config.compression import CompressionConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -223,3 +230,47 @@ def create_app(
     document_problems(app)
     document_files(app, exports.FILE_ROUTES, list(exports.MEDIA.values()))
     return app
+
+
+# -- serving ----------------------------------------------------------------------------------------------------
+
+#: threads that run request handlers (each may wait on the database or a sandbox worker)
+REQUEST_THREADS = 40
+#: the settings `lineage serve --workers N` hands its worker processes (Settings.dump)
+SETTINGS_VARIABLE = "LINEAGE_SERVE_SETTINGS"
+#: the pid of that `lineage serve`, the workers' parent
+PARENT_VARIABLE = "LINEAGE_SERVE_PARENT"
+#: prctl(2): the signal a process receives when its parent ends
+PR_SET_PDEATHSIG = 1
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def set_request_threads() -> None:
+    """Litestar runs sync handlers in the loop's default executor, min(32, cores + 4) threads: on 2 cores six slow
+    requests (renders at their time limit, hub searches) would hold every thread and queue all other routes."""
+    executor = ThreadPoolExecutor(max_workers=REQUEST_THREADS, thread_name_prefix="lineage-request")
+    try:  # a worker process: uvicorn builds its app in the running loop, whose default executor Litestar uses
+        asyncio.get_running_loop().set_default_executor(executor)
+    except RuntimeError:
+        set_asyncio_executor(executor)
+
+
+def worker_app() -> Litestar:
+    """One worker process of `lineage serve --workers N` (uvicorn's factory): the settings its parent checked."""
+    _end_with_parent()
+    settings = Settings.load(os.environ[SETTINGS_VARIABLE])
+    configure_logging(settings.log_level)
+    set_request_threads()
+    return create_app(settings)
+
+
+def _end_with_parent() -> None:
+    """A worker whose parent is killed (`kill -9`, the OOM killer) would go on serving the port alone, with nobody to
+    stop it: Linux sends it SIGTERM then (a clean stop), and one orphaned before this line stops at once."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if str(os.getppid()) != os.environ.get(PARENT_VARIABLE):
+        os.kill(os.getpid(), signal.SIGTERM)

@@ -20,6 +20,10 @@ from app.domain.sandbox import SandboxLimits
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
     host: str = "127.0.0.1"
     port: int = 8080
+    #: API processes serving one port (Neo4j only: a LadybugDB file has one owner process). Each has its own group
+    #: commit and driver; several share the work of parsing and answering requests, which one Python process does
+    #: on one core at a time.
+    workers: int = 1
     data_dir: Path = Path("data")
     neo4j_uri: str | None = None
     neo4j_user: str = "neo4j"
@@ -95,6 +99,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def sandbox(self) -> SandboxLimits:
         return SandboxLimits(workers=self.sandbox_workers, memory_mb=self.sandbox_memory_mb, time_s=self.sandbox_time_s)
 
+    def dump(self) -> str:
+        """As JSON, for a worker process to build the same settings (`load`)."""
+        return msgspec.json.encode(self, enc_hook=str).decode()
+
+    @classmethod
+    def load(cls, text: str) -> Settings:
+        return cls._convert(msgspec.json.decode(text))
+
+    @classmethod
+    def _convert(cls, values: dict[str, object]) -> Settings:
+        for name in ("data_dir", "auth_file", "exports_dir"):
+            if isinstance(values.get(name), str):
+                values[name] = Path(str(values[name]))
+        return msgspec.convert(values, cls, strict=False, builtin_types=(Path,))
+
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Defaults, then `LINEAGE_*` / `NEO4J_*` variables, then explicit overrides (CLI flags)."""
@@ -103,6 +122,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         mapping = {
             "LINEAGE_HOST": "host",
             "LINEAGE_PORT": "port",
+            "LINEAGE_WORKERS": "workers",
             "LINEAGE_DATA_DIR": "data_dir",
             "NEO4J_URI": "neo4j_uri",
             "NEO4J_USER": "neo4j_user",
@@ -135,7 +155,4 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             if env.get(var):
                 values[name] = env[var]
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for name in ("data_dir", "auth_file", "exports_dir"):
-            if isinstance(values.get(name), str):
-                values[name] = Path(str(values[name]))
-        return msgspec.convert(values, cls, strict=False, builtin_types=(Path,))
+        return cls._convert(values)

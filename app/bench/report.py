@@ -64,6 +64,7 @@ ROWS: tuple[tuple[str, Cell], ...] = (
         "record executions (HTTP), /s (p50 / p95)",
         _when("record_executions", text=lambda x: f"{x['per_s']} /s ({x['p50_ms']} ms / {x['p95_ms']} ms)"),
     ),
+    ("  API processes (`lineage serve --workers`)", _when("writes", "api_workers", text=str)),
     ("  service CPU per recorded execution", _when("writes", "cpu_ms_per_execution", text=lambda x: f"{x} ms")),
     ("  OpenLineage batch rate / bulk-load rate", _when("writes", "batch_over_bulk", text=str)),
     ("impact, worst hub (HTTP) p50 / p95", _ms("impact_http", "hub")),

@@ -8,6 +8,7 @@ HTTP timings run against a real `lineage serve` process, whose peak RSS is read 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -61,6 +62,8 @@ class BenchConfig:
     #: executions recorded before the timed ones (compilation, caches), reported but not timed
     warmup: int = 200
     clients: int = 8
+    #: API processes of the servers on Neo4j (`lineage serve --workers`); LadybugDB's file has one owner process
+    api_workers: int = 1
     hub_requests: int = 30
     typical_requests: int = 100
     seed: int = 42
@@ -338,6 +341,7 @@ class BackendRun:
             )
             if self.cfg.neo4j_database:
                 env["NEO4J_DATABASE"] = self.cfg.neo4j_database
+            cmd += ["--workers", str(self.cfg.api_workers)]
         else:
             env.pop("NEO4J_URI", None)
             cmd += ["--data-dir", str(self.data_dir)]
@@ -504,11 +508,13 @@ class BackendRun:
         timed = [self._execution_body(graph, rng, f"bench-api-{n:06d}", n) for n in range(cfg.executions)]
         if warmup:
             self._post_all(base, warmup, "warm-up (HTTP, untimed)")
-        cpu = _cpu_s(self.server)
+        neo4j = _neo4j_process(cfg.neo4j_uri or "") if self.backend == "neo4j" else None
+        cpu, db_cpu = _cpu_s(self.server), _cpu_s(neo4j)
         wall, latencies, errors = self._post_all(base, timed, "record executions (HTTP)")
-        cpu = _cpu_s(self.server) - cpu
+        cpu, db_cpu = _cpu_s(self.server) - cpu, _cpu_s(neo4j) - db_cpu
         self.results["record_executions"] = {
             "server_cpu_ms_per_execution": round(cpu * 1000 / len(timed), 2),
+            **({"neo4j_cpu_ms_per_execution": round(db_cpu * 1000 / len(timed), 2)} if neo4j else {}),
             "executions": len(timed),
             "warmup": len(warmup),
             "clients": cfg.clients,
@@ -528,6 +534,7 @@ class BackendRun:
             "cpu_ms_per_execution": recorded.get("server_cpu_ms_per_execution"),
             "api_executions_per_s": recorded.get("per_s"),
             "api_clients": self.cfg.clients,
+            "api_workers": self.cfg.api_workers if self.backend == "neo4j" else 1,
             "batch_events_per_s": batch,
             "bulk_executions_per_s": bulk,
             "batch_over_bulk": round(batch / bulk, 3) if batch else None,
@@ -857,13 +864,28 @@ def _wait_ready(proc: subprocess.Popen[bytes], url: str, timeout: float = 120) -
 
 
 def _cpu_s(process: psutil.Process | None) -> float:
+    """CPU seconds of a server: its process and its children (`--workers` processes, the sandbox's)."""
     if process is None:
         return 0.0
-    times = process.cpu_times()
-    return float(times.user + times.system)
+    total = 0.0
+    for p in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            times = p.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 def _peak_rss_mb(pid: int) -> float | None:
+    """The high-water mark of the server's largest process (with `--workers`, its largest worker)."""
+    try:
+        pids = [pid, *(c.pid for c in psutil.Process(pid).children(recursive=True))]
+    except psutil.Error:
+        pids = [pid]
+    peaks = [peak for p in pids if (peak := _process_peak_rss_mb(p)) is not None]
+    return max(peaks, default=None)
+
+
+def _process_peak_rss_mb(pid: int) -> float | None:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
@@ -874,13 +896,19 @@ def _peak_rss_mb(pid: int) -> float | None:
 
 
 def _neo4j_peak_rss_mb(uri: str) -> float | None:
-    """Peak RSS of the Neo4j process serving `uri`, when it runs on this machine (found by its listening port)."""
+    """Peak RSS of the Neo4j process serving `uri`, when it runs on this machine."""
+    process = _neo4j_process(uri)
+    return _process_peak_rss_mb(process.pid) if process else None
+
+
+def _neo4j_process(uri: str) -> psutil.Process | None:
+    """The Neo4j process serving `uri`, when it runs on this machine (found by its listening port)."""
     parsed = urlparse(uri)
     if parsed.hostname not in ("127.0.0.1", "localhost", "::1") or parsed.port is None:
         return None
     for conn in psutil.net_connections(kind="tcp"):
         if conn.status == psutil.CONN_LISTEN and conn.laddr and conn.laddr.port == parsed.port and conn.pid:
-            return _peak_rss_mb(conn.pid)
+            return psutil.Process(conn.pid)
     return None
 
 

@@ -14,7 +14,7 @@ import msgspec
 from app import __version__
 from app.cli import cypher, explore, outbox
 from app.cli.client import add_client_flags
-from app.cli.config import add_store_flags, configure_logging, settings_from
+from app.cli.config import add_store_flags, settings_from
 from app.settings import Settings
 
 EXAMPLES = """
@@ -38,22 +38,18 @@ to a running service. `lineage COMMAND --help` shows each command's options, exa
 )
 
 
-#: threads that run request handlers (each may wait on the database or a sandbox worker)
-SERVER_THREADS = 40
-
-
 def cmd_serve(args: argparse.Namespace) -> int:
-    from concurrent.futures import ThreadPoolExecutor
-
     import uvicorn
-    from litestar.concurrency import set_asyncio_executor
 
-    from app.asgi import create_app
+    from app.asgi import configure_logging, create_app, set_request_threads
     from app.errors import SchemaVersionError, StoreUnavailable
     from app.store import open_store
 
     settings = msgspec.structs.replace(settings_from(args), plan_at_start=True)
     configure_logging(settings.log_level)
+    if settings.workers > 1 and not settings.neo4j_uri:
+        print("lineage: --workers above 1 needs Neo4j (a LadybugDB file has one owner process)", file=sys.stderr)
+        return 2
     # The store is opened before the server starts so that a locked, newer or unreachable database is one
     # line and exit code 4, not a lifespan traceback.
     try:
@@ -61,20 +57,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (StoreUnavailable, SchemaVersionError) as exc:
         print(f"lineage: {exc}", file=sys.stderr)
         return 4
-    # Litestar runs sync handlers in the loop's default executor, min(32, cores + 4) threads: on 2 cores six slow
-    # requests (renders at their time limit, hub searches) would hold every thread and queue all other routes.
-    set_asyncio_executor(ThreadPoolExecutor(max_workers=SERVER_THREADS, thread_name_prefix="lineage-request"))
+    server = {"host": settings.host, "port": settings.port, "log_level": settings.log_level.lower()}
+    if settings.workers > 1:
+        store.close()
+        return _serve_workers(settings, server, access_log=args.access_log)
+    set_request_threads()
     try:
-        uvicorn.run(
-            create_app(settings, store=store),  # refuses --require-auth without an auth file
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level.lower(),
-            workers=1,
-            access_log=args.access_log,
-        )
+        # refuses --require-auth without an auth file
+        uvicorn.run(create_app(settings, store=store), workers=1, access_log=args.access_log, **server)
     finally:
         store.close()
+    return 0
+
+
+def _serve_workers(settings: Settings, server: dict[str, Any], *, access_log: bool) -> int:
+    """`--workers N`: uvicorn starts N processes on the port; each opens its own driver from these settings
+    (app.asgi.worker_app) and ends with this one."""
+    import uvicorn
+
+    from app.asgi import PARENT_VARIABLE, SETTINGS_VARIABLE
+
+    os.environ[SETTINGS_VARIABLE], os.environ[PARENT_VARIABLE] = settings.dump(), str(os.getpid())
+    uvicorn.run("app.asgi:worker_app", factory=True, workers=settings.workers, access_log=access_log, **server)
     return 0
 
 
@@ -107,6 +111,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         executions=args.executions,
         warmup=args.warmup,
         clients=args.clients,
+        api_workers=args.api_workers,
         hub_requests=args.hub_requests,
         typical_requests=args.typical_requests,
         seed=args.seed,
@@ -284,6 +289,9 @@ def _serve_command(sub: Any) -> None:
     )
     serve.add_argument("--host", help="bind address (default 127.0.0.1; env LINEAGE_HOST)")
     serve.add_argument("--port", type=int, help="port (default 8080; env LINEAGE_PORT)")
+    serve.add_argument(
+        "--workers", type=_positive, help="API processes on the port (default 1; Neo4j only; env LINEAGE_WORKERS)"
+    )
     add_store_flags(serve)
     serve.add_argument("--auth-file", type=Path, help="YAML file of token hashes (env LINEAGE_AUTH_FILE)")
     serve.add_argument("--require-auth", action="store_true", help="refuse to start without an auth file")
@@ -328,6 +336,9 @@ def _bench_command(sub: Any) -> None:
     bench.add_argument("--executions", type=int, default=1_000, help="executions recorded through the API")
     bench.add_argument("--warmup", type=int, default=200, help="executions recorded untimed first (default 200)")
     bench.add_argument("--clients", type=int, default=4, help="concurrent HTTP clients recording executions")
+    bench.add_argument(
+        "--api-workers", type=_positive, default=1, help="`lineage serve --workers` on Neo4j (LadybugDB: always 1)"
+    )
     bench.add_argument("--hub-requests", type=int, default=30, help="impact/upstream requests on the worst hub")
     bench.add_argument("--typical-requests", type=int, default=100, help="requests on typical assets")
     bench.add_argument("--seed", type=int, default=42)

@@ -1,9 +1,8 @@
-"""What every command shares: the store flags, the settings they make, and logging."""
+"""What every command shares: the store flags, and the settings they make."""
 
 from __future__ import annotations
 
 import argparse
-import logging
 from pathlib import Path
 
 from app.settings import Settings
@@ -21,6 +20,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings.from_env(
         host=getattr(args, "host", None),
         port=getattr(args, "port", None),
+        workers=getattr(args, "workers", None),
         data_dir=getattr(args, "data_dir", None),
         neo4j_uri=getattr(args, "neo4j_uri", None),
         neo4j_user=getattr(args, "neo4j_user", None),
@@ -35,7 +35,3 @@ def settings_from(args: argparse.Namespace) -> Settings:
         forward_batch=getattr(args, "forward_batch", None) or None,
         summary_keys=getattr(args, "summary_keys", None),
     )
-
-
-def configure_logging(level: str) -> None:
-    logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")

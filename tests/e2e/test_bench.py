@@ -39,5 +39,8 @@ def test_bench_runs_both_backends_side_by_side(tmp_path: Path, neo4j_server: Neo
         assert mixed["error_count"] == 0 and mixed["write"]["n"] > 0 and mixed["read"]["n"] > 0
         if name == "ladybug":  # the pause after the writers folds their edges into the large tables
             assert mixed["settled"]["checkpoint_s"] is not None and "folded" in mixed["settled"]["why"], mixed
-    assert results["backends"]["neo4j"]["neo4j"]["peak_rss_mb"] > 100  # found the server by its port
+    neo4j = results["backends"]["neo4j"]
+    assert neo4j["neo4j"]["peak_rss_mb"] > 100  # found the server by its port
+    assert neo4j["record_executions"]["neo4j_cpu_ms_per_execution"] > 0  # and its CPU
+    assert [r["writes"]["api_workers"] for r in results["backends"].values()] == [1, 1]
     assert "┃ measure" in done.stderr and "ladybug" in done.stderr and "neo4j" in done.stderr

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import threading
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from tests.conftest import neo4j_flags, open_backend
@@ -128,3 +130,59 @@ def test_two_servers_on_one_neo4j_share_everything(tmp_path: Path, fresh_neo4j: 
         impact = httpx.get(f"{two.url}/api/v1/main/assets/src/impact", timeout=REQUEST_TIMEOUT).json()
         assert [(r["id"], r["distance"]) for r in impact["results"]] == [("dst", 1)]
         assert httpx.get(f"{one.url}/api/v1/main/stats", timeout=REQUEST_TIMEOUT).json()["executions"] == 1
+
+
+def test_workers_serve_one_port_on_neo4j(tmp_path: Path, fresh_neo4j: Neo4jServer) -> None:
+    """`--workers 2`: two API processes on one port (each with its own driver and group commit), as replicas are;
+    recordings sent at once through both are each stored once, and a stop ends every process."""
+    server = Server(tmp_path / "data", *neo4j_flags(fresh_neo4j), "--workers", "2").start()
+    try:
+        workers = [p for p in psutil.Process(server.proc.pid).children() if "spawn_main" in " ".join(p.cmdline())]
+        assert len(workers) == 2
+        statuses: list[int] = []
+
+        def record(n: int) -> None:
+            with httpx.Client(base_url=f"{server.url}/api/v1/main", timeout=REQUEST_TIMEOUT) as client:
+                for i in range(10):
+                    run = {
+                        "id": f"e{i % 5}-{n % 2}",  # each execution sent by two clients: one records, one replays
+                        "namespace": "company.team",
+                        "flowId": "f",
+                        "taskRuns": [{"taskId": f"t{i % 5}", "assets": {"outputs": [{"id": f"out{i % 5}-{n % 2}"}]}}],
+                    }
+                    statuses.append(client.post("/executions", json=run, headers={"connection": "close"}).status_code)
+
+        threads = [threading.Thread(target=record, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert sorted(set(statuses)) == [200, 201] and statuses.count(201) == 10
+        stats = httpx.get(f"{server.url}/api/v1/main/stats", timeout=REQUEST_TIMEOUT).json()
+        assert stats["executions"] == 10
+    finally:
+        assert server.stop() == 0
+    assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
+
+
+def test_workers_end_with_their_parent(tmp_path: Path, fresh_neo4j: Neo4jServer) -> None:
+    """`kill -9` of `lineage serve --workers 2` (the OOM killer, a careless script): its workers do not go on
+    serving the port with nobody to stop them."""
+    server = Server(tmp_path / "data", *neo4j_flags(fresh_neo4j), "--workers", "2").start()
+    workers = psutil.Process(server.proc.pid).children()
+    assert server.stop(signal.SIGKILL) == -signal.SIGKILL
+    _, alive = psutil.wait_procs(workers, timeout=REQUEST_TIMEOUT)
+    assert not alive, [w.cmdline() for w in alive]
+    with pytest.raises(httpx.HTTPError):
+        httpx.get(f"{server.url}/health", timeout=2)
+
+
+def test_workers_need_neo4j(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "app.cli", "serve", "--data-dir", str(tmp_path / "data"), "--workers", "2"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "--workers above 1 needs Neo4j" in done.stderr
+    assert not (tmp_path / "data").exists()  # refused before the file was created

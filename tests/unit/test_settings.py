@@ -1,0 +1,29 @@
+"""Settings as `lineage serve` builds them, and as it hands them to its worker processes (`--workers`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.settings import Settings
+
+
+def test_workers_come_from_the_environment_and_a_flag_overrides_it() -> None:
+    assert Settings.from_env({}).workers == 1
+    assert Settings.from_env({"LINEAGE_WORKERS": "3"}).workers == 3
+    assert Settings.from_env({"LINEAGE_WORKERS": "3"}, workers=2).workers == 2
+
+
+def test_a_worker_builds_the_settings_its_parent_checked() -> None:
+    settings = Settings.from_env(
+        {"NEO4J_PASSWORD": "s3cret", "LINEAGE_FORWARD_TOKEN": "tok"},
+        neo4j_uri="neo4j://db:7687",
+        auth_file=Path("/etc/lineage/auth.yaml"),
+        data_dir=Path("/var/lib/lineage"),
+        workers=2,
+        summary_keys="owner,team",
+        plan_at_start=True,
+    )
+    copy = Settings.load(settings.dump())
+    assert copy == settings
+    assert isinstance(copy.auth_file, Path) and isinstance(copy.data_dir, Path) and copy.exports_dir is None
+    assert copy.summary_key_list == ("owner", "team")
