@@ -75,8 +75,10 @@ def _serve_workers(settings: Settings, server: dict[str, Any], *, access_log: bo
     (app.asgi.worker_app) and ends with this one."""
     import uvicorn
 
-    from app.asgi import PARENT_VARIABLE, SETTINGS_VARIABLE
+    from app.asgi import PARENT_VARIABLE, SETTINGS_VARIABLE, create_app
 
+    create_app(settings)  # what a worker's app refuses (--require-auth, a bad auth file), refused here once: uvicorn
+    # would start a worker that cannot start again and again
     os.environ[SETTINGS_VARIABLE], os.environ[PARENT_VARIABLE] = settings.dump(), str(os.getpid())
     uvicorn.run("app.asgi:worker_app", factory=True, workers=settings.workers, access_log=access_log, **server)
     return 0

@@ -177,6 +177,15 @@ def test_workers_end_with_their_parent(tmp_path: Path, fresh_neo4j: Neo4jServer)
         httpx.get(f"{server.url}/health", timeout=2)
 
 
+def test_workers_refuse_what_a_worker_would_refuse(tmp_path: Path, fresh_neo4j: Neo4jServer) -> None:
+    """A setting every worker would refuse stops `lineage serve` once, not a worker started again and again."""
+    server = Server(tmp_path / "data", *neo4j_flags(fresh_neo4j), "--workers", "2", "--require-auth")
+    with pytest.raises(RuntimeError, match="exited with") as refused:
+        server.start(timeout=60)
+    assert "--require-auth is set but no auth file" in str(refused.value)
+    assert "Started parent process" not in str(refused.value)
+
+
 def test_workers_need_neo4j(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "app.cli", "serve", "--data-dir", str(tmp_path / "data"), "--workers", "2"],
