@@ -66,6 +66,10 @@ ROWS: tuple[tuple[str, Cell], ...] = (
     ),
     ("  API processes (`lineage serve --workers`)", _when("writes", "api_workers", text=str)),
     ("  service CPU per recorded execution", _when("writes", "cpu_ms_per_execution", text=lambda x: f"{x} ms")),
+    (
+        "  the clients' own CPU per request (on this machine too)",
+        _when("record_executions", "clients_cpu_ms_per_execution", text=lambda x: f"{x} ms"),
+    ),
     ("  OpenLineage batch rate / bulk-load rate", _when("writes", "batch_over_bulk", text=str)),
     ("impact, worst hub (HTTP) p50 / p95", _ms("impact_http", "hub")),
     ("impact, typical (HTTP) p50 / p95", _ms("impact_http", "typical")),

@@ -34,6 +34,7 @@ def test_bench_runs_both_backends_side_by_side(tmp_path: Path, neo4j_server: Neo
         assert run["verify"]["ok"] and run["verify"]["answers_checked"] == 84, (name, run["verify"])
         assert run["store_count_first_page"]["reached"] == hub == results["baselines"]["hub_reached"]["csr"]
         assert run["record_executions"]["errors"] == 0 and run["impact_http"]["hub"]["n"] == 3
+        assert run["record_executions"]["clients_cpu_ms_per_execution"] > 0  # what the load itself cost
         ingest, mixed = run["openlineage_ingest"], run["mixed"]
         assert ingest["events"] == 300 and ingest["batch_events_per_s"] > 0 and ingest["column_impact"]["n"] == 5
         assert mixed["error_count"] == 0 and mixed["write"]["n"] > 0 and mixed["read"]["n"] > 0
