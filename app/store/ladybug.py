@@ -2,7 +2,9 @@
 
 LadybugDB allows many concurrent read transactions but exactly one write transaction per database, and a
 second `BEGIN TRANSACTION` while one is open is not merely refused: the engine can crash. So every write
-here goes through one process-wide lock, and reads borrow pooled connections freely (they see a snapshot).
+here goes through one process-wide lock, and reads borrow pooled connections freely (they see a snapshot),
+except while a checkpoint runs: LadybugDB lets reads run beside its checkpoint, and those reads can see a
+half-written file (see _ReadGate).
 One database file may be opened by one process only; the API is therefore served by a single process on
 this backend (scale-out is what the Neo4j backend is for).
 """
@@ -34,10 +36,13 @@ T = TypeVar("T")
 DB_FILE = "lineage.lbdb"
 #: LadybugDB refuses variable-length patterns longer than this unless told; lineage depth cap is below it.
 MAX_PATTERN_DEPTH = 100
-#: LadybugDB checkpoints inside a commit once the WAL passes this; the _Checkpointer below decides when to
-#: checkpoint, this only bounds the WAL (and its replay after a crash). At the engine's default, 16 MiB, an
-#: OpenLineage import checkpointed in every second batch's commit (README, Writes).
-ENGINE_CHECKPOINT_WAL_BYTES = 128 << 20
+#: Past this much WAL the _Checkpointer checkpoints even during continuous writes, whatever its cost: it bounds the
+#: WAL and its replay after a crash. The engine's own checkpoint (inside a commit, at 16 MiB by default) is off: it
+#: put one in every second batch of an OpenLineage import (README, Writes), and it would run beside reads.
+MAX_WAL_BYTES = 128 << 20
+#: How long a checkpoint waits for the reads in progress to finish (new ones wait meanwhile) before it gives up
+#: and lets the checkpointer try again later: a read held open by a slow export client must not stall the others.
+CHECKPOINT_DRAIN_S = 2.0
 
 
 def _sized(text: str, params: dict[str, Any]) -> str:
@@ -75,6 +80,70 @@ def _translate(exc: Exception) -> Exception:
     return StoreFailure("the embedded database rejected the operation: " + message.splitlines()[0])
 
 
+class CheckpointPostponed(Exception):
+    """A checkpoint gave up waiting for the reads (or the write) in progress; nothing was changed."""
+
+
+class _Drained:
+    def __init__(self, open_reads: int) -> None:
+        self.open_reads = open_reads
+
+    def __bool__(self) -> bool:
+        return self.open_reads == 0
+
+
+class _ReadGate:
+    """Keeps reads and checkpoints apart. LadybugDB runs reads beside its checkpoint (its non-blocking checkpoint),
+    and such a read can see the file half rewritten: an asset that exists reported missing, an impact of nothing,
+    or the engine's own assertion (`version_info.cpp`, UNREACHABLE_CODE) raised to the caller
+    (tests/reliability/test_checkpoint_reads.py). So a checkpoint closes the gate: new reads wait, the ones in
+    progress finish, and the gate opens again when the checkpoint is done. A thread already reading passes through
+    (nested reads); writes are kept out by the store's write lock."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._closer = threading.Lock()  # one checkpoint at a time
+        self._reads = 0
+        self._shut = False
+        self.waiting = 0  # reads held at the closed gate
+        self._local = threading.local()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        depth = getattr(self._local, "depth", 0)
+        if depth == 0:
+            with self._cond:
+                self.waiting += 1
+                self._cond.wait_for(lambda: not self._shut)
+                self.waiting -= 1
+                self._reads += 1
+        self._local.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._local.depth = depth
+            if depth == 0:
+                with self._cond:
+                    self._reads -= 1
+                    if self._reads == 0:
+                        self._cond.notify_all()
+
+    @contextmanager
+    def closed(self, timeout_s: float) -> Iterator[_Drained]:
+        """Closed to new reads for the block; true once the reads in progress have finished (within `timeout_s`)."""
+        with self._closer:
+            with self._cond:
+                self._shut = True
+                self._cond.wait_for(lambda: self._reads == 0, timeout=timeout_s)
+                drained = _Drained(self._reads)
+            try:
+                yield drained
+            finally:
+                with self._cond:
+                    self._shut = False
+                    self._cond.notify_all()
+
+
 class LadybugStore:
     backend = "ladybug"
 
@@ -104,7 +173,7 @@ class LadybugStore:
                 str(self.path),
                 buffer_pool_size=buffer_pool_bytes,
                 throw_on_wal_replay_failure=False,
-                checkpoint_threshold=ENGINE_CHECKPOINT_WAL_BYTES,
+                auto_checkpoint=False,
             )
         except RuntimeError as exc:
             raise StoreUnavailable(f"cannot open LadybugDB file {self.path}: {exc}") from exc
@@ -120,6 +189,7 @@ class LadybugStore:
         for _ in range(pool_size):
             self._pool.put(self._connect())
         self._write_lock = threading.Lock()
+        self._gate = _ReadGate()
         self._closed = False
         self._ensure_schema()
         self._checkpointer = _Checkpointer(self, checkpoint_idle_s) if checkpoint_idle_s > 0 else None
@@ -181,7 +251,7 @@ class LadybugStore:
         )
 
     def read(self, work: Callable[[BoundTx], T], *, timeout_s: float | None = None) -> T:
-        with self._connection(timeout_s) as conn:
+        with self._gate.reading(), self._connection(timeout_s) as conn:
             self._execute(conn, "BEGIN TRANSACTION READ ONLY", {})
             try:
                 result = work(self._bound(conn))
@@ -217,16 +287,27 @@ class LadybugStore:
 
     def checkpoint(self, fold: bool = True) -> int:
         """Fold the write-ahead log into the database file. Reads that must consult a long WAL are slower
-        (docs/measurements.md); LadybugDB only checkpoints by itself when the WAL passes 16 MiB.
+        (docs/measurements.md); the engine's own checkpoint is off.
 
         With `fold`, the lineage edges written since the last fold first move from the recent tables into the
-        large ones (one transaction): the checkpoint then rewrites the large tables' node groups those edges
+        large ones (one write transaction): the checkpoint then rewrites the large tables' node groups those edges
         land in, seconds at a large store, where a checkpoint without it rewrites only the recent tables. Returns
-        how many edges moved."""
-        with self._write_lock, self._connection() as conn:
-            moved = self._fold(conn) if fold else 0
-            self._execute(conn, "CHECKPOINT", {})
-            return moved
+        how many edges moved. Raises `CheckpointPostponed` when reads in progress did not finish in time."""
+        moved = 0
+        if fold:
+            with self._write_lock, self._connection() as conn:
+                moved = self._fold(conn)
+        with self._gate.closed(CHECKPOINT_DRAIN_S) as drained:
+            if not drained:
+                raise CheckpointPostponed(f"{drained.open_reads} read(s) still open after {CHECKPOINT_DRAIN_S} s")
+            if not self._write_lock.acquire(timeout=CHECKPOINT_DRAIN_S):
+                raise CheckpointPostponed(f"a write still running after {CHECKPOINT_DRAIN_S} s")
+            try:
+                with self._connection() as conn:
+                    self._execute(conn, "CHECKPOINT", {})
+            finally:
+                self._write_lock.release()
+        return moved
 
     def _fold(self, conn: ladybug.Connection) -> int:
         waiting = self._recent_edges(conn)
@@ -247,12 +328,12 @@ class LadybugStore:
 
     def recent_edges(self) -> int:
         """How many lineage edges wait in the recent tables (see checkpoint)."""
-        with self._connection() as conn:
+        with self._gate.reading(), self._connection() as conn:
             return self._recent_edges(conn)
 
     def regex_error(self, pattern: str) -> str | None:
         text, bound = self.queries["regex_check"].bind({"pattern": pattern})
-        with self._connection() as conn:
+        with self._gate.reading(), self._connection() as conn:
             try:
                 conn.execute(text, bound).close()  # type: ignore[union-attr]
             except RuntimeError:
@@ -263,7 +344,7 @@ class LadybugStore:
         return None
 
     def ping(self) -> None:
-        with self._connection() as conn:
+        with self._gate.reading(), self._connection() as conn:
             self._execute(conn, "RETURN 1 AS ok", {})
 
     # -- schema -------------------------------------------------------------------------------------
@@ -327,10 +408,12 @@ class LadybugStore:
                 self._fold(conn)  # a clean stop leaves every edge in the large tables
         except Exception:  # the recent tables are read like the large ones: nothing is lost by leaving them
             log.exception("could not fold the recent lineage edges at close")
-        self._closed = True
-        while not self._pool.empty():
-            self._pool.get_nowait().close()
-        self._db.close()
+        # Closing checkpoints: the reads still running finish first (or the wait gives up and closes anyway).
+        with self._gate.closed(CHECKPOINT_DRAIN_S * 5):
+            self._closed = True
+            while not self._pool.empty():
+                self._pool.get_nowait().close()
+            self._db.close()
 
 
 class _Checkpointer:
@@ -377,10 +460,13 @@ class _Checkpointer:
 
     def _busy_due(self, now: float) -> bool:
         try:
-            if self._store.wal_path.stat().st_size < self.BUSY_WAL_BYTES:
-                return False
+            wal = self._store.wal_path.stat().st_size
         except OSError:
             return False
+        if wal < self.BUSY_WAL_BYTES:
+            return False
+        if wal >= MAX_WAL_BYTES:
+            return now - self._last_done >= self._idle_s
         cost = self.FIRST_BUSY_COST_S if self._last_cost is None else self._last_cost
         return now - self._last_done >= cost / self.BUSY_COST_SHARE
 
@@ -413,6 +499,12 @@ class _Checkpointer:
         started = time.monotonic()
         try:
             moved = self._store.checkpoint(fold=fold)
+        except CheckpointPostponed as exc:  # tried again after another pause, or the busy rule's interval
+            log.warning("checkpoint postponed (%s): %s", why, exc)
+            self._last_done = time.monotonic()
+            self._last_write = self._last_write or self._last_done
+            self._wake.set()
+            return
         except Exception:  # the next write retries; the WAL stays correct meanwhile
             log.exception("LadybugDB checkpoint failed")
             return
