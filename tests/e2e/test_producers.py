@@ -1,6 +1,8 @@
-"""Live producers (issue 23): dbt with openlineage-dbt runs in a virtualenv of its own, created here, and sends to a
-real `lineage serve` over HTTP, gzip on, with an API key, on both backends. What dbt's own manifest says is what the
-service answers. (Spark and Airflow are not in the suite yet: see the issue.)"""
+"""Live producers: dbt with openlineage-dbt, pyspark with the OpenLineage Spark listener and Airflow with its
+OpenLineage provider run in virtualenvs of their own, created here, and send over HTTP, gzip on, with an API key,
+to two real `lineage serve`s at once, one on each backend: each producer runs once, with OpenLineage's composite
+transport (an HTTP transport per service, as a team sending to two backends configures it). What the producer's
+own record says (dbt's manifest, the job's output paths, the DAG) is what both services answer."""
 
 from __future__ import annotations
 
@@ -38,14 +40,10 @@ def dbt_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 class Dbt:
     """A copy of the jaffle project, its DuckDB file, and `dbt-ol` pointed at a service."""
 
-    def __init__(self, venv: Path, root: Path, url: str, token: str) -> None:
+    def __init__(self, venv: Path, root: Path, services: Services) -> None:
         self.venv, self.project, self.duckdb = venv, root / "jaffle", root / "jaffle.duckdb"
         shutil.copytree(DATA, self.project)
-        (self.project / "openlineage.yml").write_text(
-            "transport:\n  type: http\n"
-            f"  url: {url}\n  endpoint: api/v1/lineage\n  compression: gzip\n"
-            f"  auth:\n    type: api_key\n    apiKey: {token}\n"
-        )
+        (self.project / "openlineage.yml").write_text(json.dumps({"transport": services.transport()}))
 
     def build(self, *flags: str) -> subprocess.CompletedProcess[str]:
         env = {
@@ -80,8 +78,8 @@ class Dbt:
 
 
 class Service:
-    def __init__(self, server: Server, token: str, admin: str) -> None:
-        self.server, self.token, self.admin = server, token, admin
+    def __init__(self, backend: str, server: Server, admin: str) -> None:
+        self.backend, self.server, self.admin = backend, server, admin
 
     def get(self, path: str, **params: object) -> dict:
         r = httpx.get(
@@ -90,7 +88,7 @@ class Service:
             headers={"Authorization": f"Bearer {self.admin}"},
             timeout=TIMEOUT,
         )
-        assert r.status_code == 200, (path, r.text)
+        assert r.status_code == 200, (self.backend, path, r.text)
         return r.json()  # type: ignore[no-any-return]
 
     def reached(self, asset: str, kind: str) -> set[str]:
@@ -98,28 +96,45 @@ class Service:
         return {a["id"] for a in page["results"]}
 
 
+class Services(list[Service]):
+    """A `lineage serve` on each backend, with the same tokens: the producer's (an editor grant on the job
+    namespace it sends) and an admin's, for reading the answers."""
+
+    def __init__(self, services: list[Service], token: str) -> None:
+        super().__init__(services)
+        self.token = token
+
+    def transport(self) -> dict[str, object]:
+        """openlineage-python's configuration: one HTTP transport per service, every event to each."""
+        http = {"type": "http", "endpoint": "api/v1/lineage", "compression": "gzip"}
+        auth = {"type": "api_key", "apiKey": self.token}
+        return {
+            "type": "composite",
+            "transports": {s.backend: {**http, "url": s.server.url, "auth": auth} for s in self},
+        }
+
+
 @contextmanager
-def secured_service(request: pytest.FixtureRequest, tmp_path: Path, namespace: str) -> Iterator[Service]:
-    """A `lineage serve` on the test's backend with tokens: the producer's (an editor grant on the job namespace it
-    sends) and an admin's, for reading the answers."""
+def secured_services(request: pytest.FixtureRequest, tmp_path: Path, namespace: str) -> Iterator[Services]:
     from tests.conftest import neo4j_flags
 
     auth = tmp_path / "auth.yaml"
     token = create_token(auth, tenant="main", grants=[check_grant(f"{namespace}:editor")], name="producer")
     admin = create_token(auth, tenant="main", grants=[], admin=True, name="admin")
     flags = ["--auth-file", str(auth), "--require-auth"]
-    if request.param == "neo4j":  # tenant `main` is fixed here: start from an empty database
-        neo4j = request.getfixturevalue("neo4j_server")
-        test_neo4j.wipe(neo4j)
-        flags += neo4j_flags(neo4j)
-    with Server(tmp_path / "data", *flags) as server:
-        yield Service(server, token, admin)
+    neo4j = request.getfixturevalue("neo4j_server")
+    test_neo4j.wipe(neo4j)  # tenant `main` is fixed here: start from an empty database
+    with (
+        Server(tmp_path / "data", *flags) as ladybug,
+        Server(tmp_path / "unused", *flags, *neo4j_flags(neo4j)) as on_neo4j,
+    ):
+        yield Services([Service("ladybug", ladybug, admin), Service("neo4j", on_neo4j, admin)], token)
 
 
-@pytest.fixture(params=["ladybug", "neo4j"])
-def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    with secured_service(request, tmp_path, "dbt") as service:
-        yield service
+@pytest.fixture
+def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Services]:
+    with secured_services(request, tmp_path, "dbt") as services:
+        yield services
 
 
 def bfs(edges: set[tuple[str, str]], start: str, upstream: bool) -> set[str]:
@@ -135,60 +150,63 @@ def bfs(edges: set[tuple[str, str]], start: str, upstream: bool) -> set[str]:
     return seen - {start}
 
 
-def test_dbt_structured_logs_follow_the_manifest(dbt_venv: Path, service: Service, tmp_path: Path) -> None:
-    dbt = Dbt(dbt_venv, tmp_path, service.server.url, service.token)
+def test_dbt_structured_logs_follow_the_manifest(dbt_venv: Path, services: Services, tmp_path: Path) -> None:
+    dbt = Dbt(dbt_venv, tmp_path, services)
     done = dbt.build("--consume-structured-logs")
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assets, edges = dbt.manifest()
-    listed = {a["id"] for a in service.get("/assets", size=1000)["results"]}
-    assert set(assets.values()) <= listed  # every seed and model is an asset
-    for asset in assets.values():
-        for kind, upstream in (("upstream", True), ("impact", False)):
-            answered = service.reached(asset, kind) & set(assets.values())  # tests' audit tables are extra
-            assert answered == bfs(edges, asset, upstream), (asset, kind)
-    customers = service.get(f"/assets/{assets['model.jaffle.customers'].replace('/', '%2F')}/columns")
-    assert {c["name"] for c in customers["columns"]} >= {"customer_id", "number_of_orders"}
-    # every model run is a child of the dbt invocation's run
-    usages = service.get("/assets/usages/search", size=1000)["results"]
-    runs = {u["executionId"] for u in usages if u["flowId"].startswith("model.")}
-    parents = {service.get(f"/openlineage/runs/{run}")["parent"]["runId"] for run in runs}
-    assert len(runs) == 6 and len(parents) == 1
+    for service in services:
+        listed = {a["id"] for a in service.get("/assets", size=1000)["results"]}
+        assert set(assets.values()) <= listed, service.backend  # every seed and model is an asset
+        for asset in assets.values():
+            for kind, upstream in (("upstream", True), ("impact", False)):
+                answered = service.reached(asset, kind) & set(assets.values())  # tests' audit tables are extra
+                assert answered == bfs(edges, asset, upstream), (service.backend, asset, kind)
+        customers = service.get(f"/assets/{assets['model.jaffle.customers'].replace('/', '%2F')}/columns")
+        assert {c["name"] for c in customers["columns"]} >= {"customer_id", "number_of_orders"}
+        # every model run is a child of the dbt invocation's run
+        usages = service.get("/assets/usages/search", size=1000)["results"]
+        runs = {u["executionId"] for u in usages if u["flowId"].startswith("model.")}
+        parents = {service.get(f"/openlineage/runs/{run}")["parent"]["runId"] for run in runs}
+        assert len(runs) == 6 and len(parents) == 1, service.backend
 
 
-def test_dbt_default_mode_sends_column_lineage_without_ctes(dbt_venv: Path, service: Service, tmp_path: Path) -> None:
-    dbt = Dbt(dbt_venv, tmp_path, service.server.url, service.token)
+def test_dbt_default_mode_sends_column_lineage_without_ctes(dbt_venv: Path, services: Services, tmp_path: Path) -> None:
+    dbt = Dbt(dbt_venv, tmp_path, services)
     done = dbt.build()
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     assets, _ = dbt.manifest()
-    listed = {a["id"] for a in service.get("/assets", size=1000)["results"]}
-    assert not [a for a in listed if a.rsplit(".", 1)[-1] in ("source", "renamed", "orders_cte", "customer_orders")]
-    # a model without CTEs: its columns derive from the table's
     names = assets["model.jaffle.customer_names"].replace("/", "%2F")
-    upstream = service.get(f"/assets/{names}/columns/full_name/upstream")
-    sources = {(i["assetId"], i["column"]) for i in upstream["items"]}
     stg = assets["model.jaffle.stg_customers"]
-    assert sources == {(stg, "first_name"), (stg, "last_name")}, sources
-    # a model built from CTEs: dbt-ol names the CTEs, which are no tables, so no column edge is recorded for it
     customers = assets["model.jaffle.customers"].replace("/", "%2F")
-    assert service.get(f"/assets/{customers}/columns/customer_id/upstream")["items"] == []
+    for service in services:
+        listed = {a["id"] for a in service.get("/assets", size=1000)["results"]}
+        assert not [a for a in listed if a.rsplit(".", 1)[-1] in ("source", "renamed", "orders_cte", "customer_orders")]
+        # a model without CTEs: its columns derive from the table's
+        upstream = service.get(f"/assets/{names}/columns/full_name/upstream")
+        sources = {(i["assetId"], i["column"]) for i in upstream["items"]}
+        assert sources == {(stg, "first_name"), (stg, "last_name")}, (service.backend, sources)
+        # a model built from CTEs: dbt-ol names the CTEs, which are no tables, so no column edge is recorded for it
+        assert service.get(f"/assets/{customers}/columns/customer_id/upstream")["items"] == []
 
 
 def test_a_failing_model_is_a_failed_run_and_its_last_good_lineage_stays(
-    dbt_venv: Path, service: Service, tmp_path: Path
+    dbt_venv: Path, services: Services, tmp_path: Path
 ) -> None:
-    dbt = Dbt(dbt_venv, tmp_path, service.server.url, service.token)
+    dbt = Dbt(dbt_venv, tmp_path, services)
     assert dbt.build("--consume-structured-logs").returncode == 0
     assets, _ = dbt.manifest()
     payments = assets["model.jaffle.stg_payments"]
-    before = service.reached(payments, "upstream")
+    before = [service.reached(payments, "upstream") for service in services]
     sql = dbt.project / "models" / "staging" / "stg_payments.sql"
     sql.write_text(sql.read_text().replace("amount / 100 as amount", "no_such_column as amount"))
     failed = dbt.build("--consume-structured-logs")
     assert failed.returncode != 0
-    usages = service.get(f"/assets/{payments.replace('/', '%2F')}/usages", size=100)["results"]
-    states = {u["state"] for u in usages if u["relation"] == "WROTE"}
-    assert "FAILED" in states and "SUCCESS" in states, usages
-    assert service.reached(payments, "upstream") == before == {assets["seed.jaffle.raw_payments"]}
+    for service, was in zip(services, before, strict=True):
+        usages = service.get(f"/assets/{payments.replace('/', '%2F')}/usages", size=100)["results"]
+        states = {u["state"] for u in usages if u["relation"] == "WROTE"}
+        assert "FAILED" in states and "SUCCESS" in states, (service.backend, usages)
+        assert service.reached(payments, "upstream") == was == {assets["seed.jaffle.raw_payments"]}
 
 
 # -- Spark ----------------------------------------------------------------------------------------------------------
@@ -215,18 +233,24 @@ def spark_venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return root / "venv", jar
 
 
-def spark_job(venv: Path, jar: Path, work: Path, url: str, token: str, *flags: str) -> subprocess.CompletedProcess[str]:
+def spark_job(venv: Path, jar: Path, work: Path, services: Services, *flags: str) -> subprocess.CompletedProcess[str]:
     conf = {
         "spark.extraListeners": "io.openlineage.spark.agent.OpenLineageSparkListener",
-        "spark.openlineage.transport.type": "http",
-        "spark.openlineage.transport.url": url,
-        "spark.openlineage.transport.endpoint": "/api/v1/lineage",
-        "spark.openlineage.transport.compression": "gzip",
-        "spark.openlineage.transport.auth.type": "api_key",
-        "spark.openlineage.transport.auth.apiKey": token,
+        "spark.openlineage.transport.type": "composite",
+        "spark.openlineage.transport.withThreadPool": "false",  # each event sent before the job goes on
         "spark.openlineage.namespace": "spark_jobs",
         "spark.ui.enabled": "false",
     }
+    for service in services:
+        transport = f"spark.openlineage.transport.transports.{service.backend}"
+        conf |= {
+            f"{transport}.type": "http",
+            f"{transport}.url": service.server.url,
+            f"{transport}.endpoint": "/api/v1/lineage",
+            f"{transport}.compression": "gzip",
+            f"{transport}.auth.type": "api_key",
+            f"{transport}.auth.apiKey": services.token,
+        }
     submit = [
         "--master",
         "local[1]",
@@ -246,58 +270,52 @@ def spark_job(venv: Path, jar: Path, work: Path, url: str, token: str, *flags: s
     )
 
 
-@pytest.fixture(params=["ladybug", "neo4j"])
-def spark_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    with secured_service(request, tmp_path, "spark_jobs") as service:
-        yield service
+@pytest.fixture
+def spark_services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Services]:
+    with secured_services(request, tmp_path, "spark_jobs") as services:
+        yield services
 
 
-def test_spark_join_filter_aggregate(spark_venv: tuple[Path, Path], spark_service: Service, tmp_path: Path) -> None:
+def test_spark_join_filter_aggregate(spark_venv: tuple[Path, Path], spark_services: Services, tmp_path: Path) -> None:
     venv, jar = spark_venv
     work = tmp_path / "work"
-    done = spark_job(venv, jar, work, spark_service.server.url, spark_service.token)
+    done = spark_job(venv, jar, work, spark_services)
     assert done.returncode == 0, done.stderr[-3000:]
     totals, customers, orders = (
         f"file/{work}/{name}" for name in ("totals_parquet", "customers_csv", "orders_parquet")
     )
-    assert spark_service.reached(totals, "upstream") >= {customers, orders}  # named as Spark names them: file, path
-    asset = spark_service.get(f"/assets/{totals.replace('/', '%2F')}")
-    assert asset["metadata"] == {"openlineage.namespace": "file", "openlineage.name": str(work / "totals_parquet")}
-    column = spark_service.get(f"/assets/{totals.replace('/', '%2F')}/columns/total/upstream")
-    hops = {(i["assetId"], i["column"]): i["route"][-1]["transformations"] for i in column["items"]}
-    assert hops[(orders, "amount")] == ["DIRECT/AGGREGATION"]
-    assert "INDIRECT/JOIN" in hops[(orders, "customer_id")] and "INDIRECT/JOIN" in hops[(customers, "id")]
-    assert "INDIRECT/FILTER" in hops[(customers, "country")]
-    # the write's run is a child of the application's run
-    writes = [
-        u
-        for u in spark_service.get(f"/assets/{totals.replace('/', '%2F')}/usages")["results"]
-        if u["relation"] == "WROTE"
-    ]
-    run = spark_service.get(f"/openlineage/runs/{writes[0]['executionId']}")
-    assert run["parent"]["jobName"] == "orders_by_customer"
-    application = spark_service.get(f"/openlineage/runs/{run['parent']['runId']}")
-    assert application["state"] == "COMPLETE" and writes[0]["executionId"] in {
-        c["runId"] for c in application["children"]
-    }
+    for service in spark_services:
+        assert service.reached(totals, "upstream") >= {customers, orders}  # named as Spark names them: file, path
+        asset = service.get(f"/assets/{totals.replace('/', '%2F')}")
+        assert asset["metadata"] == {"openlineage.namespace": "file", "openlineage.name": str(work / "totals_parquet")}
+        column = service.get(f"/assets/{totals.replace('/', '%2F')}/columns/total/upstream")
+        hops = {(i["assetId"], i["column"]): i["route"][-1]["transformations"] for i in column["items"]}
+        assert hops[(orders, "amount")] == ["DIRECT/AGGREGATION"], service.backend
+        assert "INDIRECT/JOIN" in hops[(orders, "customer_id")] and "INDIRECT/JOIN" in hops[(customers, "id")]
+        assert "INDIRECT/FILTER" in hops[(customers, "country")]
+        # the write's run is a child of the application's run
+        usages = service.get(f"/assets/{totals.replace('/', '%2F')}/usages")["results"]
+        writes = [u for u in usages if u["relation"] == "WROTE"]
+        run = service.get(f"/openlineage/runs/{writes[0]['executionId']}")
+        assert run["parent"]["jobName"] == "orders_by_customer"
+        application = service.get(f"/openlineage/runs/{run['parent']['runId']}")
+        assert application["state"] == "COMPLETE"
+        assert writes[0]["executionId"] in {c["runId"] for c in application["children"]}
 
 
 def test_a_failing_spark_job_is_recorded_as_its_producer_reports_it(
-    spark_venv: tuple[Path, Path], spark_service: Service, tmp_path: Path
+    spark_venv: tuple[Path, Path], spark_services: Services, tmp_path: Path
 ) -> None:
     """openlineage-spark 1.27.0 ends a write whose tasks fail with COMPLETE and no errorMessage facet (checked here):
     the service records what the producer says, every event accepted."""
     venv, jar = spark_venv
     work = tmp_path / "work"
-    failed = spark_job(venv, jar, work, spark_service.server.url, spark_service.token, "--fail")
+    failed = spark_job(venv, jar, work, spark_services, "--fail")
     assert failed.returncode != 0 and "ZeroDivisionError" in failed.stderr
     totals = f"file/{work}/totals_parquet"
-    writes = [
-        u
-        for u in spark_service.get(f"/assets/{totals.replace('/', '%2F')}/usages")["results"]
-        if u["relation"] == "WROTE"
-    ]
-    assert len(writes) == 1
+    for service in spark_services:
+        usages = service.get(f"/assets/{totals.replace('/', '%2F')}/usages")["results"]
+        assert len([u for u in usages if u["relation"] == "WROTE"]) == 1, service.backend
 
 
 # -- Airflow --------------------------------------------------------------------------------------------------------
@@ -332,15 +350,8 @@ def metadata(venv: Path) -> Path:
     return venv.parent / "metadata" / "airflow.db"
 
 
-def dags_test(venv: Path, home: Path, url: str, token: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """`airflow dags test` in process (no scheduler; SQLite metadata in `home`), the provider sending to `url`."""
-    transport = {
-        "type": "http",
-        "url": url,
-        "endpoint": "api/v1/lineage",
-        "compression": "gzip",
-        "auth": {"type": "api_key", "apiKey": token},
-    }
+def dags_test(venv: Path, home: Path, services: Services, **env: str) -> subprocess.CompletedProcess[str]:
+    """`airflow dags test` in process (no scheduler; SQLite metadata in `home`), the provider sending to both."""
     home.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(home / "warehouse.db") as warehouse:  # the tables the SQL task reads and writes
         warehouse.executescript(WAREHOUSE)
@@ -350,7 +361,7 @@ def dags_test(venv: Path, home: Path, url: str, token: str, **env: str) -> subpr
         "AIRFLOW_CONN_WAREHOUSE": json.dumps({"conn_type": "sqlite", "host": str(home / "warehouse.db")}),
         "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__OPENLINEAGE__TRANSPORT": json.dumps(transport),
+        "AIRFLOW__OPENLINEAGE__TRANSPORT": json.dumps(services.transport()),
         "AIRFLOW__OPENLINEAGE__NAMESPACE": "airflow_prod",
         **env,
     }
@@ -362,102 +373,107 @@ def dags_test(venv: Path, home: Path, url: str, token: str, **env: str) -> subpr
     )  # fmt: skip
 
 
-@pytest.fixture(params=["ladybug", "neo4j"])
-def airflow_service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    with secured_service(request, tmp_path, "airflow_prod") as service:
-        yield service
+@pytest.fixture
+def airflow_services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Services]:
+    with secured_services(request, tmp_path, "airflow_prod") as services:
+        yield services
 
 
-def test_an_airflow_dag_run(airflow_venv: Path, airflow_service: Service, tmp_path: Path) -> None:
-    done = dags_test(airflow_venv, tmp_path / "home", airflow_service.server.url, airflow_service.token)
+def test_an_airflow_dag_run(airflow_venv: Path, airflow_services: Services, tmp_path: Path) -> None:
+    done = dags_test(airflow_venv, tmp_path / "home", airflow_services)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     report = "s3://lake/reports/orders_daily.csv"
-    upstream = {
-        a["id"]: a["distance"] for a in airflow_service.get(f"/assets/{report.replace('/', '%2F')}/upstream")["results"]
-    }
-    assert upstream == {
-        "postgres://db:5432/public.orders": 1,
-        "s3://lake/staging/orders.parquet": 2,
-        "postgres://db:5432/public.raw_orders": 3,
-    }
-    usages = airflow_service.get("/assets/usages/search", size=100)["results"]
-    runs = {u["executionId"]: u["flowId"] for u in usages}
-    assert sorted(runs.values()) == [
-        "orders_pipeline.daily_totals",
-        "orders_pipeline.extract",
-        "orders_pipeline.load",
-        "orders_pipeline.publish",
-    ]
-    parents = {airflow_service.get(f"/openlineage/runs/{run}")["parent"]["jobName"] for run in runs}
-    assert parents == {"orders_pipeline"}  # the DAG run is every task run's parent
-    assert {airflow_service.get(f"/executions/{run}")["state"] for run in runs} == {"SUCCESS"}
+    for service in airflow_services:
+        upstream = {
+            a["id"]: a["distance"] for a in service.get(f"/assets/{report.replace('/', '%2F')}/upstream")["results"]
+        }
+        assert upstream == {
+            "postgres://db:5432/public.orders": 1,
+            "s3://lake/staging/orders.parquet": 2,
+            "postgres://db:5432/public.raw_orders": 3,
+        }, service.backend
+        usages = service.get("/assets/usages/search", size=100)["results"]
+        runs = {u["executionId"]: u["flowId"] for u in usages}
+        assert sorted(runs.values()) == [
+            "orders_pipeline.daily_totals",
+            "orders_pipeline.extract",
+            "orders_pipeline.load",
+            "orders_pipeline.publish",
+        ]
+        parents = {service.get(f"/openlineage/runs/{run}")["parent"]["jobName"] for run in runs}
+        assert parents == {"orders_pipeline"}  # the DAG run is every task run's parent
+        assert {service.get(f"/executions/{run}")["state"] for run in runs} == {"SUCCESS"}
 
 
 def test_an_airflow_sql_task_lineage_extracted_from_its_sql(
-    airflow_venv: Path, airflow_service: Service, tmp_path: Path
+    airflow_venv: Path, airflow_services: Services, tmp_path: Path
 ) -> None:
     """The provider parses the SQL task's statement: the tables it reads and writes, and which column feeds which."""
-    done = dags_test(airflow_venv, tmp_path / "home", airflow_service.server.url, airflow_service.token)
+    done = dags_test(airflow_venv, tmp_path / "home", airflow_services)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     totals, orders, customers = (
         f"sqlite://localhost/warehouse.main.{table}" for table in ("daily_totals", "orders", "customers")
     )
-    assert airflow_service.reached(totals, "upstream") == {orders, customers}
-    column = airflow_service.get(f"/assets/{totals.replace('/', '%2F')}/columns/total/upstream")
-    assert {(i["assetId"], i["column"]) for i in column["items"]} == {(orders, "amount")}
-    usages = airflow_service.get(f"/assets/{totals.replace('/', '%2F')}/usages")["results"]
-    assert [(u["flowId"], u["relation"], u["current"]) for u in usages] == [
-        ("orders_pipeline.daily_totals", "WROTE", True)
-    ]
+    for service in airflow_services:
+        assert service.reached(totals, "upstream") == {orders, customers}, service.backend
+        column = service.get(f"/assets/{totals.replace('/', '%2F')}/columns/total/upstream")
+        assert {(i["assetId"], i["column"]) for i in column["items"]} == {(orders, "amount")}
+        usages = service.get(f"/assets/{totals.replace('/', '%2F')}/usages")["results"]
+        assert [(u["flowId"], u["relation"], u["current"]) for u in usages] == [
+            ("orders_pipeline.daily_totals", "WROTE", True)
+        ]
 
 
-def test_a_failing_airflow_task_is_a_failed_run(airflow_venv: Path, airflow_service: Service, tmp_path: Path) -> None:
+def test_a_failing_airflow_task_is_a_failed_run(airflow_venv: Path, airflow_services: Services, tmp_path: Path) -> None:
     home = tmp_path / "home"
-    assert dags_test(airflow_venv, home, airflow_service.server.url, airflow_service.token).returncode == 0
-    failed = dags_test(airflow_venv, home, airflow_service.server.url, airflow_service.token, FAIL_TASK="publish")
+    assert dags_test(airflow_venv, home, airflow_services).returncode == 0
+    failed = dags_test(airflow_venv, home, airflow_services, FAIL_TASK="publish")
     assert failed.returncode != 0 or "failed" in (failed.stdout + failed.stderr).lower()
     report = "s3://lake/reports/orders_daily.csv".replace("/", "%2F")
-    usages = airflow_service.get(f"/assets/{report}/usages")["results"]
-    assert {u["state"] for u in usages} == {"SUCCESS", "FAILED"}, usages
-    # the failed run is history: the last good run's lineage stays current
-    current = [u for u in usages if u["current"]]
-    assert [u["state"] for u in current] == ["SUCCESS"]
+    for service in airflow_services:
+        usages = service.get(f"/assets/{report}/usages")["results"]
+        assert {u["state"] for u in usages} == {"SUCCESS", "FAILED"}, (service.backend, usages)
+        # the failed run is history: the last good run's lineage stays current
+        current = [u for u in usages if u["current"]]
+        assert [u["state"] for u in current] == ["SUCCESS"]
 
 
-def test_dbt_test_results_are_on_the_assets_they_test(dbt_venv: Path, service: Service, tmp_path: Path) -> None:
+def test_dbt_test_results_are_on_the_assets_they_test(dbt_venv: Path, services: Services, tmp_path: Path) -> None:
     """Which tests ran on a table, passed or failed, and when: through the API and the CLI (a table can read as
     fresh while its tests fail)."""
-    dbt = Dbt(dbt_venv, tmp_path, service.server.url, service.token)
+    dbt = Dbt(dbt_venv, tmp_path, services)
     assert dbt.build("--consume-structured-logs").returncode == 0
     assets, _ = dbt.manifest()
     orders = assets["model.jaffle.stg_orders"].replace("/", "%2F")
-    checks = service.get(f"/assets/{orders}/checks")
-    assert {(c["assertion"], c["column"], c["success"]) for c in checks["latest"]} == {
-        ("unique", "order_id", True),
-        ("not_null", "order_id", True),
-        ("accepted_values", "status", True),
-    }
+    for service in services:
+        checks = service.get(f"/assets/{orders}/checks")
+        assert {(c["assertion"], c["column"], c["success"]) for c in checks["latest"]} == {
+            ("unique", "order_id", True),
+            ("not_null", "order_id", True),
+            ("accepted_values", "status", True),
+        }, service.backend
     seed = dbt.project / "seeds" / "raw_orders.csv"
     seed.write_text(seed.read_text() + "6,2,2018-01-06,lost\n")  # a status the test does not accept
     assert dbt.build("--consume-structured-logs").returncode != 0
-    checks = service.get(f"/assets/{orders}/checks")
-    latest = {(c["assertion"], c["column"]): c["success"] for c in checks["latest"]}
-    assert latest[("accepted_values", "status")] is False and checks["failing"] == 1
-    cli = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app.cli",
-            "assets",
-            "checks",
-            assets["model.jaffle.stg_orders"],
-            "--server",
-            service.server.url,
-            "--token",
-            service.admin,
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert cli.returncode == 1 and "accepted_values" in cli.stdout and "FAIL" in cli.stdout, cli.stdout + cli.stderr
+    for service in services:
+        checks = service.get(f"/assets/{orders}/checks")
+        latest = {(c["assertion"], c["column"]): c["success"] for c in checks["latest"]}
+        assert latest[("accepted_values", "status")] is False and checks["failing"] == 1, service.backend
+        cli = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "app.cli",
+                "assets",
+                "checks",
+                assets["model.jaffle.stg_orders"],
+                "--server",
+                service.server.url,
+                "--token",
+                service.admin,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert cli.returncode == 1 and "accepted_values" in cli.stdout and "FAIL" in cli.stdout, cli.stdout + cli.stderr
