@@ -84,14 +84,6 @@ class CheckpointPostponed(Exception):
     """A checkpoint gave up waiting for the reads (or the write) in progress; nothing was changed."""
 
 
-class _Drained:
-    def __init__(self, open_reads: int) -> None:
-        self.open_reads = open_reads
-
-    def __bool__(self) -> bool:
-        return self.open_reads == 0
-
-
 class _ReadGate:
     """Keeps reads and checkpoints apart. LadybugDB runs reads beside its checkpoint (its non-blocking checkpoint),
     and such a read can see the file half rewritten: an asset that exists reported missing, an impact of nothing,
@@ -129,15 +121,16 @@ class _ReadGate:
                         self._cond.notify_all()
 
     @contextmanager
-    def closed(self, timeout_s: float) -> Iterator[_Drained]:
-        """Closed to new reads for the block; true once the reads in progress have finished (within `timeout_s`)."""
+    def closed(self, timeout_s: float) -> Iterator[int]:
+        """Closed to new reads for the block, once the reads in progress have finished or `timeout_s` has passed:
+        gives how many are still open."""
         with self._closer:
             with self._cond:
                 self._shut = True
                 self._cond.wait_for(lambda: self._reads == 0, timeout=timeout_s)
-                drained = _Drained(self._reads)
+                still_open = self._reads
             try:
-                yield drained
+                yield still_open
             finally:
                 with self._cond:
                     self._shut = False
@@ -297,9 +290,9 @@ class LadybugStore:
         if fold:
             with self._write_lock, self._connection() as conn:
                 moved = self._fold(conn)
-        with self._gate.closed(CHECKPOINT_DRAIN_S) as drained:
-            if not drained:
-                raise CheckpointPostponed(f"{drained.open_reads} read(s) still open after {CHECKPOINT_DRAIN_S} s")
+        with self._gate.closed(CHECKPOINT_DRAIN_S) as still_open:
+            if still_open:
+                raise CheckpointPostponed(f"{still_open} read(s) still open after {CHECKPOINT_DRAIN_S} s")
             if not self._write_lock.acquire(timeout=CHECKPOINT_DRAIN_S):
                 raise CheckpointPostponed(f"a write still running after {CHECKPOINT_DRAIN_S} s")
             try:

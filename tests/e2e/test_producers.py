@@ -106,7 +106,7 @@ class Services(list[Service]):
 
     def transport(self) -> dict[str, object]:
         """openlineage-python's configuration: one HTTP transport per service, every event to each."""
-        http = {"type": "http", "endpoint": "api/v1/lineage", "compression": "gzip"}
+        http = {"type": "http", "endpoint": "api/v1/lineage", "compression": "gzip", "timeout": TIMEOUT}
         auth = {"type": "api_key", "apiKey": self.token}
         return {
             "type": "composite",
@@ -248,6 +248,7 @@ def spark_job(venv: Path, jar: Path, work: Path, services: Services, *flags: str
             f"{transport}.url": service.server.url,
             f"{transport}.endpoint": "/api/v1/lineage",
             f"{transport}.compression": "gzip",
+            f"{transport}.timeoutInMillis": str(int(TIMEOUT * 1000)),
             f"{transport}.auth.type": "api_key",
             f"{transport}.auth.apiKey": services.token,
         }
