@@ -211,6 +211,12 @@ class LadybugStore:
                 conn.set_query_timeout(self._timeout_ms)
             self._pool.put(conn)
 
+    @contextmanager
+    def _reading(self, timeout_s: float | None = None) -> Iterator[ladybug.Connection]:
+        """A connection for reading outside a write: through the gate, so never beside a checkpoint (_ReadGate)."""
+        with self._gate.reading(), self._connection(timeout_s) as conn:
+            yield conn
+
     @staticmethod
     def _execute(conn: ladybug.Connection, text: str, params: dict[str, Any]) -> list[Row]:
         try:
@@ -244,7 +250,7 @@ class LadybugStore:
         )
 
     def read(self, work: Callable[[BoundTx], T], *, timeout_s: float | None = None) -> T:
-        with self._gate.reading(), self._connection(timeout_s) as conn:
+        with self._reading(timeout_s) as conn:
             self._execute(conn, "BEGIN TRANSACTION READ ONLY", {})
             try:
                 result = work(self._bound(conn))
@@ -321,12 +327,12 @@ class LadybugStore:
 
     def recent_edges(self) -> int:
         """How many lineage edges wait in the recent tables (see checkpoint)."""
-        with self._gate.reading(), self._connection() as conn:
+        with self._reading() as conn:
             return self._recent_edges(conn)
 
     def regex_error(self, pattern: str) -> str | None:
         text, bound = self.queries["regex_check"].bind({"pattern": pattern})
-        with self._gate.reading(), self._connection() as conn:
+        with self._reading() as conn:
             try:
                 conn.execute(text, bound).close()  # type: ignore[union-attr]
             except RuntimeError:
@@ -337,7 +343,7 @@ class LadybugStore:
         return None
 
     def ping(self) -> None:
-        with self._gate.reading(), self._connection() as conn:
+        with self._reading() as conn:
             self._execute(conn, "RETURN 1 AS ok", {})
 
     # -- schema -------------------------------------------------------------------------------------
