@@ -18,6 +18,7 @@ from app.asgi import create_app
 from app.settings import Settings
 from app.store.base import GraphStore
 from app.store.ladybug import LadybugStore
+from app.store.queries import QuerySet
 from tests import neo4j_server as test_neo4j
 from tests.neo4j_server import Neo4jServer
 
@@ -76,6 +77,8 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
 def open_backend(request: pytest.FixtureRequest, backend: str, path: Path) -> GraphStore:
     if backend == "ladybug":
         return LadybugStore(path)
+    if backend == SCANNING:
+        return LadybugStore(path, queries=QuerySet("ladybug", scan_from=2))
     from app.store.neo4j import Neo4jStore
 
     server: Neo4jServer = request.getfixturevalue("neo4j_server")
@@ -107,6 +110,9 @@ def serve_flags(request: pytest.FixtureRequest, backend: str) -> list[str]:
 
 
 BACKENDS = ["ladybug", "neo4j"]
+#: LadybugDB running the large-batch form of its writes (`LOAD FROM`, app/store/queries.py: `:scan`) from two rows
+#: on: what the batch tests compare with recording one at a time, whose statements mostly have one row.
+SCANNING = "ladybug-scanning"
 
 
 @pytest.fixture(params=BACKENDS)

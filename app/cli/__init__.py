@@ -41,7 +41,7 @@ to a running service. `lineage COMMAND --help` shows each command's options, exa
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from app.asgi import configure_logging, create_app, set_request_threads
+    from app.asgi import configure_logging, create_app, freeze_start_up_objects, set_request_threads
     from app.errors import SchemaVersionError, StoreUnavailable
     from app.store import open_store
 
@@ -63,8 +63,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return _serve_workers(settings, server, access_log=args.access_log)
     set_request_threads()
     try:
-        # refuses --require-auth without an auth file
-        uvicorn.run(create_app(settings, store=store), workers=1, access_log=args.access_log, **server)
+        app = create_app(settings, store=store)  # refuses --require-auth without an auth file
+        freeze_start_up_objects()
+        uvicorn.run(app, workers=1, access_log=args.access_log, **server)
     finally:
         store.close()
     return 0

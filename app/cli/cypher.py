@@ -36,6 +36,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         kind = "flag" if lit.flag else "file" if lit.file else f"{lit.low}..{lit.high}"
         print(f"// :literal {lit.name} {kind}  (written into the text when bound)")
     print(query.text)
+    if query.scan is not None:
+        param, items, large = query.scan
+        print(f"\n// from {items} items in ${param}, from {large.path.relative_to(qs.root.parent)} instead:")
+        print(large.text)
     return 0
 
 

@@ -106,7 +106,9 @@ def _fold_datasets(current: list[dict[str, Any]], more: list[dict[str, Any]]) ->
         if name in by_name:
             _merge_dataset(by_name[name], dataset)
         else:
-            by_name[name] = msgspec.json.decode(msgspec.json.encode(dataset))  # a deep copy
+            # A copy of the top level is enough: _merge_dataset replaces keys and builds new facet maps, never
+            # changing a nested value in place, so the stored event keeps its own.
+            by_name[name] = dict(dataset)
             current.append(by_name[name])
     return current
 

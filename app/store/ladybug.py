@@ -14,14 +14,17 @@ from __future__ import annotations
 import contextlib
 import logging
 import queue
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 import ladybug
+import pyarrow
 
 from app.errors import Conflict, QueryTimeout, SchemaVersionError, StoreFailure, StoreUnavailable
 from app.store import model
@@ -59,6 +62,25 @@ def _sized(text: str, params: dict[str, Any]) -> str:
     while bound < longest:
         bound *= 4
     return f"{text}\n// rows <= {bound}"
+
+
+_SCAN = re.compile(r"\bLOAD FROM \$([A-Za-z_]\w*)")
+
+
+@lru_cache(maxsize=1024)
+def _scanned(text: str) -> tuple[str, ...]:
+    return tuple(_SCAN.findall(text))
+
+
+def _statement(text: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The text to run (_sized) and its parameters, a list of maps that the statement scans (`LOAD FROM $rows`, a
+    query's large-batch form: app/store/queries.py) handed over as an Arrow table: LadybugDB reads a table's columns
+    at once, where it converts an `UNWIND`'s maps value by value (docs/measurements.md: Passing a batch's rows)."""
+    sized = _sized(text, params)
+    scans = _scanned(text)
+    if not scans:
+        return sized, params
+    return sized, {**params, **{name: pyarrow.Table.from_pylist(params[name]) for name in scans}}
 
 
 def _plain(value: Any) -> Any:
@@ -220,7 +242,7 @@ class LadybugStore:
     @staticmethod
     def _execute(conn: ladybug.Connection, text: str, params: dict[str, Any]) -> list[Row]:
         try:
-            result = conn.execute(_sized(text, params), params)
+            result = conn.execute(*_statement(text, params))
         except RuntimeError as exc:
             raise _translate(exc) from exc
         if isinstance(result, list):  # several statements: only schema files do that
@@ -232,7 +254,7 @@ class LadybugStore:
     @staticmethod
     def _iterate(conn: ladybug.Connection, text: str, params: dict[str, Any]) -> Iterator[Row]:
         try:
-            result = conn.execute(_sized(text, params), params)
+            result = conn.execute(*_statement(text, params))
         except RuntimeError as exc:
             raise _translate(exc) from exc
         try:

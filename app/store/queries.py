@@ -24,6 +24,10 @@ parameter on Neo4j). A header line ending in ``when dialect=neo4j`` applies to t
 Where LadybugDB keeps one kind of lineage edge in two tables (`READ` and the small `READ_RECENT` new edges go to), a
 pattern naming one of them must name both (the `reads()`, `wrotes()` and `feeds()` fragments do), unless the file
 says ``// :one-table``: it writes new edges, or folds or counts the recent ones, on purpose.
+A dialect's file may instead be the large-batch form of the shared file of the same name: ``// :scan rows 128``
+in its header says to run it when `$rows` holds at least 128 items, and the shared file otherwise (LadybugDB's
+`LOAD FROM $rows`, which reads a batch as a table: faster from that size, slower below). Both declare the same
+parameters.
 
 Composition, expanded once at load (the text a database runs is static, and checked as above):
 
@@ -69,6 +73,7 @@ _FRAGMENT_DECL = re.compile(r"^//\s*:fragment\s+([A-Za-z_]\w*)\(([^()]*)\)\s*$")
 #: A fragment use whose arguments hold no other use: the innermost are expanded first, so an argument may itself be
 #: a fragment (`{{leaf_holds({{asset_field(a, l)}}, l)}}`).
 _FRAGMENT_USE = re.compile(r"\{\{([A-Za-z_]\w*)\(((?:(?!\{\{)[\s\S])*?)\)\}\}")
+_SCAN_DECL = re.compile(r"^//\s*:scan\s+([A-Za-z_]\w*)\s+(\d+)\s*$", re.M)
 _REPEAT = re.compile(r"^//\s*:repeat\s+(?:(\d+)|\{\{([A-Za-z_]\w*)\}\})\s*$")
 #: A block repeated as many times as a literal's value, kept once in the text between these marker lines and
 #: expanded when the query is bound (one text per value).
@@ -141,6 +146,8 @@ class Query:
     params: dict[str, Param] = field(default_factory=dict)
     summary: str = ""
     literals: dict[str, Literal] = field(default_factory=dict)
+    #: (parameter, items, query): from that many items in that list parameter, `query` runs instead (`:scan`)
+    scan: tuple[str, int, Query] | None = None
 
     def check_args(self, args: dict[str, object]) -> None:
         """Fail loudly when code passes other parameters than the file declares."""
@@ -153,6 +160,11 @@ class Query:
 
     def bind(self, args: dict[str, object]) -> tuple[str, dict[str, object]]:
         """The text to run and the parameters to send, literals written in after range checks."""
+        if self.scan is not None:
+            param, items, large = self.scan
+            value = args.get(param)
+            if isinstance(value, list) and len(value) >= items:
+                return large.bind(args)
         self.check_args(args)
         untyped: list[str] = []
         for name, p in self.params.items():
@@ -482,7 +494,9 @@ def split_statements(text: str) -> list[str]:
 class QuerySet:
     """All queries for one dialect, keyed by file name without `.cypher`."""
 
-    def __init__(self, dialect: str, root: Path = CYPHER_DIR) -> None:
+    def __init__(self, dialect: str, root: Path = CYPHER_DIR, *, scan_from: int | None = None) -> None:
+        """`scan_from`: run every `:scan` form from this many items instead of the size its file gives (tests
+        compare the two forms on small batches)."""
         if dialect not in DIALECTS:
             raise ValueError(f"unknown dialect {dialect!r}")
         self.dialect = dialect
@@ -490,9 +504,14 @@ class QuerySet:
         fragments = load_fragments(root, dialect)
         shared = self._load(sorted(root.glob("*.cypher")), fragments)
         own = self._load(sorted((root / dialect).glob("*.cypher")), fragments)
-        # A dialect's query replaces the shared query of the same name (from a file of that name, or a variant).
+        # A dialect's query replaces the shared query of the same name (from a file of that name, or a variant),
+        # unless it is the shared query's large-batch form (`:scan`).
         self._queries: dict[str, Query] = {**shared, **own}
-        _check_tables(self._queries.values(), fragments)
+        for name, query in own.items():
+            if scan := _SCAN_DECL.search(query.path.read_text(encoding="utf-8")):
+                items = scan_from or int(scan.group(2))
+                self._queries[name] = _with_scan(shared.get(name), query, scan.group(1), items)
+        _check_tables([*self._queries.values(), *(q.scan[2] for q in self._queries.values() if q.scan)], fragments)
 
     def _load(self, paths: list[Path], fragments: Fragments) -> dict[str, Query]:
         out: dict[str, Query] = {}
@@ -527,6 +546,17 @@ class QuerySet:
         if not path.exists():
             return None
         return split_statements(path.read_text(encoding="utf-8"))
+
+
+def _with_scan(base: Query | None, large: Query, param: str, items: int) -> Query:
+    """The shared query `base`, running `large` from `items` items in `param` on."""
+    if base is None:
+        raise CypherFileError(f"{large.path}: `:scan` needs a shared file {large.path.name} to run below {items} items")
+    if base.params != large.params or base.literals != large.literals:
+        raise CypherFileError(f"{large.path}: declares other parameters than {base.path}")
+    if param not in large.params or not large.params[param].type.startswith("list"):
+        raise CypherFileError(f"{large.path}: `:scan {param}` names no list parameter")
+    return dataclasses.replace(base, scan=(param, items, large))
 
 
 #: The fragments that name every table one kind of lineage edge is kept in (LadybugDB: `READ|READ_RECENT`).

@@ -22,6 +22,14 @@ from app.services.executions import plan_execution, record_execution
 from app.services.group_commit import GroupCommit
 from app.services.recording import Outcome, Recording, record_all
 from app.store.base import GraphStore
+from tests.conftest import BACKENDS, SCANNING
+
+
+@pytest.fixture(params=[*BACKENDS, SCANNING])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Both backends, and LadybugDB writing batches with its scan forms (tests/conftest.py: SCANNING)."""
+    return str(request.param)
+
 
 ASSETS = [f"a{i}" for i in range(4)]
 DATES = ["2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "2026-01-03T00:00:00Z"]

@@ -33,6 +33,25 @@ def test_the_merge_does_not_depend_on_arrival_order_and_ignores_repeats() -> Non
     assert "columnLineage" in merged["outputs"][0]["facets"]
 
 
+def test_merging_leaves_every_kept_event_as_it_was_sent() -> None:
+    """The merged view copies datasets shallowly; what it merges in must never reach the events it keeps."""
+    dbt = events_of("dbt_csv_to_postgres.jsonl")
+    run = [e for e in dbt if e["run"]["runId"] == dbt[-1]["run"]["runId"]]
+    later = copy.deepcopy(run[-1])
+    later["eventTime"] = "2099-01-01T00:00:00Z"
+    for dataset in later["outputs"]:
+        dataset["facets"]["extra"] = {"_producer": "p", "_schemaURL": "u", "n": 1}
+        dataset["extra"] = "x"
+    kept = RunEvents()
+    for e in (*run, later):
+        kept.add(copy.deepcopy(e))
+    sent = copy.deepcopy([entry["event"] for entry in kept.events])
+    merged = kept.view().as_event()
+    assert all("extra" in d["facets"] and d["extra"] == "x" for d in merged["outputs"])
+    assert [entry["event"] for entry in kept.events] == sent
+    assert all("extra" not in d["facets"] for e in sent[:-1] for d in e["outputs"])
+
+
 def test_a_terminal_event_decides_the_state_and_the_start_is_the_earliest_start() -> None:
     base = events_of("airflow_postgres.jsonl")[1]
     kept = RunEvents()

@@ -136,3 +136,40 @@ def test_cypher_show_prints_the_composed_query(capsys: pytest.CaptureFixture[str
     assert main(["cypher", "show", "reach_page", "--variant", "reach_page_upstream"]) == 0
     assert "<-[r:FEEDS|FEEDS_RECENT* SHORTEST 1..{{maxDepth}}" in capsys.readouterr().out
     assert main(["cypher", "show", "no_such_query"]) == 1
+    assert main(["cypher", "show", "read_edges_create"]) == 0  # with the form a large batch runs
+    out = capsys.readouterr().out
+    assert "UNWIND $rows AS r" in out and "from 128 items in $rows" in out and "LOAD FROM $rows" in out
+
+
+def test_a_scan_form_runs_from_its_size_and_the_shared_text_below(root: Path) -> None:
+    write(root, "put.cypher", "// put\n// :param rows list<map>\nUNWIND $rows AS r CREATE (:N {k: r.k})")
+    write(
+        root,
+        "ladybug/put.cypher",
+        "// put\n// :param rows list<map>\n// :scan rows 3\nLOAD FROM $rows CREATE (:N {k: k})",
+    )
+    query = QuerySet("ladybug", root)["put"]
+    assert query.bind({"rows": [{"k": 1}] * 2})[0].startswith("UNWIND")
+    assert query.bind({"rows": [{"k": 1}] * 3})[0].startswith("LOAD FROM")
+    assert QuerySet("ladybug", root, scan_from=1)["put"].bind({"rows": [{"k": 1}]})[0].startswith("LOAD FROM")
+    assert QuerySet("neo4j", root)["put"].bind({"rows": [{"k": 1}] * 3})[0].startswith("UNWIND")
+    with pytest.raises(TypeError, match="must not be empty"):
+        query.bind({"rows": []})
+
+
+def test_a_scan_form_needs_its_shared_file_and_the_same_contract(root: Path) -> None:
+    scan = "// put\n// :param rows list<map>\n// :scan rows 3\nLOAD FROM $rows CREATE (:N {k: k})"
+    write(root, "ladybug/put.cypher", scan)
+    with pytest.raises(CypherFileError, match="needs a shared file"):
+        QuerySet("ladybug", root)
+    write(
+        root,
+        "put.cypher",
+        "// put\n// :param rows list<map>\n// :param n integer\nUNWIND $rows AS r CREATE (:N {k: $n})",
+    )
+    with pytest.raises(CypherFileError, match="other parameters"):
+        QuerySet("ladybug", root)
+    write(root, "put.cypher", "// put\n// :param rows list<map>\nUNWIND $rows AS r CREATE (:N {k: r.k})")
+    write(root, "ladybug/put.cypher", scan.replace(":scan rows", ":scan others"))
+    with pytest.raises(CypherFileError, match="names no list parameter"):
+        QuerySet("ladybug", root)
