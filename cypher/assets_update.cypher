@@ -3,6 +3,7 @@
 // created gets all of them here). Point lookups, no MERGE:
 // an UNWIND of MERGE costs LadybugDB a scan of the table.
 // :param rows list<map>
+// :scan rows 128
 UNWIND $rows AS r
 MATCH (a:Asset {key: r.key})
 SET a.tenantId = r.tenantId, a.id = r.id, a.created = r.created, a.namespace = r.namespace, a.type = r.type, a.displayName = r.displayName, a.description = r.description,

@@ -3,6 +3,7 @@
 // once). The edges are found from each run with an OPTIONAL MATCH: as one pattern with the UNWIND, LadybugDB's
 // planner scans the relationship tables instead of following each run's edges.
 // :param rows list<map>
+// :scan rows 128
 UNWIND $rows AS r
 MATCH (e:Execution {key: r.executionKey})
 OPTIONAL MATCH (e)-[w:{{wrotes()}}]->(a:Asset)

@@ -4,6 +4,7 @@
 // target's asset as an output of its task slot). One statement for the batch: one per run was a round trip per
 // run on Neo4j, and LadybugDB measured this nested form faster than both that and flat rows (README, Writes).
 // :param runs list<map>
+// :scan runs 16
 UNWIND $runs AS r
 UNWIND r.edges AS d
 MATCH (s:AssetColumn {key: d.sourceKey})

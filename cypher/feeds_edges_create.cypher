@@ -2,6 +2,7 @@
 // edge's executionKey, executionId, namespace, flowId, taskId, value, date and current, whether the run holds
 // that output of its task slot).
 // :param rows list<map>
+// :scan rows 128
 // :one-table
 UNWIND $rows AS r
 MATCH (s:Asset {key: r.sourceKey})

@@ -1,6 +1,7 @@
 // Store what each run's events say together (the document keeps the distinct events themselves); `rows` hold
 // every property under its own name.
 // :param rows list<map>
+// :scan rows 128
 UNWIND $rows AS r
 MATCH (run:LineageRun {key: r.key})
 SET run.tenantId = r.tenantId, run.runId = r.runId, run.namespace = r.namespace, run.jobNamespace = r.jobNamespace,

@@ -1,6 +1,7 @@
 // Append a transaction's outbox rows (app/services/outbox.py), numbered after the last committed ones: the counter's
 // lock is held until commit, so the numbers follow commit order. The last statement of its transaction.
 // :param rows list<map>
+// :scan rows 128
 // :param count integer
 MATCH (c:OutboxCounter {key: 'outbox'})
 SET c.seq = c.seq + $count

@@ -1,6 +1,7 @@
 // One READ edge per row: a task run of an execution read an asset (`rows` maps: executionKey, assetKey, and the
 // edge's executionId, namespace, flowId, taskId, value, date and current).
 // :param rows list<map>
+// :scan rows 128
 // :one-table
 UNWIND $rows AS r
 MATCH (e:Execution {key: r.executionKey})

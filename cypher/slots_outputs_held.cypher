@@ -2,6 +2,7 @@
 // run that holds none reads nothing current either (`rows`: maps of `executionKey`, `taskId`, `value`, each once;
 // the OPTIONAL MATCH as in demote_taken_writes.cypher).
 // :param rows list<map>
+// :scan rows 128
 UNWIND $rows AS r
 MATCH (e:Execution {key: r.executionKey})
 OPTIONAL MATCH (e)-[w:{{wrotes()}}]->(:Asset)

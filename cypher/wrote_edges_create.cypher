@@ -1,6 +1,7 @@
 // One WROTE edge per row: a task run of an execution wrote an asset (`rows` maps: executionKey, assetKey, and the
 // edge's executionId, namespace, flowId, taskId, value, date and current).
 // :param rows list<map>
+// :scan rows 128
 // :one-table
 UNWIND $rows AS r
 MATCH (e:Execution {key: r.executionKey})

@@ -38,7 +38,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(query.text)
     if query.scan is not None:
         param, items, large = query.scan
-        print(f"\n// from {items} items in ${param}, from {large.path.relative_to(qs.root.parent)} instead:")
+        print(f"\n// from {items} items in ${param} on, LadybugDB scans them as a table (`:scan`):")
         print(large.text)
     return 0
 

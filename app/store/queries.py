@@ -24,10 +24,10 @@ parameter on Neo4j). A header line ending in ``when dialect=neo4j`` applies to t
 Where LadybugDB keeps one kind of lineage edge in two tables (`READ` and the small `READ_RECENT` new edges go to), a
 pattern naming one of them must name both (the `reads()`, `wrotes()` and `feeds()` fragments do), unless the file
 says ``// :one-table``: it writes new edges, or folds or counts the recent ones, on purpose.
-A dialect's file may instead be the large-batch form of the shared file of the same name: ``// :scan rows 128``
-in its header says to run it when `$rows` holds at least 128 items, and the shared file otherwise (LadybugDB's
-`LOAD FROM $rows`, which reads a batch as a table: faster from that size, slower below). Both declare the same
-parameters.
+A statement over a batch, ``UNWIND $rows AS r`` with each row read as `r.key`, may say ``// :scan rows 128``: from
+128 items in `$rows` on, LadybugDB runs it as a scan of the rows, ``LOAD FROM $rows`` with each `r.key` read as the
+column `key` (the store hands the rows over as a table, which LadybugDB reads faster from that size and slower
+below); Neo4j runs the file as written.
 
 Composition, expanded once at load (the text a database runs is static, and checked as above):
 
@@ -362,9 +362,12 @@ def _variant_text(raw: str, bindings: dict[str, str]) -> str:
 LINT_REPEATS = 2
 
 
-def load_file(path: Path, dialect: str, fragments: Fragments | None = None) -> list[Query]:
+def load_file(
+    path: Path, dialect: str, fragments: Fragments | None = None, *, scan_from: int | None = None
+) -> list[Query]:
     """Every query a file yields: one, or one per `:variant` line, composed and checked."""
     raw = path.read_text(encoding="utf-8")
+    scan = _SCAN_DECL.search(raw) if dialect == "ladybug" else None
     full, short = _repeat(raw, path), _repeat(raw, path, cap=LINT_REPEATS)
     variants = [
         (m.group(1), dict(_pairs(m.group(2)))) for line in raw.splitlines() if (m := _VARIANT_DECL.match(line.strip()))
@@ -378,9 +381,28 @@ def load_file(path: Path, dialect: str, fragments: Fragments | None = None) -> l
         text, needs = _expand(_variant_text(full, seen), fragments, bindings, path)
         query = _parse_text(text, path, dialect, name)
         _check_contract(query, needs, path)
+        if scan is not None:
+            param, items = scan.group(1), scan_from or int(scan.group(2))
+            large = _parse_text(_scan_form(text, param, path), path, dialect, name)
+            query = dataclasses.replace(query, scan=(param, items, large))
         lint, _ = _expand(_variant_text(short, seen), fragments, bindings, path)
         queries.append(dataclasses.replace(query, source=lint))
     return queries
+
+
+def _scan_form(text: str, param: str, where: Path) -> str:
+    """LadybugDB's form of a statement over `UNWIND $param AS r` (`:scan`): the rows scanned as a table,
+    `LOAD FROM $param`, each `r.key` read as the column `key`."""
+    unwind = re.search(rf"^\s*UNWIND \${param} AS ([A-Za-z_]\w*)\s*$", text, re.M)
+    if unwind is None:
+        raise CypherFileError(f"{where}: `:scan {param}` needs a line `UNWIND ${param} AS <row>`")
+    row = unwind.group(1)
+    scanned = re.sub(
+        rf"\b{row}\.([A-Za-z_]\w*)", r"\1", text[: unwind.start()] + f"LOAD FROM ${param}" + text[unwind.end() :]
+    )
+    if re.search(rf"\b{row}\b", _strip_comments(scanned)):
+        raise CypherFileError(f"{where}: `:scan {param}`: the row `{row}` is used otherwise than as `{row}.key`")
+    return scanned
 
 
 def _check_contract(query: Query, needs: list[str], where: Path) -> None:
@@ -497,6 +519,7 @@ class QuerySet:
     def __init__(self, dialect: str, root: Path = CYPHER_DIR, *, scan_from: int | None = None) -> None:
         """`scan_from`: run every `:scan` form from this many items instead of the size its file gives (tests
         compare the two forms on small batches)."""
+        self._scan_from = scan_from
         if dialect not in DIALECTS:
             raise ValueError(f"unknown dialect {dialect!r}")
         self.dialect = dialect
@@ -504,13 +527,8 @@ class QuerySet:
         fragments = load_fragments(root, dialect)
         shared = self._load(sorted(root.glob("*.cypher")), fragments)
         own = self._load(sorted((root / dialect).glob("*.cypher")), fragments)
-        # A dialect's query replaces the shared query of the same name (from a file of that name, or a variant),
-        # unless it is the shared query's large-batch form (`:scan`).
+        # A dialect's query replaces the shared query of the same name (from a file of that name, or a variant).
         self._queries: dict[str, Query] = {**shared, **own}
-        for name, query in own.items():
-            if scan := _SCAN_DECL.search(query.path.read_text(encoding="utf-8")):
-                items = scan_from or int(scan.group(2))
-                self._queries[name] = _with_scan(shared.get(name), query, scan.group(1), items)
         _check_tables([*self._queries.values(), *(q.scan[2] for q in self._queries.values() if q.scan)], fragments)
 
     def _load(self, paths: list[Path], fragments: Fragments) -> dict[str, Query]:
@@ -518,7 +536,7 @@ class QuerySet:
         for path in paths:
             if is_ddl(path):
                 continue
-            for query in load_file(path, self.dialect, fragments):
+            for query in load_file(path, self.dialect, fragments, scan_from=self._scan_from):
                 if query.name in out:
                     raise CypherFileError(f"{path}: query {query.name} is also defined by {out[query.name].path}")
                 out[query.name] = query
@@ -546,17 +564,6 @@ class QuerySet:
         if not path.exists():
             return None
         return split_statements(path.read_text(encoding="utf-8"))
-
-
-def _with_scan(base: Query | None, large: Query, param: str, items: int) -> Query:
-    """The shared query `base`, running `large` from `items` items in `param` on."""
-    if base is None:
-        raise CypherFileError(f"{large.path}: `:scan` needs a shared file {large.path.name} to run below {items} items")
-    if base.params != large.params or base.literals != large.literals:
-        raise CypherFileError(f"{large.path}: declares other parameters than {base.path}")
-    if param not in large.params or not large.params[param].type.startswith("list"):
-        raise CypherFileError(f"{large.path}: `:scan {param}` names no list parameter")
-    return dataclasses.replace(base, scan=(param, items, large))
 
 
 #: The fragments that name every table one kind of lineage edge is kept in (LadybugDB: `READ|READ_RECENT`).
