@@ -383,6 +383,9 @@ def load_file(
         _check_contract(query, needs, path)
         if scan is not None:
             param, items = scan.group(1), scan_from or int(scan.group(2))
+            declared = query.params.get(param)
+            if declared is None or not declared.type.startswith("list"):
+                raise CypherFileError(f"{path}: `:scan {param}` names no list parameter")
             large = _parse_text(_scan_form(text, param, path), path, dialect, name)
             query = dataclasses.replace(query, scan=(param, items, large))
         lint, _ = _expand(_variant_text(short, seen), fragments, bindings, path)

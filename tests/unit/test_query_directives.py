@@ -162,3 +162,8 @@ def test_a_scan_needs_its_rows_unwound_and_read_by_key(root: Path) -> None:
     with pytest.raises(CypherFileError, match=r"used otherwise than as `r\.key`"):
         QuerySet("ladybug", root)
     assert QuerySet("neo4j", root)["put"]  # Neo4j runs the file as written
+    write(
+        root, "put.cypher", "// put\n// :param rows list<map>\n// :scan row 3\nUNWIND $rows AS r\nCREATE (:N {k: r.k})"
+    )
+    with pytest.raises(CypherFileError, match="names no list parameter"):
+        QuerySet("ladybug", root)
