@@ -11,7 +11,6 @@ import uuid
 from collections import Counter
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,17 +20,9 @@ from app.services import openlineage as ol
 from app.services.group_commit import GroupCommit
 from app.services.run_merging import merge_items
 from app.store.base import GraphStore
-from tests.conftest import BACKENDS, SCANNING
-from tests.contract.test_batch_recording import snapshot
+from tests.contract.test_batch_recording import backend, snapshot  # noqa: F401 (the fixture: backends and scans)
 from tests.contract.test_lineage import answer
 from tests.contract.test_openlineage_runs import PG, ds, event, lineage_facet
-
-
-@pytest.fixture(params=[*BACKENDS, SCANNING])
-def backend(request: pytest.FixtureRequest) -> str:
-    """Both backends, and LadybugDB writing batches with its scan forms (tests/conftest.py: SCANNING)."""
-    return str(request.param)
-
 
 NOW = "2026-03-02T00:00:00Z"
 RUNS = [str(uuid.UUID(int=n)) for n in range(6)]
