@@ -74,14 +74,17 @@ class Holders:
         self.stored = set(held)
         self.puts: dict[str, dict[str, Any]] = {}
         self.deletes: set[str] = set()
-        self.taken: list[dict[str, Any]] = []
-        self.readers: list[dict[str, str]] = []
+        #: (execution key, task id, value) of an older run -> asset key -> its edges into that asset to demote
+        self.taken: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
+        #: the older runs that wrote nothing whose READ edges to demote
+        self.readers: dict[tuple[str, str, str], dict[str, str]] = {}
         self.columns = False
 
     def take(self, run: SlotRun) -> Currency:
         """Decide which edges of `run` are current; make it the holder of each output it is the latest writer of."""
         if run.retired:
             return Currency(reads=False, outputs=dict.fromkeys(run.outputs, False))
+        self._forget_demotions(run)
         targets = run.targets()
         if run.unsuccessful:
             for key in targets.values():  # recorded again as failed: no longer the holder
@@ -104,6 +107,14 @@ class Holders:
             self.deletes.discard(key)
         return Currency(reads=any(current.values()), outputs={o: c for o, c in current.items() if o})
 
+    def _forget_demotions(self, run: SlotRun) -> None:
+        """A run of the batch that an earlier run took this slot's outputs from, and that is recorded again here
+        (an OpenLineage run that received events after it ended): the demotions planned for it were for edges its
+        earlier recording had, deleted with it; they must not reach the edges this recording writes."""
+        slot = (run.execution_key, run.task_id, run.value)
+        self.taken.pop(slot, None)
+        self.readers.pop(slot, None)
+
     @staticmethod
     def _holder(run: SlotRun, key: str, output: str) -> dict[str, Any]:
         return {
@@ -124,12 +135,17 @@ class Holders:
     def _demote(self, run: SlotRun, holder: dict[str, Any], output: str) -> None:
         """The older run's edges into the output taken from it stop being current; so do its READ edges once it
         holds no output of the slot (for a run that wrote nothing, at once)."""
-        slot = {"executionKey": holder["executionKey"], "taskId": run.task_id, "value": run.value}
+        slot = (holder["executionKey"], run.task_id, run.value)
         if not output:
-            self.readers.append(slot)
+            self.readers[slot] = dict(zip(SLOT, slot, strict=True))
             return
-        self.taken.append({**slot, "assetKey": asset_key(run.tenant, output)})
+        target = asset_key(run.tenant, output)
+        self.taken.setdefault(slot, {})[target] = {**dict(zip(SLOT, slot, strict=True)), "assetKey": target}
         self.columns = self.columns or bool(holder.get("hasColumns"))
+
+    def demotions(self) -> list[dict[str, Any]]:
+        """The older runs' edges into outputs taken from them: (execution key, task id, value, asset key) rows."""
+        return [row for rows in self.taken.values() for row in rows.values()]
 
     def store(self, tx: Tx) -> None:
         """Write the holders and demote what the batch took over (after the batch's own edges were created), all
@@ -141,13 +157,13 @@ class Holders:
             tx.run("task_slots_update", rows=[{k: h[k] for k in UPDATED} for h in stored])
         if len(stored) < len(self.puts):
             tx.run("task_slots_create", rows=[h for k, h in self.puts.items() if k not in self.stored])
-        taken = list({tuple(t.values()): t for t in self.taken}.values())
+        taken = self.demotions()
         if taken:
             for query in ("demote_taken_writes", "demote_taken_feeds", *(("demote_taken_derives",) * self.columns)):
                 tx.run(query, rows=taken)
-        readers = {_slot(r): r for r in self.readers}
+        readers = dict(self.readers)
         if taken:
-            slots = list({_slot(t): _slot_of(t) for t in taken}.values())
+            slots = [dict(zip(SLOT, slot, strict=True)) for slot in self.taken]
             readers.update({_slot(r): _slot_of(r) for r in tx.run("slots_outputs_held", rows=slots) if not r["held"]})
         if readers:
             tx.run("demote_runs_reads", rows=list(readers.values()))

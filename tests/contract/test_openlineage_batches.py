@@ -141,3 +141,29 @@ def test_concurrent_single_events_of_many_runs_are_group_committed(store: GraphS
     assert runs(store, together) == runs(store, alone)
     lineage = {f"{PG}/s{n}": {f"{PG}/d{n}": 1} for n in range(6)}
     assert {k: answer(store, together, k) for k in lineage} == lineage
+
+
+def test_a_run_recorded_again_after_a_run_of_its_batch_took_its_output_keeps_its_new_edges(store: GraphStore) -> None:
+    """Found by the property test above. Run 1, recorded before, is recorded again in the same batch with other
+    content, after run 0 of the same task: run 0 takes t0 from run 1's old recording, then run 1 (now starting as
+    late as run 0) takes it back. The demotion planned for the old recording must not reach the new one's edges."""
+    first, late = TIMES[0], TIMES[1]
+
+    def on_t0(kind: str, run: int, time: str) -> dict[str, Any]:
+        return event(kind, RUNS[run], time, [ds("t0")], [ds("t0")])
+
+    history = [on_t0("START", 0, late)] * 5 + [on_t0("START", 2, first)] * 2
+    history += [on_t0("COMPLETE", 1, first), on_t0("COMPLETE", 1, late)]
+    batch = [on_t0("START", 0, late)] * 4 + [on_t0("COMPLETE", 0, late), on_t0("START", 1, late)]
+    together, alone = ("t" + uuid.uuid4().hex[:12] for _ in range(2))
+    for tenant in (together, alone):
+        for unit in units(history):
+            ol.ingest_batch(store, Scope(tenant=tenant, admin=True), unit, clock=lambda: NOW)
+    ol.ingest_batch(store, Scope(tenant=together, admin=True), batch, clock=lambda: NOW)
+    for unit in units(batch):
+        ol.ingest_batch(store, Scope(tenant=alone, admin=True), unit, clock=lambda: NOW)
+    graph = snapshot(store, together)
+    assert graph == snapshot(store, alone)
+    # run 1 started as late as run 0 and is the later of the two by key: its edges into t0 are the current ones
+    current = {(dict(u)["execution"], dict(u)["relation"]) for u in graph["usages"] if dict(u)["current"]}
+    assert current == {(RUNS[1], "READ"), (RUNS[1], "WROTE")}
