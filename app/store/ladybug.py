@@ -83,6 +83,21 @@ def _statement(text: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return sized, {**params, **{name: pyarrow.Table.from_pylist(params[name]) for name in scans}}
 
 
+def _forget_scans(conn: ladybug.Connection, params: dict[str, Any]) -> None:
+    """Drop what the connection kept of a statement that scanned Arrow tables. ladybug 0.22 caches every statement
+    it prepares under its text and its parameters' types, and binds a scanned table when it prepares, so the type of
+    a table parameter is that very table: every batch's scan was prepared anew and stayed cached, rows included, for
+    the connection's life (docs/measurements.md: Passing a batch's rows)."""
+    tables = [v for v in params.values() if isinstance(v, pyarrow.Table)]
+    cache: dict[tuple[str, tuple[Any, ...]], Any] = getattr(conn, "_pybind_implicit_prepared_cache", {})
+    with getattr(conn, "_prepared_cache_lock", contextlib.nullcontext()):
+        for key in [k for k in cache if any(sig[:1] == ("pointer",) for _, sig in k[1])]:
+            del cache[key]
+    tracker: dict[int, Any] = getattr(ladybug.connection, "_pybind_pointer_tracker", {})
+    for table in tables:
+        tracker.pop(id(table), None)
+
+
 def _plain(value: Any) -> Any:
     """Turn LadybugDB node and relationship values into plain property dicts, as the Neo4j backend does."""
     if isinstance(value, dict) and ("_LABEL" in value or "_label" in value):
@@ -241,21 +256,28 @@ class LadybugStore:
 
     @staticmethod
     def _execute(conn: ladybug.Connection, text: str, params: dict[str, Any]) -> list[Row]:
+        sized, bound = _statement(text, params)
         try:
-            result = conn.execute(*_statement(text, params))
+            result = conn.execute(sized, bound)
+            if isinstance(result, list):  # several statements: only schema files do that
+                result = result[-1]
+            rows = result.rows_as_dict().get_all()
+            result.close()
         except RuntimeError as exc:
             raise _translate(exc) from exc
-        if isinstance(result, list):  # several statements: only schema files do that
-            result = result[-1]
-        rows = result.rows_as_dict().get_all()
-        result.close()
+        finally:
+            if bound is not params:
+                _forget_scans(conn, bound)
         return [{k: _plain(v) for k, v in row.items()} for row in rows]  # type: ignore[union-attr]
 
     @staticmethod
     def _iterate(conn: ladybug.Connection, text: str, params: dict[str, Any]) -> Iterator[Row]:
+        sized, bound = _statement(text, params)
         try:
-            result = conn.execute(*_statement(text, params))
+            result = conn.execute(sized, bound)
         except RuntimeError as exc:
+            if bound is not params:
+                _forget_scans(conn, bound)
             raise _translate(exc) from exc
         try:
             columns = result.get_column_names()  # type: ignore[union-attr]
@@ -263,6 +285,8 @@ class LadybugStore:
                 yield {k: _plain(v) for k, v in zip(columns, result.get_next(), strict=True)}  # type: ignore[union-attr]
         finally:
             result.close()  # type: ignore[union-attr]
+            if bound is not params:
+                _forget_scans(conn, bound)
 
     def _bound(self, conn: ladybug.Connection) -> BoundTx:
         return BoundTx(
