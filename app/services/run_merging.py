@@ -4,8 +4,8 @@ A run is the union of its events (app/openlineage/runs.py); once it has ended (o
 execution, replacing an earlier recording of the same run whose content changed. A batch of runs is merged with a
 fixed number of statements: one claim reads (Neo4j: locks or creates) every run, each run is decided in memory, the
 runs and their parent links are stored set-based, and the executions go through app/services/recording.py's
-set-based path together. Only replacing an execution recorded before costs statements per execution (rare: a run
-that received events after it ended). A run the caller may not write raises its problem, so the transaction stores
+set-based path together, after the executions of the runs recorded again (a run that received events after it
+ended) are deleted, set-based too. A run the caller may not write raises its problem, so the transaction stores
 nothing; a batch then merges its runs one at a time to answer each on its own (app/services/openlineage.py).
 """
 
@@ -226,7 +226,7 @@ def _replacing(tx: Tx, changes: list[_Change]) -> list[_Change]:
         return []
     keys = [c.recording.key for c in pending if c.recording]
     recorded = {r["e"]["key"]: r["e"] for r in tx.run("executions_by_key", keys=keys)}
-    out = []
+    out, stale = [], []
     for change in pending:
         item = change.recording
         assert item is not None
@@ -237,10 +237,11 @@ def _replacing(tx: Tx, changes: list[_Change]) -> list[_Change]:
             change.result.assets = sorted({a for t in record.taskRuns for a in (*t.inputs, *t.outputs)})
             continue
         if stored is not None:
-            for query in ("execution_feeds_delete", "execution_derives_delete"):
-                tx.run(query, executionKey=item.key)
-            tx.run("execution_delete", key=item.key)
+            stale.append(item.key)
         out.append(change)
+    if stale:
+        for query in ("executions_feeds_delete", "executions_derives_delete", "executions_delete"):
+            tx.run(query, keys=stale)
     return out
 
 

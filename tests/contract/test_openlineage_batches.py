@@ -18,7 +18,7 @@ from app.domain.access import Scope
 from app.errors import DomainError
 from app.services import openlineage as ol
 from app.services.group_commit import GroupCommit
-from app.services.run_merging import merge_items
+from app.services.run_merging import Ingest, merge_items, merge_runs
 from app.store.base import GraphStore
 from tests.contract.test_batch_recording import backend, snapshot  # noqa: F401 (the fixture: backends and scans)
 from tests.contract.test_lineage import answer
@@ -167,3 +167,45 @@ def test_a_run_recorded_again_after_a_run_of_its_batch_took_its_output_keeps_its
     # run 1 started as late as run 0 and is the later of the two by key: its edges into t0 are the current ones
     current = {(dict(u)["execution"], dict(u)["relation"]) for u in graph["usages"] if dict(u)["current"]}
     assert current == {(RUNS[1], "READ"), (RUNS[1], "WROTE")}
+
+
+class _Counted:
+    """The store's own transaction, with the names of the statements run through it."""
+
+    def __init__(self, tx: Any) -> None:
+        self.tx, self.names = tx, []
+
+    def run(self, name: str, **params: Any) -> Any:
+        self.names.append(name)
+        return self.tx.run(name, **params)
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(self.tx, attribute)
+
+
+def _merged(store: GraphStore, scope: Scope, units_: list[list[dict[str, Any]]]) -> tuple[list[Any], list[str]]:
+    """Merge the runs in one transaction: their results, and the statements that took."""
+
+    def merge(tx: Any) -> tuple[list[Any], list[str]]:
+        counted = _Counted(tx)
+        return merge_runs(counted, store, scope, units_, NOW, Ingest(clock=lambda: NOW)), counted.names
+
+    return store.write(merge)
+
+
+def test_runs_recorded_again_are_replaced_with_the_same_statements_for_any_number(store: GraphStore) -> None:
+    """Runs that received events after they ended are recorded again set-based: their old executions are deleted
+    with a fixed number of statements per batch, not per run (issue 24), and the new ones replace them."""
+    statements, scope = {}, Scope(tenant="t" + uuid.uuid4().hex[:12], admin=True)
+    for runs in (2, 12):
+        ids = [str(uuid.uuid4()) for _ in range(runs)]
+        first = [[event("COMPLETE", r, TIMES[1], [ds(f"s{r}")], [ds(f"d{r}")])] for r in ids]
+        late = [[event("RUNNING", r, TIMES[0], [ds(f"late{r}")], [])] for r in ids]  # a late event: another input
+        for units_ in (first, late):
+            results, statements[runs] = _merged(store, scope, units_)
+            assert all(r.recorded for r in results)
+        for r in ids:
+            assert answer(store, scope.tenant, f"{PG}/late{r}") == {f"{PG}/d{r}": 1}
+            assert answer(store, scope.tenant, f"{PG}/s{r}") == {f"{PG}/d{r}": 1}
+    assert "executions_delete" in statements[2]
+    assert statements[12] == statements[2]
