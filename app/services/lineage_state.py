@@ -137,10 +137,10 @@ class Holders:
         holds no output of the slot (for a run that wrote nothing, at once)."""
         slot = (holder["executionKey"], run.task_id, run.value)
         if not output:
-            self.readers[slot] = dict(zip(SLOT, slot, strict=True))
+            self.readers[slot] = _row(slot)
             return
         target = asset_key(run.tenant, output)
-        self.taken.setdefault(slot, {})[target] = {**dict(zip(SLOT, slot, strict=True)), "assetKey": target}
+        self.taken.setdefault(slot, {})[target] = {**_row(slot), "assetKey": target}
         self.columns = self.columns or bool(holder.get("hasColumns"))
 
     def demotions(self) -> list[dict[str, Any]]:
@@ -163,7 +163,7 @@ class Holders:
                 tx.run(query, rows=taken)
         readers = dict(self.readers)
         if taken:
-            slots = [dict(zip(SLOT, slot, strict=True)) for slot in self.taken]
+            slots = [_row(slot) for slot in self.taken]
             readers.update({_slot(r): _slot_of(r) for r in tx.run("slots_outputs_held", rows=slots) if not r["held"]})
         if readers:
             tx.run("demote_runs_reads", rows=list(readers.values()))
@@ -178,8 +178,12 @@ def _slot(row: dict[str, Any]) -> tuple[str, str, str]:
     return row["executionKey"], row["taskId"], row["value"]
 
 
+def _row(slot: tuple[str, str, str]) -> dict[str, str]:
+    return dict(zip(SLOT, slot, strict=True))
+
+
 def _slot_of(row: dict[str, Any]) -> dict[str, str]:
-    return dict(zip(SLOT, _slot(row), strict=True))
+    return _row(_slot(row))
 
 
 def demote(tx: Tx, execution_key: str, task_id: str, value: str, *, columns: bool = True) -> None:

@@ -274,17 +274,17 @@ class LadybugStore:
     def _iterate(conn: ladybug.Connection, text: str, params: dict[str, Any]) -> Iterator[Row]:
         sized, bound = _statement(text, params)
         try:
-            result = conn.execute(sized, bound)
-        except RuntimeError as exc:
-            if bound is not params:
-                _forget_scans(conn, bound)
-            raise _translate(exc) from exc
-        try:
-            columns = result.get_column_names()  # type: ignore[union-attr]
-            while result.has_next():  # type: ignore[union-attr]
-                yield {k: _plain(v) for k, v in zip(columns, result.get_next(), strict=True)}  # type: ignore[union-attr]
+            try:
+                result = conn.execute(sized, bound)
+            except RuntimeError as exc:
+                raise _translate(exc) from exc
+            try:
+                columns = result.get_column_names()  # type: ignore[union-attr]
+                while result.has_next():  # type: ignore[union-attr]
+                    yield {k: _plain(v) for k, v in zip(columns, result.get_next(), strict=True)}  # type: ignore[union-attr]
+            finally:
+                result.close()  # type: ignore[union-attr]
         finally:
-            result.close()  # type: ignore[union-attr]
             if bound is not params:
                 _forget_scans(conn, bound)
 
