@@ -161,7 +161,7 @@ def ol_spec() -> object:
 
 @pytest.fixture
 def client(store: GraphStore, tmp_path) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
-    app = create_app(Settings(data_dir=tmp_path / "unused"), store=store)
+    app = create_app(Settings(data_dir=tmp_path / "unused", sandbox_prewarm=False), store=store)
     with TestClient(app, raise_server_exceptions=False) as c:
         yield c
 

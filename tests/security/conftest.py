@@ -153,7 +153,7 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         server = request.getfixturevalue("neo4j_server")
         test_neo4j.wipe(server)
     store = open_backend(request, request.param, root / "db")
-    app = create_app(Settings(data_dir=root, auth_file=auth_file), store=store)
+    app = create_app(Settings(data_dir=root, auth_file=auth_file, sandbox_prewarm=False), store=store)
     with TestClient(app, raise_server_exceptions=False) as client:
         w = World(client=client, tokens=tokens)
         w.facts = seed(client, w.headers("admin"), w.headers("editor"))
