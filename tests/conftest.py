@@ -36,6 +36,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--long", action="store_true", help="run reliability tests at full length")
 
 
+def _uses_neo4j(item: pytest.Item) -> bool:
+    params = getattr(item, "callspec", None)
+    named = any(v == "neo4j" for v in params.params.values()) if params else False
+    return named or bool({"neo4j_server", "fresh_neo4j"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """How the suite splits between processes under pytest-xdist (`-n 2 --dist loadgroup`, the README's command):
+    every Neo4j case runs in one process, so only one test Neo4j starts and plans the long search texts (its CPU is
+    most of a Neo4j case's cost, and planning a text again on a second server doubles it); the rest go file by file
+    (a module's fixtures are set up once) to whichever process is free. Without xdist the marks do nothing."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    for item in items:
+        group = "neo4j" if _uses_neo4j(item) else item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def _docker_answers() -> bool:
     try:
         import docker

@@ -224,11 +224,12 @@ def spark_venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     virtualenv(root / "venv", *SPARK)
     mvn = shutil.which("mvn")
     assert mvn, "Maven is needed for the OpenLineage Spark listener (.ci/run installs it)"
-    subprocess.run(
-        [mvn, "-q", "-B", "dependency:copy", f"-Dartifact={LISTENER}", f"-DoutputDirectory={root / 'jars'}"],
-        check=True,
-        timeout=600,
-    )
+    with test_neo4j.maven_alone():
+        subprocess.run(
+            [mvn, "-q", "-B", "dependency:copy", f"-Dartifact={LISTENER}", f"-DoutputDirectory={root / 'jars'}"],
+            check=True,
+            timeout=600,
+        )
     (jar,) = (root / "jars").glob("openlineage-spark_*.jar")
     return root / "venv", jar
 

@@ -13,6 +13,7 @@ is unchanged. Needs `java` (17+) and `mvn` on PATH; `Unavailable` says which is 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -54,6 +55,17 @@ def classpath() -> str:
     return resolve_classpath(POM, TARGET, "Neo4j")
 
 
+@contextmanager
+def maven_alone() -> Iterator[None]:
+    """Held while Maven runs: the test processes (pytest-xdist's workers) share one local repository, `~/.m2`, and
+    two Maven runs downloading the same artifact into it at once can leave a torn file there."""
+    repository = Path.home() / ".m2"
+    repository.mkdir(exist_ok=True)
+    with open(repository / ".lineage-tests.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, and by the kernel if this process dies
+        yield
+
+
 def resolve_classpath(pom: Path, target: Path, what: str) -> str:
     """The classpath of a pom's dependencies, resolved by Maven into `target` once per version of the pom (the test
     Kafka's launcher uses it too)."""
@@ -62,14 +74,15 @@ def resolve_classpath(pom: Path, target: Path, what: str) -> str:
         raise Unavailable("Maven (mvn) is not on PATH")
     digest = hashlib.sha256(pom.read_bytes()).hexdigest()[:16]
     out = target / f"classpath-{digest}.txt"
-    if not out.exists():
-        target.mkdir(exist_ok=True)
-        partial = out.with_suffix(".partial")
-        cmd = [mvn, "-q", "-B", "-f", str(pom), "dependency:build-classpath", f"-Dmdep.outputFile={partial}"]
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-        if done.returncode != 0:
-            raise Unavailable(f"Maven could not resolve {what}: {(done.stdout + done.stderr)[-2000:]}")
-        partial.replace(out)  # only a complete resolution is ever reused
+    with maven_alone():
+        if not out.exists():  # checked again under the lock: another test process may have just resolved it
+            target.mkdir(exist_ok=True)
+            partial = out.with_suffix(".partial")
+            cmd = [mvn, "-q", "-B", "-f", str(pom), "dependency:build-classpath", f"-Dmdep.outputFile={partial}"]
+            done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+            if done.returncode != 0:
+                raise Unavailable(f"Maven could not resolve {what}: {(done.stdout + done.stderr)[-2000:]}")
+            partial.replace(out)  # only a complete resolution is ever reused
     return out.read_text(encoding="utf-8").strip()
 
 
