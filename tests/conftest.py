@@ -36,23 +36,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--long", action="store_true", help="run reliability tests at full length")
 
 
-def _uses_neo4j(item: pytest.Item) -> bool:
-    params = getattr(item, "callspec", None)
-    named = any(v == "neo4j" for v in params.params.values()) if params else False
-    return named or bool({"neo4j_server", "fresh_neo4j"} & set(getattr(item, "fixturenames", ())))
+#: Files whose every test needs the test Neo4j although no test id names it (both backends in one test).
+NEO4J_FILES = frozenset({"tests/e2e/test_producers.py", "tests/e2e/test_bench.py"})
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """How the suite splits between processes under pytest-xdist (`-n 2 --dist loadgroup`, the README's command):
-    every Neo4j case runs in one process, so only one test Neo4j starts and plans the long search texts (its CPU is
-    most of a Neo4j case's cost, and planning a text again on a second server doubles it); the rest go file by file
-    (a module's fixtures are set up once) to whichever process is free. Without xdist the marks do nothing."""
-    if not config.pluginmanager.hasplugin("xdist"):
-        return
-    for item in items:
-        group = "neo4j" if _uses_neo4j(item) else item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group(group))
+def runs_on_neo4j(nodeid: str) -> bool:
+    """Whether a test needs the test Neo4j, by its id (the scheduler sees ids only): a `neo4j` parameter, a name or
+    file that says so, or one of NEO4J_FILES. A test this misses still passes: its process starts a Neo4j of its own."""
+    return "neo4j" in nodeid or nodeid.split("::")[0] in NEO4J_FILES
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """How the suite splits between processes under pytest-xdist (`-n 2`, the README's command): every Neo4j case
+    in one process, so only one test Neo4j starts and plans the long search texts (its CPU is most of a Neo4j
+    case's cost, and a second server would plan every text again); the rest file by file (a module's fixtures are
+    set up once) to whichever process is free. Only for xdist's default `--dist load`; another `--dist` is kept."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Neo4jTogether(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return "neo4j" if runs_on_neo4j(nodeid) else nodeid.split("::")[0]
+
+    return Neo4jTogether(config, log)
 
 
 def _docker_answers() -> bool:
