@@ -36,30 +36,40 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--long", action="store_true", help="run reliability tests at full length")
 
 
-#: Files whose every test needs the test Neo4j although no test id names it (both backends in one test).
-NEO4J_FILES = frozenset({"tests/e2e/test_producers.py", "tests/e2e/test_bench.py"})
+#: Files that take minutes (their set-up included): they start first, so that under pytest-xdist neither process is
+#: left running one of them alone at the end. The rest keep their order.
+LONG_FILES = (
+    "tests/e2e/test_producers.py",
+    "tests/e2e/test_sinks.py",
+    "tests/e2e/test_bench.py",
+    "tests/e2e/test_cli.py",
+    "tests/e2e/test_cli_walkthrough.py",
+    "tests/cypher/test_neo4j_cypher.py",
+    "tests/e2e/test_web_hub.py",
+)
 
 
-def runs_on_neo4j(nodeid: str) -> bool:
-    """Whether a test needs the test Neo4j, by its id (the scheduler sees ids only): a `neo4j` parameter, a name or
-    file that says so, or one of NEO4J_FILES. A test this misses still passes: its process starts a Neo4j of its own."""
-    return "neo4j" in nodeid or nodeid.split("::")[0] in NEO4J_FILES
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    first = {path: rank for rank, path in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(LONG_FILES)))  # stable: the rest in order
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """How the suite splits between processes under pytest-xdist (`-n 2`, the README's command): every Neo4j case
-    in one process, so only one test Neo4j starts and plans the long search texts (its CPU is most of a Neo4j
-    case's cost, and a second server would plan every text again); the rest file by file (a module's fixtures are
-    set up once) to whichever process is free. Only for xdist's default `--dist load`; another `--dist` is kept."""
+    """How the suite splits between processes under pytest-xdist (`-n 2`, the README's command): a file's Neo4j
+    cases and its other cases are two units of work, each run by one process (a module's fixtures are set up once per
+    backend, as they are anyway) and handed, in collection order (LONG_FILES first), to whichever process is free.
+    Only for xdist's default `--dist load`; another `--dist` is kept."""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class Neo4jTogether(LoadScopeScheduling):
+    class FileAndBackend(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "neo4j" if runs_on_neo4j(nodeid) else nodeid.split("::")[0]
+            path, _, test = nodeid.partition("::")
+            return f"{path} on Neo4j" if "neo4j" in test else path
 
-    return Neo4jTogether(config, log)
+    config.option.loadscopereorder = False  # collection order, not the largest number of tests first
+    return FileAndBackend(config, log)
 
 
 def _docker_answers() -> bool:
