@@ -94,6 +94,7 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
     try:
         log = tmp_path_factory.mktemp("neo4j") / "neo4j.log"
         with test_neo4j.running(log_path=log) as server:
+            plan_searches(server)
             yield server
         return
     except test_neo4j.Unavailable as exc:
@@ -108,6 +109,23 @@ def neo4j_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServ
     if os.environ.get("LINEAGE_REQUIRE_NEO4J") == "1":
         pytest.fail(message + " (LINEAGE_REQUIRE_NEO4J=1: Neo4j must run)", pytrace=False)
     pytest.skip(message)
+
+
+def plan_searches(server: Neo4jServer) -> None:
+    """Plan the lineage searches on a new test Neo4j before any test runs, as `lineage serve` does at start, and
+    their history and time-window forms too: planning a search's text takes seconds (more on a cold JVM, with the
+    other test process busy), so whichever test first asked one would otherwise wait for it, past its client's
+    timeout, and which test that is depends on how the suite is split between processes."""
+    from app.domain.lineage import Traversal
+    from app.services.lineage import plan_first_questions
+    from app.store.neo4j import Neo4jStore
+
+    store = Neo4jStore(server.uri, user=server.user, password=server.password)
+    try:
+        for history, after, before in ((False, None, None), (True, None, None), (False, "2000-01-01T00:00:00Z", None)):
+            plan_first_questions(store, Traversal.build(None, history, after, before))
+    finally:
+        store.close()
 
 
 def open_backend(request: pytest.FixtureRequest, backend: str, path: Path) -> GraphStore:

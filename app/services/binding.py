@@ -186,14 +186,15 @@ def lineage_edges(keys: list[str], traversal: Traversal, limit: int) -> tuple[st
     return "lineage_edges", args
 
 
-def first_questions() -> list[tuple[str, Args]]:
+def first_questions(traversal: Traversal | None = None) -> list[tuple[str, Args]]:
     """The lineage questions with the arguments of a server's first requests (default depth, page and cap), for
     assets that do not exist: run at start so that Neo4j plans their texts (seconds each: the searches unroll their
     levels) before the first caller asks, not while it waits. Planning, not answering, is the point. Neo4j keeps a
     plan per parameter types and, by default, per size of each string and list parameter, in buckets (on 5.26: 0,
     1, 2-9, 10-1,000 characters or items, ...; compose.yaml turns the buckets off, Aura cannot): an asset key is one
-    of 10-1,000 characters, lists of targets take every size a page gives."""
-    traversal, nobody = Traversal.build(None, False, None, None), Scope(tenant="-")
+    of 10-1,000 characters, lists of targets take every size a page gives. `traversal`: other edges than a first
+    request's (the history, a time window), each its own text."""
+    traversal, nobody = traversal or Traversal.build(None, False, None, None), Scope(tenant="-")
     key = "lineage/first-questions"  # an asset key's length: no real key is shorter than "<tenant>/<id>"
     filters = type_and_namespace(None, None)
     lists = [[key] * n for n in (1, 5, 50)]

@@ -407,8 +407,8 @@ class Drawing:
         return list(self.nodes.values())
 
 
-def plan_first_questions(store: GraphStore) -> None:
+def plan_first_questions(store: GraphStore, traversal: Traversal | None = None) -> None:
     """Ask the lineage questions once, of an asset that does not exist, so that the database has planned them
     before a caller asks (Neo4j takes seconds per search text; cached, they answer in milliseconds)."""
-    for call in binding.first_questions():
+    for call in binding.first_questions(traversal):
         store.read(lambda tx, call=call: tx.run(*call))  # type: ignore[misc]
