@@ -58,19 +58,25 @@ def test_memory_breach_is_named(sandbox: Sandbox) -> None:
     assert expression(sandbox, "{{ 3 }}")["value"] == 3
 
 
-def test_one_owner_holds_at_most_its_share(sandbox: Sandbox) -> None:
+def test_one_owner_holds_at_most_its_share() -> None:
+    # The loop runs out its time limit while the rest happens; the second worker is started beside the first one
+    # taken, and the test waits until it has (on a busy machine that takes longer than the queue's wait).
+    sandbox = Sandbox(SandboxLimits(workers=2, per_owner=1, time_s=5.0, queue_wait_s=0.5))
     outcome: list[object] = []
     looping = threading.Thread(target=lambda: outcome.append(_catch(lambda: expression(sandbox, LOOP))))
     looping.start()
     try:
         while not sandbox.running("a"):  # until the loop holds its worker
             looping.join(0.01)
+        with sandbox._cond:
+            assert sandbox._cond.wait_for(lambda: sandbox._idle, timeout=30), "the second worker never started"
         with pytest.raises(SandboxBusy) as busy:
             expression(sandbox, "{{ 1 }}", owner="a")  # its own second job waits, then is refused
         assert busy.value.status == 429
         assert expression(sandbox, "{{ 1 }}", owner="b")["value"] == 1  # another owner is not queued behind it
     finally:
         looping.join()
+        sandbox.close()
     assert isinstance(outcome[0], LimitExceeded)
 
 
