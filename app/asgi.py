@@ -24,7 +24,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.types import Receive, Scope, Send
 
 from app import __version__
-from app.api import exports, problems
+from app.api import problems
 from app.api.assets import AssetCollectionController, AssetController, AssetTypeController
 from app.api.deps import AppContext, provide_scope
 from app.api.encoding import decoding
@@ -34,7 +34,7 @@ from app.api.flows import FlowController
 from app.api.health import health, ready
 from app.api.lineage import ColumnController, LineageController
 from app.api.locks import LockController
-from app.api.openapi import document_files, document_problems
+from app.api.openapi import document_files_when_built, document_problems
 from app.api.openlineage import OpenLineageController, ingest_default
 from app.api.outbox import outbox
 from app.api.paths import keep_encoded_separators
@@ -229,7 +229,7 @@ def create_app(
         debug=False,
     )
     document_problems(app)
-    document_files(app, exports.FILE_ROUTES, list(exports.MEDIA.values()))
+    document_files_when_built(app)
     return app
 
 

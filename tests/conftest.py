@@ -49,16 +49,22 @@ LONG_FILES = (
 )
 
 
+#: Files that change the Neo4j schema (they drop constraints and indexes to build older databases): Neo4j then
+#: forgets every plan it holds, and planning the lineage searches again takes its process a minute and a half
+#: (docs/measurements.md), so they run after everything else.
+LAST_FILES = ("tests/contract/test_schema_versions.py",)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    first = {path: rank for rank, path in enumerate(LONG_FILES)}
-    items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(LONG_FILES)))  # stable: the rest in order
+    rank = {path: n for n, path in enumerate(LONG_FILES)} | {path: len(LONG_FILES) + 1 for path in LAST_FILES}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONG_FILES)))  # stable: the rest in order
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """How the suite splits between processes under pytest-xdist (`-n 2`, the README's command): a file's Neo4j
     cases and its other cases are two units of work, each run by one process (a module's fixtures are set up once per
-    backend, as they are anyway) and handed, in collection order (LONG_FILES first), to whichever process is free.
-    Only for xdist's default `--dist load`; another `--dist` is kept."""
+    backend, as they are anyway) and handed, in collection order (LONG_FILES first, LAST_FILES last), to whichever
+    process is free. Only for xdist's default `--dist load`; another `--dist` is kept."""
     if config.getvalue("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling

@@ -6,8 +6,11 @@ from typing import Any
 
 import msgspec
 from litestar import Litestar
+from litestar._openapi.plugin import OpenAPIPlugin  # Litestar's own: it has no public hook on the built document
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPI, OpenAPIMediaType, OpenAPIType, Schema
+
+from app.api import exports
 
 
 class Problem(msgspec.Struct, kw_only=True):
@@ -50,10 +53,26 @@ def document_problems(app: Litestar) -> None:
             handler.responses = {**extra, **(handler.responses or {})}
 
 
-def document_files(app: Litestar, paths: list[str], media_types: list[str]) -> None:
+class _DocumentedOpenAPI(OpenAPIPlugin):
+    """Litestar's OpenAPI plugin, which also applies `document_files` when it builds the document: on the first
+    request for it, not at every app build (building the document is most of building the app, which each CLI
+    command and each test does)."""
+
+    __slots__ = ()
+
+    def _build_openapi(self) -> OpenAPI:
+        openapi = super()._build_openapi()
+        document_files(openapi, exports.FILE_ROUTES, list(exports.MEDIA.values()))
+        return openapi
+
+
+def document_files_when_built(app: Litestar) -> None:
+    app.plugins.get(OpenAPIPlugin).__class__ = _DocumentedOpenAPI  # same slots: only the build step differs
+
+
+def document_files(openapi: OpenAPI, paths: list[str], media_types: list[str]) -> None:
     """Routes that also answer as a file (`format=csv|ndjson`) say so: their 200 lists those media types, and its
     JSON is the paged answer alone (Litestar would document the union with the stream as any JSON at all)."""
-    openapi = app.openapi_schema
     for path in paths:
         operation = openapi.paths[path].get  # type: ignore[index, union-attr]
         ok = operation.responses["200"]  # type: ignore[index, union-attr]

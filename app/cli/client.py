@@ -92,8 +92,11 @@ class Api:
             logging.getLogger("app.asgi").setLevel(logging.ERROR)
             for name in ("app", "httpx", "litestar"):
                 logging.getLogger(name).setLevel(logging.WARNING)
-            # Whoever can open the database file needs no token: the auth file guards the network API.
-            settings = msgspec.structs.replace(settings_from(args), auth_file=None, require_auth=False)
+            # Whoever can open the database file needs no token: the auth file guards the network API. One command
+            # evaluates user input at most once: its sandbox worker starts when asked, not ahead.
+            settings = msgspec.structs.replace(
+                settings_from(args), auth_file=None, require_auth=False, sandbox_prewarm=False
+            )
             self._app_client = TestClient(create_app(settings), raise_server_exceptions=False)
             try:
                 self._client = self._app_client.__enter__()

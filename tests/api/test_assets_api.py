@@ -136,6 +136,9 @@ def test_asset_types_health_ready_and_schema(client: TestClient, base: str) -> N
     assert client.get("/ready").json()["status"] == "UP"
     schema = client.get("/schema/openapi.json").json()
     assert "/api/v1/{tenant}/assets/{id}" in schema["paths"]
+    # the routes that also answer as files say so (added to the document when it is built, at its first request)
+    answers = schema["paths"]["/api/v1/{tenant}/assets/{id}/impact"]["get"]["responses"]["200"]["content"]
+    assert set(answers) == {"application/json", "text/csv", "application/x-ndjson"}
 
 
 def test_batch_put_creates_and_replaces_in_one_go(client: TestClient, base: str) -> None:
