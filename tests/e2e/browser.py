@@ -7,6 +7,7 @@ import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,8 +26,29 @@ FLAGS = [
 ]
 
 
+#: How long a page may take to show what a test waits for, in ms. Playwright's default, 30 s, is less than the
+#: service's answers can take on a busy 2-core machine (the other test process and its Neo4j beside this one); how fast
+#: the pages answer is `lineage bench`'s subject, not the browser tests'.
+WAIT_MS = 120_000
+
+
+class _Browser:
+    """The launched browser, whose pages wait up to WAIT_MS."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def new_page(self, **kwargs: Any) -> Any:
+        page = self._browser.new_page(**kwargs)
+        page.set_default_timeout(WAIT_MS)
+        return page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+
 @contextmanager
-def chromium() -> Iterator[object]:
+def chromium() -> Iterator[Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -38,6 +60,6 @@ def chromium() -> Iterator[object]:
             executable_path=CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium"), args=FLAGS
         )
         try:
-            yield browser
+            yield _Browser(browser)
         finally:
             browser.close()

@@ -217,7 +217,8 @@ def test_asset_page_lists_columns_and_draws_column_lineage_on_demand(tmp_path: P
         )
         assert names == ["amount", "completed_amount", "customer_id", "order_date", "order_id", "status"]
         page.click("button.column-button[data-column='completed_amount'][data-kind='impact']")
-        page.wait_for_selector("#column-graph[data-ready='true']")
+        page.wait_for_selector("#column-graph[data-ready='true'], #column-lineage .error")
+        assert not page.query_selector("#column-lineage .error"), page.inner_text("#column-lineage")
         rows = page.eval_on_selector_all("#column-lineage-table tbody tr", "rows => rows.map(r => r.innerText)")
         assert [row.split("\t")[2] for row in rows] == ["avg_order_value", "total_revenue"]
         drawn = page.evaluate("window.columnGraph")

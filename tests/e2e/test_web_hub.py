@@ -79,8 +79,8 @@ def open_asset(page, url: str, asset: str) -> float:  # type: ignore[no-untyped-
     """Open an asset's page; the seconds until it is useful: the drawing and the headline shown."""
     started = time.perf_counter()
     page.goto(f"{url}/#/asset/{asset}")
-    page.wait_for_selector("#graph[data-ready='true']", timeout=60_000)
-    page.wait_for_selector("#impact-summary[data-ready='true']", timeout=60_000)
+    page.wait_for_selector("#graph[data-ready='true']")
+    page.wait_for_selector("#impact-summary[data-ready='true']")
     return time.perf_counter() - started
 
 
