@@ -50,7 +50,7 @@ LONG_FILES = (
 
 
 #: Files that change the Neo4j schema (they drop constraints and indexes to build older databases): Neo4j then
-#: forgets every plan it holds, and planning the lineage searches again takes its process a minute and a half
+#: forgets every plan it holds, and its process would plan the lineage searches again, which is slow
 #: (docs/measurements.md), so they run after everything else.
 LAST_FILES = ("tests/contract/test_schema_versions.py",)
 

@@ -116,7 +116,7 @@ def running(
     cp = classpath()
     log = open(log_path, "w") if log_path else subprocess.DEVNULL  # noqa: SIM115 - closed below
     # The serial collector: the test server shares two cores with the suite, and G1's concurrent threads cost CPU
-    # that a short-lived server with a small heap does not need (planning the lineage searches: 8% less CPU).
+    # that a short-lived server with a small heap does not need (docs/measurements.md, "The test suite").
     gc = [] if any(o.startswith("-XX:+Use") and o.endswith("GC") for o in jvm_options) else ["-XX:+UseSerialGC"]
     cmd = [java, f"-Xms{heap_mb}m", f"-Xmx{heap_mb}m", *gc, *jvm_options]
     cmd += ["-cp", cp, str(HERE / "Launcher.java"), "--pagecache-mb", str(pagecache_mb)]
