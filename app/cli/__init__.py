@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -62,6 +63,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         store.close()
         return _serve_workers(settings, server, access_log=args.access_log)
     set_request_threads()
+    _exit_cleanly_on_sigterm()
     try:
         app = create_app(settings, store=store)  # refuses --require-auth without an auth file
         freeze_start_up_objects()
@@ -69,6 +71,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         store.close()
     return 0
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """uvicorn stops gracefully on SIGTERM, then raises the signal again for the handler it found there, and the
+    default one ends the process at once: no `finally` runs, so the store stayed open (LadybugDB then replayed its
+    write-ahead log at the next start, with the recent edges unfolded). Raised as an exit, `serve` closes the store."""
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))
 
 
 def _serve_workers(settings: Settings, server: dict[str, Any], *, access_log: bool) -> int:

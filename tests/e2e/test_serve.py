@@ -12,6 +12,7 @@ import httpx
 import psutil
 import pytest
 
+from app.store.ladybug import LadybugStore
 from tests.conftest import neo4j_flags, open_backend
 from tests.e2e.server import Server, free_port
 from tests.neo4j_server import Neo4jServer
@@ -111,6 +112,31 @@ def test_a_second_server_on_the_same_directory_says_why_it_cannot_start(tmp_path
         assert (
             httpx.get(f"{server.url}/ready", timeout=REQUEST_TIMEOUT).status_code == 200
         )  # and the first one is unharmed
+
+
+def test_a_stopped_server_leaves_its_store_closed(tmp_path: Path) -> None:
+    """LadybugDB only: SIGTERM (systemd, Kubernetes, `docker stop`) is a clean stop. The new lineage edges are folded
+    into the large tables and the write-ahead log checkpointed away, so the next start replays nothing."""
+    data = tmp_path / "data"
+    run = {
+        "id": "e1",
+        "namespace": "company.team",
+        "flowId": "f",
+        "taskRuns": [{"taskId": "t", "assets": {"inputs": [{"id": "a"}], "outputs": [{"id": "b"}]}}],
+    }
+    server = Server(data).start()
+    recorded = httpx.post(f"{server.url}/api/v1/main/executions", json=run, timeout=REQUEST_TIMEOUT)
+    assert recorded.status_code == 201, recorded.text
+    assert server.stop(signal.SIGTERM) == 0
+    assert "Traceback" not in server.output()
+    assert not (data / "lineage.lbdb.wal").exists()
+    store = LadybugStore(data, checkpoint_idle_s=0)
+    try:
+        assert store.recent_edges() == 0
+        counts = {r["what"]: r["n"] for r in store.read(lambda tx: tx.run("tenant_stats", tenantId="main"))}
+        assert (counts["executions"], counts["reads"]) == (1, 1)
+    finally:
+        store.close()
 
 
 def test_two_servers_on_one_neo4j_share_everything(tmp_path: Path, fresh_neo4j: Neo4jServer) -> None:
