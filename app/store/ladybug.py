@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import ladybug
 import pyarrow
@@ -115,6 +115,14 @@ def _translate(exc: Exception) -> Exception:
         return QueryTimeout("the query took longer than its time limit and was stopped")
     log.error("LadybugDB error: %s", message)
     return StoreFailure("the embedded database rejected the operation: " + message.splitlines()[0])
+
+
+class CheckpointTimes(NamedTuple):
+    """Where a checkpoint's time went before its statement: folding the recent edges, then waiting for the reads and
+    the write in progress to finish (new ones wait meanwhile)."""
+
+    fold_s: float = 0.0
+    drain_s: float = 0.0
 
 
 class CheckpointPostponed(Exception):
@@ -221,6 +229,8 @@ class LadybugStore:
         self._write_lock = threading.Lock()
         self._gate = _ReadGate()
         self._closed = False
+        #: the last checkpoint's fold and wait (the checkpointer's log line says them)
+        self.last_checkpoint = CheckpointTimes()
         self._ensure_schema()
         self._checkpointer = _Checkpointer(self, checkpoint_idle_s) if checkpoint_idle_s > 0 else None
 
@@ -339,14 +349,17 @@ class LadybugStore:
         land in, seconds at a large store, where a checkpoint without it rewrites only the recent tables. Returns
         how many edges moved. Raises `CheckpointPostponed` when reads in progress did not finish in time."""
         moved = 0
+        started = time.monotonic()
         if fold:
             with self._write_lock, self._connection() as conn:
                 moved = self._fold(conn)
+        folded = time.monotonic()
         with self._gate.closed(CHECKPOINT_DRAIN_S) as still_open:
             if still_open:
                 raise CheckpointPostponed(f"{still_open} read(s) still open after {CHECKPOINT_DRAIN_S} s")
             if not self._write_lock.acquire(timeout=CHECKPOINT_DRAIN_S):
                 raise CheckpointPostponed(f"a write still running after {CHECKPOINT_DRAIN_S} s")
+            self.last_checkpoint = CheckpointTimes(fold_s=folded - started, drain_s=time.monotonic() - folded)
             try:
                 with self._connection() as conn:
                     self._execute(conn, "CHECKPOINT", {})
@@ -564,4 +577,16 @@ class _Checkpointer:
             # Writers held back by the checkpoint look like a pause; measured from its end, that pause would
             # trigger the next checkpoint at once (docs/measurements.md).
             self._last_write = max(self._last_write, self._last_done)
-        log.info("checkpoint done in %.2f s (%s%s)", cost, why, f"; {moved:,} recent edges folded" if moved else "")
+        self._log_done(cost, why, wal, moved)
+
+    def _log_done(self, cost: float, why: str, wal: int, moved: int) -> None:
+        """One line an operator can read a long checkpoint from: its WAL, its fold, its wait for the others."""
+        times = self._store.last_checkpoint
+        log.info(
+            "checkpoint done in %.2f s (%s; %.1f MB of WAL%s; %.2f s of it waiting for reads and a write to finish)",
+            cost,
+            why,
+            wal / 1e6,
+            f"; {moved:,} recent edges folded in {times.fold_s:.2f} s" if moved else "",
+            times.drain_s,
+        )

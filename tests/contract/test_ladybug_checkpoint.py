@@ -4,6 +4,7 @@ blocking anything, and never in the middle of a burst."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -58,6 +59,10 @@ def test_continuous_writes_checkpoint_when_the_wal_grows(tmp_path: Path, caplog:
             n += 1
             time.sleep(0.02)
         assert n > 10  # it waited for the WAL to pass 1 MiB
+        line = next(r.getMessage() for r in caplog.records if "continuous writes" in r.getMessage())
+        # an operator reads a long checkpoint from its line: how much WAL, how long it waited for the others
+        wal_mb = float(re.search(r"; ([\d.]+) MB of WAL", line).group(1))  # type: ignore[union-attr]
+        assert wal_mb >= 1.0 and re.search(r"; [\d.]+ s of it waiting for reads and a write to finish\)$", line)
         put_asset(store, scope, "after", AssetIn(type="T"))
     finally:
         store.close()
