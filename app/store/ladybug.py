@@ -117,12 +117,13 @@ def _translate(exc: Exception) -> Exception:
     return StoreFailure("the embedded database rejected the operation: " + message.splitlines()[0])
 
 
-class CheckpointTimes(NamedTuple):
-    """Where a checkpoint's time went before its statement: folding the recent edges, then waiting for the reads and
-    the write in progress to finish (new ones wait meanwhile)."""
+class Checkpointed(NamedTuple):
+    """What a checkpoint did before its statement: the recent edges it folded and how long that took, then how long it
+    waited for the reads and the write in progress to finish (new ones wait meanwhile)."""
 
-    fold_s: float = 0.0
-    drain_s: float = 0.0
+    moved: int
+    fold_s: float
+    drain_s: float
 
 
 class CheckpointPostponed(Exception):
@@ -229,8 +230,6 @@ class LadybugStore:
         self._write_lock = threading.Lock()
         self._gate = _ReadGate()
         self._closed = False
-        #: the last checkpoint's fold and wait (the checkpointer's log line says them)
-        self.last_checkpoint = CheckpointTimes()
         self._ensure_schema()
         self._checkpointer = _Checkpointer(self, checkpoint_idle_s) if checkpoint_idle_s > 0 else None
 
@@ -340,14 +339,15 @@ class LadybugStore:
         finally:
             self._write_lock.release()
 
-    def checkpoint(self, fold: bool = True) -> int:
+    def checkpoint(self, fold: bool = True) -> Checkpointed:
         """Fold the write-ahead log into the database file. Reads that must consult a long WAL are slower
         (docs/measurements.md); the engine's own checkpoint is off.
 
         With `fold`, the lineage edges written since the last fold first move from the recent tables into the
         large ones (one write transaction): the checkpoint then rewrites the large tables' node groups those edges
         land in, seconds at a large store, where a checkpoint without it rewrites only the recent tables. Returns
-        how many edges moved. Raises `CheckpointPostponed` when reads in progress did not finish in time."""
+        how many edges moved and where the time went before the statement. Raises `CheckpointPostponed` when reads
+        in progress did not finish in time."""
         moved = 0
         started = time.monotonic()
         if fold:
@@ -359,13 +359,13 @@ class LadybugStore:
                 raise CheckpointPostponed(f"{still_open} read(s) still open after {CHECKPOINT_DRAIN_S} s")
             if not self._write_lock.acquire(timeout=CHECKPOINT_DRAIN_S):
                 raise CheckpointPostponed(f"a write still running after {CHECKPOINT_DRAIN_S} s")
-            self.last_checkpoint = CheckpointTimes(fold_s=folded - started, drain_s=time.monotonic() - folded)
+            done = Checkpointed(moved=moved, fold_s=folded - started, drain_s=time.monotonic() - folded)
             try:
                 with self._connection() as conn:
                     self._execute(conn, "CHECKPOINT", {})
             finally:
                 self._write_lock.release()
-        return moved
+        return done
 
     def _fold(self, conn: ladybug.Connection) -> int:
         waiting = self._recent_edges(conn)
@@ -556,7 +556,7 @@ class _Checkpointer:
             wal = 0
         started = time.monotonic()
         try:
-            moved = self._store.checkpoint(fold=fold)
+            done = self._store.checkpoint(fold=fold)
         except CheckpointPostponed as exc:  # tried again after another pause, or the busy rule's interval
             log.warning("checkpoint postponed (%s): %s", why, exc)
             self._last_done = time.monotonic()
@@ -577,16 +577,16 @@ class _Checkpointer:
             # Writers held back by the checkpoint look like a pause; measured from its end, that pause would
             # trigger the next checkpoint at once (docs/measurements.md).
             self._last_write = max(self._last_write, self._last_done)
-        self._log_done(cost, why, wal, moved)
+        _log_done(cost, why, wal, done)
 
-    def _log_done(self, cost: float, why: str, wal: int, moved: int) -> None:
-        """One line an operator can read a long checkpoint from: its WAL, its fold, its wait for the others."""
-        times = self._store.last_checkpoint
-        log.info(
-            "checkpoint done in %.2f s (%s; %.1f MB of WAL%s; %.2f s of it waiting for reads and a write to finish)",
-            cost,
-            why,
-            wal / 1e6,
-            f"; {moved:,} recent edges folded in {times.fold_s:.2f} s" if moved else "",
-            times.drain_s,
-        )
+
+def _log_done(cost: float, why: str, wal: int, done: Checkpointed) -> None:
+    """One line an operator can read a long checkpoint from: its WAL, its fold, its wait for the others."""
+    log.info(
+        "checkpoint done in %.2f s (%s; %.1f MB of WAL%s; %.2f s of it waiting for reads and a write to finish)",
+        cost,
+        why,
+        wal / 1e6,
+        f"; {done.moved:,} recent edges folded in {done.fold_s:.2f} s" if done.moved else "",
+        done.drain_s,
+    )
