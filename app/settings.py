@@ -70,6 +70,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     summary_keys: str = "owner"
     #: Write the outbox even without a sink in this process (another API process on the same Neo4j delivers).
     outbox: bool = False
+    #: LadybugDB: after a write burst too small to checkpoint at its pause, how long writes must pause before the
+    #: write-ahead log is checkpointed anyway (app/store/ladybug.py: _Checkpointer).
+    checkpoint_quiet_s: float = 30.0
 
     @property
     def exports_path(self) -> Path:
@@ -78,6 +81,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     def __post_init__(self) -> None:
         if len(self.summary_key_list) > MAX_SUMMARY_KEYS:
             raise ValueError(f"summary_keys: at most {MAX_SUMMARY_KEYS} metadata keys")
+        if not self.checkpoint_quiet_s > 0:
+            raise ValueError("checkpoint_quiet_s: a number of seconds above 0")
 
     @property
     def summary_key_list(self) -> tuple[str, ...]:
@@ -150,6 +155,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "LINEAGE_FORWARD_BATCH": "forward_batch",
             "LINEAGE_OUTBOX": "outbox",
             "LINEAGE_SUMMARY_KEYS": "summary_keys",
+            "LINEAGE_CHECKPOINT_QUIET_S": "checkpoint_quiet_s",
         }
         for var, name in mapping.items():
             if env.get(var):

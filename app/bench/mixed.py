@@ -134,8 +134,9 @@ class MixedLoad:
         return Sample(start=start, seconds=time.perf_counter() - t0, ok=ok)
 
     def _settle(self, seen: int, log_offset: int) -> dict[str, Any] | None:
-        """LadybugDB: once the writers stop, the checkpoint after the pause folds the recent edges into the large
-        tables (app/store/ladybug.py). Its length, and the files after it: what the run left behind."""
+        """LadybugDB: once the writers stop, the checkpoint after the pause (which folds the recent edges into the
+        large tables once enough wait: app/store/ladybug.py). Its length, and the files after it: what the run left
+        behind."""
         if not self.files:
             return None
         deadline = time.monotonic() + 300

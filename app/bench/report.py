@@ -113,7 +113,7 @@ ROWS: tuple[tuple[str, Cell], ...] = (
         ),
     ),
     (
-        "mixed load: after the writers stop, the fold's checkpoint; file + WAL MB",
+        "mixed load: after the writers stop, the pause's checkpoint; file + WAL MB",
         _when("mixed", "settled", text=lambda s: f"{s['checkpoint_s']} s; {sum(s['files_mb'].values()):.0f}"),
     ),
     ("store: count + first page (hub) p50", _ms("store_count_first_page", keys=("p50_ms",))),

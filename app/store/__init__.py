@@ -26,6 +26,6 @@ def open_store(settings: Settings) -> GraphStore:
     else:
         from app.store.ladybug import LadybugStore
 
-        store = LadybugStore(settings.data_dir)
+        store = LadybugStore(settings.data_dir, checkpoint_quiet_s=settings.checkpoint_quiet_s)
     log.info("storage backend: %s", store.describe())
     return store

@@ -194,6 +194,7 @@ class LadybugStore:
         query_timeout_ms: int = 60_000,
         buffer_pool_bytes: int = 0,
         checkpoint_idle_s: float = 2.0,
+        checkpoint_quiet_s: float = 30.0,
         queries: QuerySet | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
@@ -231,7 +232,9 @@ class LadybugStore:
         self._gate = _ReadGate()
         self._closed = False
         self._ensure_schema()
-        self._checkpointer = _Checkpointer(self, checkpoint_idle_s) if checkpoint_idle_s > 0 else None
+        self._checkpointer = (
+            _Checkpointer(self, checkpoint_idle_s, checkpoint_quiet_s) if checkpoint_idle_s > 0 else None
+        )
 
     def describe(self) -> str:
         return f"LadybugDB (embedded) file {self.path}"
@@ -475,30 +478,40 @@ class LadybugStore:
 
 
 class _Checkpointer:
-    """Checkpoints once writes have paused for `idle_s` seconds, or during continuous writes once the WAL has
-    grown and a checkpoint would cost under 5% of the time since the last one.
+    """Checkpoints once writes have paused for `idle_s` seconds after a burst that grew the WAL past
+    BUSY_WAL_BYTES, or for `quiet_s` after fewer; during continuous writes, once the WAL has grown and a checkpoint
+    would cost under 5% of the time since the last one.
 
     Orchestrators write in bursts (a flow run records its task runs together); checkpointing in the pause
     after a burst keeps reads at their fastest without putting a multi-second checkpoint on a write's path.
     A writer that never pauses would otherwise read over an ever longer WAL, which slows every statement, point
-    lookups included. While a checkpoint runs new transactions wait for it.
+    lookups included. While a checkpoint runs new transactions wait for it, so a trickle (a recording every few
+    seconds) is not checkpointed at each of its pauses: on a large store each of those checkpoints rewrote whole
+    document columns for one run and held the next recording up to 1.5 s (docs/measurements.md).
 
     A checkpoint's length is the relationship tables it rewrites: every node group new edges land in, with its
     string columns (nodes and `current` flags cost little). So new lineage edges go to small recent tables, and the
-    large ones take them only when writes pause (a fold), or during continuous writes once FOLD_RECENT_EDGES have
-    gathered: a checkpoint under load rewrites the recent tables only (docs/measurements.md: the checkpointer)."""
+    large ones take them (a fold) only once enough have gathered: FOLD_PAUSED_EDGES when writes pause,
+    FOLD_RECENT_EDGES during continuous writes. A checkpoint otherwise rewrites the recent tables only.
+    A fold's checkpoint costs seconds at a large store however few edges it moves, and a write arriving meanwhile
+    waits for it: folding at every pause stalled a writer posting every few seconds at each of its posts
+    (docs/measurements.md: the checkpointer)."""
 
     BUSY_WAL_BYTES = 1 << 20
     #: Past this many recent edges a busy checkpoint folds them too: reads walk the recent tables beside the large
     #: ones, a little slower the larger they grow (minutes of steady writes: docs/measurements.md).
     FOLD_RECENT_EDGES = 50_000
+    #: Past this many a checkpoint after a pause folds them: the busy checkpoints that follow rewrite fewer.
+    FOLD_PAUSED_EDGES = 5_000
     BUSY_COST_SHARE = 0.05
     #: The cost assumed until a busy checkpoint is timed: the recent tables', and some node groups'.
     FIRST_BUSY_COST_S = 0.5
 
-    def __init__(self, store: LadybugStore, idle_s: float) -> None:
+    def __init__(self, store: LadybugStore, idle_s: float, quiet_s: float) -> None:
         self._store = store
         self._idle_s = idle_s
+        #: writes paused this long are checkpointed whatever the WAL holds
+        self._quiet_s = max(quiet_s, idle_s)
         self._last_write: float | None = None
         self._last_done = time.monotonic()
         self._last_cost: float | None = None
@@ -516,11 +529,22 @@ class _Checkpointer:
         self._wake.set()
         self._thread.join(timeout=60)
 
-    def _busy_due(self, now: float) -> bool:
+    def _wal_bytes(self) -> int:
         try:
-            wal = self._store.wal_path.stat().st_size
+            return self._store.wal_path.stat().st_size
         except OSError:
-            return False
+            return 0
+
+    def _pause_why(self, pause: float) -> str | None:
+        """Why a pause this long is checkpointed now (None: not yet)."""
+        if pause >= self._quiet_s:
+            return f"writes paused for {self._quiet_s:g} s"
+        if pause >= self._idle_s and self._wal_bytes() >= self.BUSY_WAL_BYTES:
+            return "writes paused"
+        return None
+
+    def _busy_due(self, now: float) -> bool:
+        wal = self._wal_bytes()
         if wal < self.BUSY_WAL_BYTES:
             return False
         if wal >= MAX_WAL_BYTES:
@@ -537,23 +561,21 @@ class _Checkpointer:
                 continue
             now = time.monotonic()
             pause = now - last
-            if pause >= self._idle_s:
+            if why := self._pause_why(pause):
                 self._wake.clear()
                 if self._last_write != last:
                     continue  # written to while this thread looked: wait for the next pause
                 self._last_write = None
-                self._checkpoint("writes paused", fold=True)
+                self._checkpoint(why, fold=self._store.recent_edges() >= self.FOLD_PAUSED_EDGES)
             elif self._busy_due(now):
                 fold = self._store.recent_edges() >= self.FOLD_RECENT_EDGES
                 self._checkpoint("the WAL grew during continuous writes", fold=fold)
             else:
-                self._stopped.wait(min(self._idle_s - pause, 0.5))
+                due = self._idle_s if pause < self._idle_s else self._quiet_s
+                self._stopped.wait(min(due - pause, 0.5))
 
     def _checkpoint(self, why: str, fold: bool) -> None:
-        try:
-            wal = self._store.wal_path.stat().st_size
-        except OSError:
-            wal = 0
+        wal = self._wal_bytes()
         started = time.monotonic()
         try:
             done = self._store.checkpoint(fold=fold)

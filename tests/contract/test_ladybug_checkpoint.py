@@ -1,5 +1,5 @@
 """LadybugDB's idle checkpoint: after writes pause the store folds its WAL into the file, without losing or
-blocking anything, and never in the middle of a burst."""
+blocking anything, and never in the middle of a burst; a trickle of small writes is checkpointed once quiet."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ def test_checkpoint_follows_a_pause_not_a_burst(tmp_path: Path, caplog: pytest.L
     store = LadybugStore(tmp_path, checkpoint_idle_s=1.5)
     scope = open_scope("main")
     try:
-        for n in range(10):  # a burst: writes 0.05 s apart leave no 1.5 s pause, even on a loaded CI machine
-            put_asset(store, scope, f"a{n}", AssetIn(type="T"))
+        for n in range(20):  # a burst: writes 0.05 s apart leave no 1.5 s pause, even on a loaded CI machine
+            put_asset(store, scope, f"a{n}", AssetIn(type="T", description="x" * 60_000))  # 1.2 MB of WAL
             time.sleep(0.05)
         assert _checkpoints(caplog) == 0
         deadline = time.monotonic() + 10
@@ -40,10 +40,71 @@ def test_checkpoint_follows_a_pause_not_a_burst(tmp_path: Path, caplog: pytest.L
         store.close()
     reopened = LadybugStore(tmp_path, checkpoint_idle_s=0)
     try:
-        assert get_asset(reopened, scope, "a9").type == "T"
+        assert get_asset(reopened, scope, "a19").type == "T"
         assert get_asset(reopened, scope, "after").type == "T"
     finally:
         reopened.close()
+
+
+def test_a_trickle_is_checkpointed_once_quiet_not_at_each_pause(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Small writes a few seconds apart (an orchestrator's runs one by one) leave the WAL short: a checkpoint at each
+    pause would hold the next write up for it, so the checkpoint waits until writes have been quiet a while."""
+    caplog.set_level(logging.INFO, logger="app.store.ladybug")
+    store = LadybugStore(tmp_path, checkpoint_idle_s=0.3, checkpoint_quiet_s=4)
+    scope = open_scope("main")
+    try:
+        for n in range(3):  # pauses of 0.6 s, twice the idle time, between small writes
+            put_asset(store, scope, f"a{n}", AssetIn(type="T"))
+            time.sleep(0.6)
+        last = time.monotonic() - 0.6
+        deadline = time.monotonic() + 20
+        while _checkpoints(caplog) == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling for the checkpoint to be logged
+        lines = [r.getMessage() for r in caplog.records if "checkpoint done" in r.getMessage()]
+        assert len(lines) == 1 and "(writes paused for 4 s;" in lines[0], lines
+        assert time.monotonic() - last >= 4.0
+    finally:
+        store.close()
+
+
+def test_a_pause_folds_the_recent_edges_only_once_enough_wait(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fold's checkpoint rewrites the large edge tables' node groups, seconds at a large store however few edges
+    move: a pause folds once FOLD_PAUSED_EDGES wait, and otherwise checkpoints the recent tables as they are."""
+    from app.store.ladybug import _Checkpointer
+    from tests.contract.test_lineage import answer, record_edges
+
+    monkeypatch.setattr(_Checkpointer, "FOLD_PAUSED_EDGES", 6)
+    caplog.set_level(logging.INFO, logger="app.store.ladybug")
+    store = LadybugStore(tmp_path, checkpoint_idle_s=1, checkpoint_quiet_s=2)
+    scope = open_scope("main")
+
+    def paused_since(t: float) -> list[str]:  # (a busy checkpoint may take the burst's WAL: then the quiet one)
+        return [r.getMessage() for r in caplog.records if r.created > t and "(writes paused" in r.getMessage()]
+
+    def burst_then_pause(n: int) -> str:
+        record_edges(store, "main", [("src", f"t{n}")], flow=f"f{n}")  # READ, WROTE and FEEDS: 3 edges
+        for k in range(20):  # and 1.2 MB of WAL, so that the pause is checkpointed at once
+            put_asset(store, scope, f"big{n}-{k}", AssetIn(type="T", description="x" * 60_000))
+        end, deadline = time.time(), time.monotonic() + 20
+        while not paused_since(end) and time.monotonic() < deadline:
+            time.sleep(0.05)  # polling for the pause's checkpoint
+        assert paused_since(end), "no checkpoint after the pause"
+        return paused_since(end)[0]
+
+    try:
+        first = burst_then_pause(0)
+        assert "folded" not in first, first
+        assert store.recent_edges() == 3
+        second = burst_then_pause(1)
+        assert "6 recent edges folded" in second, second
+        assert store.recent_edges() == 0
+        assert answer(store, "main", "src") == {"t0": 1, "t1": 1}
+    finally:
+        store.close()
 
 
 def test_continuous_writes_checkpoint_when_the_wal_grows(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import msgspec
+import pytest
+
 from app.settings import Settings
 
 
@@ -27,3 +30,11 @@ def test_a_worker_builds_the_settings_its_parent_checked() -> None:
     assert copy == settings
     assert isinstance(copy.auth_file, Path) and isinstance(copy.data_dir, Path) and copy.exports_dir is None
     assert copy.summary_key_list == ("owner", "team")
+
+
+def test_the_checkpoint_quiet_time_comes_from_the_environment_and_must_be_positive() -> None:
+    assert Settings.from_env({}).checkpoint_quiet_s == 30.0
+    assert Settings.from_env({"LINEAGE_CHECKPOINT_QUIET_S": "2.5"}).checkpoint_quiet_s == 2.5
+    for bad in ("0", "-1", "soon"):
+        with pytest.raises((ValueError, msgspec.ValidationError), match="checkpoint_quiet_s"):
+            Settings.from_env({"LINEAGE_CHECKPOINT_QUIET_S": bad})
