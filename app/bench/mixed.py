@@ -158,17 +158,7 @@ class MixedLoad:
         return {p.name: round(p.stat().st_size / 1e6, 1) for p in self.files if p.exists()}
 
     def _checkpoints(self, offset: int) -> list[tuple[float, float, str]]:
-        """(end wall-clock time, seconds, why) of each checkpoint the server logged during the run."""
-        if not self.log_path.exists():
-            return []
-        with self.log_path.open("rb") as f:
-            f.seek(offset)
-            text = f.read().decode(errors="replace")
-        out = []
-        for stamp, seconds, why in _CHECKPOINT.findall(text):
-            end = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()
-            out.append((end, float(seconds), why))
-        return out
+        return checkpoints_logged(self.log_path, offset)
 
     @staticmethod
     def _stall(samples: list[Sample], checkpoints: list[tuple[float, float, str]]) -> dict[str, Any] | None:
@@ -196,3 +186,17 @@ def _summary(samples: list[Sample]) -> dict[str, Any]:
         "p99_ms": round(float(np.percentile(arr, 99)), 1),
         "max_ms": round(float(arr.max()), 1),
     }
+
+
+def checkpoints_logged(log_path: Path, offset: int) -> list[tuple[float, float, str]]:
+    """(end wall-clock time, seconds, why) of each checkpoint a server logged past `offset` bytes of its log."""
+    if not log_path.exists():
+        return []
+    with log_path.open("rb") as f:
+        f.seek(offset)
+        text = f.read().decode(errors="replace")
+    out = []
+    for stamp, seconds, why in _CHECKPOINT.findall(text):
+        end = datetime.strptime(stamp, "%Y-%m-%d %H:%M:%S,%f").timestamp()
+        out.append((end, float(seconds), why))
+    return out

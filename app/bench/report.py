@@ -116,6 +116,15 @@ ROWS: tuple[tuple[str, Cell], ...] = (
         "mixed load: after the writers stop, the pause's checkpoint; file + WAL MB",
         _when("mixed", "settled", text=lambda s: f"{s['checkpoint_s']} s; {sum(s['files_mb'].values()):.0f}"),
     ),
+    (
+        "trickle: one recording every 3 s, p50 / max; checkpoints (count, longest)",
+        _when(
+            "trickle",
+            text=lambda t: (
+                f"{t['p50_ms']} / {t['max_ms']} ms; {t['checkpoints']['count']}, {t['checkpoints']['max_s']} s"
+            ),
+        ),
+    ),
     ("store: count + first page (hub) p50", _ms("store_count_first_page", keys=("p50_ms",))),
 )
 

@@ -40,6 +40,7 @@ from app.bench.events import generate as generate_events
 from app.bench.graph import SyntheticGraph, generate
 from app.bench.mixed import MixedLoad
 from app.bench.report import render
+from app.bench.trickle import GAP_S, Trickle
 from app.domain.access import open_scope
 from app.domain.lineage import Traversal
 from app.services import lineage
@@ -82,6 +83,8 @@ class BenchConfig:
     events: int = 0
     #: seconds of reads and writes at once after the other phases (0: skip that phase)
     mixed: float = 0
+    #: recordings sent one at a time, one every 3 s, after the other phases (0: skip that phase)
+    trickle: int = 0
     cte_depth: int = 100
     #: a Kafka broker: measure recording with the sinks on (Kafka and HTTP forwarding) against off
     kafka_bootstrap: str | None = None
@@ -141,6 +144,7 @@ class Bench:
                 "cte_depth": cfg.cte_depth,
                 "events": cfg.events,
                 "mixed_s": cfg.mixed,
+                "trickle": cfg.trickle,
             },
             "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
             "backends": {},
@@ -373,6 +377,8 @@ class BackendRun:
                     self._ingest_events(client, url, log_path)
                 if self.cfg.mixed:
                     self._mixed_load(base, graph, log_path)
+                if self.cfg.trickle:
+                    self._trickle(base, graph, log_path)
             self.results["server"] = {"peak_rss_mb": _peak_rss_mb(proc.pid)}
             self.results["writes"] = self._writes()
         finally:
@@ -704,6 +710,19 @@ class BackendRun:
         with self.console.status(f"mixed load: 2 writers and 2 readers for {self.cfg.mixed:.0f} s"):
             load = MixedLoad(base, graph, list(self.picks["typical"]), self.cfg.mixed, log_path, files)
             self.results["mixed"] = load.run()
+
+    def _trickle(self, base: str, graph: SyntheticGraph, log_path: Path) -> None:
+        """`--trickle N`: N recordings one at a time, one every 3 s (app/bench/trickle.py)."""
+        rng = random.Random(self.cfg.seed + 1)
+        bodies = [
+            msgspec.json.encode(self._execution_body(graph, rng, f"bench-trickle-{n:06d}", n))
+            for n in range(self.cfg.trickle)
+        ]
+        target = urlparse(base)
+        poster = _Poster(target.hostname or "127.0.0.1", target.port or 80, f"{target.path}/executions")
+        status = self.console.status(f"trickle: {len(bodies)} recordings, one every {GAP_S:g} s")
+        with contextlib.closing(poster), status:
+            self.results["trickle"] = Trickle(poster.post, bodies, log_path).run()
 
     def _ingest_events(self, client: httpx.Client, url: str, log_path: Path) -> None:
         """`--events N`: an OpenLineage history (app/bench/events.py) replayed in order through

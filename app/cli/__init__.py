@@ -139,6 +139,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         cte_depth=args.cte_depth,
         events=args.events,
         mixed=args.mixed,
+        trickle=args.trickle,
         kafka_bootstrap=args.kafka_bootstrap,
         **({"sink_rounds": args.sink_rounds} if args.sink_rounds else {}),
     )
@@ -360,6 +361,13 @@ def _bench_command(sub: Any) -> None:
         default=0,
         metavar="SECONDS",
         help="then 2 writers and 2 readers at once for SECONDS: latencies, stalls and their cause, file growth",
+    )
+    bench.add_argument(
+        "--trickle",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then N recordings one at a time, one every 3 s (an orchestrator's runs one by one): latency, checkpoints",
     )
     bench.add_argument(
         "--events",

@@ -22,6 +22,7 @@ def test_bench_runs_both_backends_side_by_side(tmp_path: Path, neo4j_server: Neo
             sys.executable, "-m", "app.cli", "bench", "--assets", "2000", "--executions", "40",
             "--warmup", "10", "--hub-requests", "3", "--typical-requests", "5", "--backend", "both", "--verify",
             "--neo4j-uri", neo4j_server.uri, "--json", str(out), "--events", "300", "--mixed", "3",
+            "--trickle", "3",
         ],
         # the bench waits for LadybugDB's checkpoint after each write phase; this small one's WAL waits for quiet
         cwd=tmp_path, env={**env, "PYTHONPATH": str(ROOT), "COLUMNS": "200", "LINEAGE_CHECKPOINT_QUIET_S": "2"},
@@ -39,6 +40,8 @@ def test_bench_runs_both_backends_side_by_side(tmp_path: Path, neo4j_server: Neo
         ingest, mixed = run["openlineage_ingest"], run["mixed"]
         assert ingest["events"] == 300 and ingest["batch_events_per_s"] > 0 and ingest["column_impact"]["n"] == 5
         assert mixed["error_count"] == 0 and mixed["write"]["n"] > 0 and mixed["read"]["n"] > 0
+        trickle = run["trickle"]  # one recording every 3 s, each answered
+        assert trickle["requests"] == 3 and trickle["errors"] == 0 and trickle["max_ms"] >= trickle["p50_ms"] > 0
         if name == "ladybug":  # the pause after the writers is checkpointed (and folds, once enough edges wait)
             assert mixed["settled"]["checkpoint_s"] is not None and "writes paused" in mixed["settled"]["why"], mixed
     neo4j = results["backends"]["neo4j"]
