@@ -61,7 +61,7 @@ class MixedLoad:
         for t in threads:
             t.join()
         elapsed = time.time() - started
-        checkpoints = self._checkpoints(log_offset)
+        checkpoints = checkpoints_logged(self.log_path, log_offset)
         sizes_after = self._sizes()
         settled = self._settle(len(checkpoints), log_offset)
         return {
@@ -141,7 +141,7 @@ class MixedLoad:
             return None
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
-            checkpoints = self._checkpoints(log_offset)
+            checkpoints = checkpoints_logged(self.log_path, log_offset)
             paused = [c for c in checkpoints[seen:] if "writes paused" in c[2]]
             if paused:
                 return {"checkpoint_s": paused[0][1], "why": paused[0][2], "files_mb": self._sizes()}
@@ -156,9 +156,6 @@ class MixedLoad:
 
     def _sizes(self) -> dict[str, float]:
         return {p.name: round(p.stat().st_size / 1e6, 1) for p in self.files if p.exists()}
-
-    def _checkpoints(self, offset: int) -> list[tuple[float, float, str]]:
-        return checkpoints_logged(self.log_path, offset)
 
     @staticmethod
     def _stall(samples: list[Sample], checkpoints: list[tuple[float, float, str]]) -> dict[str, Any] | None:
@@ -175,12 +172,16 @@ class MixedLoad:
 
 
 def _summary(samples: list[Sample]) -> dict[str, Any]:
-    ok = [s.seconds * 1000 for s in samples if s.ok]
-    if not ok:
+    return latency_summary([s.seconds for s in samples if s.ok])
+
+
+def latency_summary(seconds: list[float]) -> dict[str, Any]:
+    """n, p50, p95, p99 and max in ms of the requests' latencies."""
+    if not seconds:
         return {"n": 0}
-    arr = np.array(ok)
+    arr = np.array(seconds) * 1000
     return {
-        "n": len(ok),
+        "n": len(seconds),
         "p50_ms": round(float(np.percentile(arr, 50)), 1),
         "p95_ms": round(float(np.percentile(arr, 95)), 1),
         "p99_ms": round(float(np.percentile(arr, 99)), 1),

@@ -11,9 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from app.bench.mixed import checkpoints_logged
+from app.bench.mixed import checkpoints_logged, latency_summary
 
 #: seconds between two recordings' starts: longer than the 2 s pause after which LadybugDB may checkpoint
 GAP_S = 3.0
@@ -42,13 +40,10 @@ class Trickle:
                 errors.append(f"{status} {text[:200]}")
             due += self.gap_s
         checkpoints = [seconds for _, seconds, _ in checkpoints_logged(self.log_path, offset)]
-        ms = np.array(latencies) * 1000
         return {
             "requests": len(latencies),
             "gap_s": self.gap_s,
-            "p50_ms": round(float(np.percentile(ms, 50)), 2),
-            "p95_ms": round(float(np.percentile(ms, 95)), 2),
-            "max_ms": round(float(ms.max()), 2),
+            **latency_summary(latencies),
             "errors": len(errors),
             "first_error": errors[0] if errors else None,
             "checkpoints": {"count": len(checkpoints), "max_s": max(checkpoints, default=0.0)},
