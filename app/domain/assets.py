@@ -12,6 +12,7 @@ from litestar.params import KwargDefinition
 from msgspec import Meta
 
 from app.domain import limits
+from app.domain.jsonsafe import canonical
 from app.domain.types import canonical_type
 
 AssetId = Annotated[
@@ -165,13 +166,12 @@ def check_metadata(metadata: dict[str, Any], field: str = "metadata") -> None:
 
 
 def encode_metadata(metadata: dict[str, Any]) -> str:
-    return json.dumps(metadata, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return canonical(metadata)
 
 
 def fingerprint(*parts: object) -> str:
     """A stable digest of an asset's content; `updated` moves only when it changes."""
-    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+    return hashlib.sha256(canonical(parts).encode()).hexdigest()[:32]
 
 
 def asset_from_row(props: dict[str, Any]) -> Asset:

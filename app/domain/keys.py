@@ -7,6 +7,7 @@ several free-form parts are JSON arrays, which are unambiguous whatever the part
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from json.encoder import encode_basestring  # how json.dumps(..., ensure_ascii=False) writes a string
 
 
@@ -47,7 +48,9 @@ def output_slot_key(slot_key: str, output_key: str) -> str:
     return f"{slot_key}|{output_key}" if output_key else slot_key
 
 
+@lru_cache(maxsize=1 << 16)
 def column_key(tenant: str, asset_id: str, name: str) -> str:
+    """Cached: a batch of runs names the same columns again and again (each run of a job, each edge of a column)."""
     return _compound(tenant, asset_id, name)
 
 

@@ -14,12 +14,12 @@ event-time order: the result does not depend on arrival order, and receiving an 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
 
+from app.domain.jsonsafe import canonical
 from app.timeutil import normalize_iso
 
 TERMINAL = {"COMPLETE": "SUCCESS", "FAIL": "FAILED", "ABORT": "KILLED"}
@@ -29,8 +29,7 @@ _DATASET_LISTS = ("inputs", "outputs")
 
 
 def event_hash(event: dict[str, Any]) -> str:
-    text = json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()[:32]
+    return hashlib.sha256(canonical(event).encode()).hexdigest()[:32]
 
 
 def event_time(event: dict[str, Any]) -> str:
@@ -129,9 +128,9 @@ class RunEvents:
     def has(self, digest: str) -> bool:
         return any(e["hash"] == digest for e in self.events)
 
-    def add(self, event: dict[str, Any]) -> str:
-        """Keep `event` (once); returns its hash."""
-        digest = event_hash(event)
+    def add(self, event: dict[str, Any], digest: str | None = None) -> str:
+        """Keep `event` (once); returns its hash (`digest`, when the caller has it already)."""
+        digest = digest or event_hash(event)
         if not self.has(digest):
             self.events.append({"hash": digest, "time": event_time(event), "event": event})
             self.events.sort(key=lambda e: (e["time"], e["hash"]))

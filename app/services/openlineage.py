@@ -36,7 +36,7 @@ from app.services.assets import visible_assets
 from app.services.columns import write_columns
 from app.services.executions import DEFAULT_LIMITS, write_output_asset
 from app.services.group_commit import GroupCommit
-from app.services.run_merging import Ingest, IngestResult, RunItem, merge_runs
+from app.services.run_merging import Ingest, IngestResult, RunItem, merge_runs, prepare_runs
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, normalize_iso, now_iso
 
@@ -165,12 +165,15 @@ def _apply_run(store: GraphStore, scope: Scope, events: list[dict[str, Any]], ho
 
 
 def _apply_runs(store: GraphStore, scope: Scope, units: list[list[dict[str, Any]]], how: Ingest) -> list[IngestResult]:
-    """Merge the events of several runs (a unit per run) into them, in one transaction."""
+    """Merge the events of several runs (a unit per run) into them, in one transaction, prepared before it (outside
+    the write lock, where another batch's statements may be running meanwhile)."""
+    now = how.clock()
+    prepared = prepare_runs(store, scope, units, now, how)
     try:
-        return store.write(lambda tx: merge_runs(tx, store, scope, units, how.clock(), how))
+        return store.write(lambda tx: merge_runs(tx, store, scope, prepared, now, how))
     except Conflict:
         # Two events of one new run (or naming one new parent) raced to create it; the loser merges again.
-        return store.write(lambda tx: merge_runs(tx, store, scope, units, how.clock(), how))
+        return store.write(lambda tx: merge_runs(tx, store, scope, prepared, now, how))
 
 
 def _apply_dataset_event(

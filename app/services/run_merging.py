@@ -11,7 +11,7 @@ nothing; a batch then merges its runs one at a time to answer each on its own (a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import msgspec
@@ -23,7 +23,7 @@ from app.domain.keys import lineage_run_key
 from app.domain.limits import IngestLimits
 from app.errors import DomainError, invalid_input
 from app.openlineage import ingest as ol_ingest
-from app.openlineage.runs import RunEvents, RunView, parent_of
+from app.openlineage.runs import RunEvents, RunView, event_hash, parent_of
 from app.services.assets import require_write
 from app.services.executions import DEFAULT_LIMITS, plan_execution
 from app.services.recording import Recording, existing, record_all
@@ -77,8 +77,9 @@ def merge_items(tx: Tx, items: list[RunItem]) -> list[IngestResult]:
         first, end = items[start], start + 1
         while end < len(items) and items[end].scope == first.scope and items[end].how == first.how:
             end += 1
-        units = [[item.event] for item in items[start:end]]
-        out += merge_runs(tx, first.store, first.scope, units, first.how.clock(), first.how)
+        now = first.how.clock()
+        units = prepare_runs(first.store, first.scope, [[item.event] for item in items[start:end]], now, first.how)
+        out += merge_runs(tx, first.store, first.scope, units, now, first.how)
         start = end
     return out
 
@@ -96,16 +97,45 @@ class _Change:
     recording: Recording | None = None
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """One unit (new events of one run) with the work that reads nothing done before its transaction, outside the
+    write lock: each event's hash, and what merging the events into a run with no events stored gives (or the
+    problem that meets), which is what every new run of a replay is. A run found stored merges in the transaction."""
+
+    key: str
+    events: list[dict[str, Any]]
+    digests: list[str]
+    as_new: _Change | DomainError
+
+
+def prepare_runs(
+    store: GraphStore, scope: Scope, units: list[list[dict[str, Any]]], now: str, how: Ingest
+) -> list[Prepared]:
+    """The units of merge_runs, prepared (no reads, no writes: call it before the transaction)."""
+    return [_prepare(store, scope, events, now, how) for events in units]
+
+
+def _prepare(store: GraphStore, scope: Scope, events: list[dict[str, Any]], now: str, how: Ingest) -> Prepared:
+    key = lineage_run_key(scope.tenant, str(events[0]["run"]["runId"]))
+    digests = [event_hash(event) for event in events]
+    as_new: _Change | DomainError
+    try:
+        as_new = _decide(store, scope, None, key, events, digests, now, how)
+    except DomainError as exc:
+        as_new = exc
+    return Prepared(key, events, digests, as_new)
+
+
 def merge_runs(
-    tx: Tx, store: GraphStore, scope: Scope, units: list[list[dict[str, Any]]], now: str, how: Ingest
+    tx: Tx, store: GraphStore, scope: Scope, units: list[Prepared], now: str, how: Ingest
 ) -> list[IngestResult]:
-    """Merge each unit (new events of one run; one unit per run) into its run, in the caller's transaction; one
-    result per unit, in order. Raises the first problem a unit meets (a namespace the caller cannot write, a run
-    that does not convert into an execution), leaving the transaction to roll back."""
-    keys = [lineage_run_key(scope.tenant, str(events[0]["run"]["runId"])) for events in units]
+    """Merge each unit (new events of one run, prepared with the same `now`; one unit per run) into its run, in
+    the caller's transaction; one result per unit, in order. Raises the first problem a unit meets (a namespace
+    the caller cannot write, a run that does not convert into an execution), leaving the transaction to roll
+    back."""
     stored = _claim(tx, scope, units, now)
-    pairs = zip(keys, units, strict=True)
-    changes = [_decide(store, scope, stored.get(key), key, events, now, how) for key, events in pairs]
+    changes = [_merged(store, scope, stored.get(unit.key), unit, now, how) for unit in units]
     pending = _replacing(tx, changes)
     _store_runs(tx, changes)
     outcomes = record_all(tx, [c.recording for c in pending if c.recording], absent=True)
@@ -118,12 +148,24 @@ def merge_runs(
     return [c.result for c in changes]
 
 
-def _claim(tx: Tx, scope: Scope, units: list[list[dict[str, Any]]], now: str) -> dict[str, dict[str, Any]]:
-    run_ids = sorted({str(events[0]["run"]["runId"]) for events in units})
+def _claim(tx: Tx, scope: Scope, units: list[Prepared], now: str) -> dict[str, dict[str, Any]]:
+    run_ids = sorted({str(unit.events[0]["run"]["runId"]) for unit in units})
     rows = [
         {"key": lineage_run_key(scope.tenant, r), "tenantId": scope.tenant, "runId": r, "now": now} for r in run_ids
     ]
     return {r["run"]["key"]: r["run"] for r in tx.run("lineage_runs_claim", rows=rows)}
+
+
+def _merged(
+    store: GraphStore, scope: Scope, stored: dict[str, Any] | None, unit: Prepared, now: str, how: Ingest
+) -> _Change:
+    """The unit's change: as prepared when the run has no events stored (a copy: a transaction retried after a
+    conflict starts from it again), else its events merged with the stored ones here."""
+    if (stored or {}).get("document"):
+        return _decide(store, scope, stored, unit.key, unit.events, unit.digests, now, how)
+    if isinstance(unit.as_new, DomainError):
+        raise unit.as_new
+    return replace(unit.as_new, result=msgspec.structs.replace(unit.as_new.result), fresh=stored is None)
 
 
 def _decide(
@@ -132,6 +174,7 @@ def _decide(
     stored: dict[str, Any] | None,
     key: str,
     new: list[dict[str, Any]],
+    digests: list[str],
     now: str,
     how: Ingest,
 ) -> _Change:
@@ -142,8 +185,8 @@ def _decide(
     if previous is not None:
         require_write(scope, (stored or {}).get("namespace"))
     before = events.fingerprint() if previous else None
-    for event in new:
-        events.add(event)
+    for event, digest in zip(new, digests, strict=True):
+        events.add(event, digest)
     view = events.view()
     namespace = ol_ingest.run_namespace(view)
     require_write(scope, namespace)

@@ -18,7 +18,7 @@ from app.domain.access import Scope
 from app.errors import DomainError
 from app.services import openlineage as ol
 from app.services.group_commit import GroupCommit
-from app.services.run_merging import Ingest, merge_items, merge_runs
+from app.services.run_merging import Ingest, merge_items, merge_runs, prepare_runs
 from app.store.base import GraphStore
 from tests.contract.test_batch_recording import backend, snapshot  # noqa: F401 (the fixture: backends and scans)
 from tests.contract.test_lineage import answer
@@ -186,9 +186,12 @@ class _Counted:
 def _merged(store: GraphStore, scope: Scope, units_: list[list[dict[str, Any]]]) -> tuple[list[Any], list[str]]:
     """Merge the runs in one transaction: their results, and the statements that took."""
 
+    how = Ingest(clock=lambda: NOW)
+    prepared = prepare_runs(store, scope, units_, NOW, how)
+
     def merge(tx: Any) -> tuple[list[Any], list[str]]:
         counted = _Counted(tx)
-        return merge_runs(counted, store, scope, units_, NOW, Ingest(clock=lambda: NOW)), counted.names
+        return merge_runs(counted, store, scope, prepared, NOW, how), counted.names
 
     return store.write(merge)
 
@@ -209,3 +212,32 @@ def test_runs_recorded_again_are_replaced_with_the_same_statements_for_any_numbe
             assert answer(store, scope.tenant, f"{PG}/s{r}") == {f"{PG}/d{r}": 1}
     assert "executions_delete" in statements[2]
     assert statements[12] == statements[2]
+
+
+class _Rollback(Exception):
+    pass
+
+
+def test_runs_prepared_outside_the_transaction_merge_again_after_it_rolled_back(store: GraphStore) -> None:
+    """Runs are prepared once, before their transaction (outside LadybugDB's write lock); a transaction that rolls
+    back (a conflict, a driver's retry) merges the same preparation again, and answers as merging it once would."""
+    scope, how = Scope(tenant="t" + uuid.uuid4().hex[:12], admin=True), Ingest(clock=lambda: NOW)
+    ids = [str(uuid.uuid4()) for _ in range(3)]
+    units_ = [
+        [event("START", r, TIMES[0], [ds(f"s{r}")], []), event("COMPLETE", r, TIMES[1], [], [ds(f"d{r}")])] for r in ids
+    ]
+    prepared = prepare_runs(store, scope, units_, NOW, how)
+
+    def merge_then_fail(tx: Any) -> None:
+        assert all(r.recorded for r in merge_runs(tx, store, scope, prepared, NOW, how))
+        raise _Rollback
+
+    with contextlib.suppress(_Rollback):
+        store.write(merge_then_fail)
+    assert runs(store, scope.tenant) == Counter()  # nothing of the first attempt stayed
+    results = store.write(lambda tx: merge_runs(tx, store, scope, prepared, NOW, how))
+    assert [(r.runId, r.recorded, r.runState) for r in results] == [(r, True, "COMPLETE") for r in ids]
+    for r in ids:
+        assert answer(store, scope.tenant, f"{PG}/s{r}") == {f"{PG}/d{r}": 1}
+    again = store.write(lambda tx: merge_runs(tx, store, scope, prepare_runs(store, scope, units_, NOW, how), NOW, how))
+    assert [(r.recorded, r.note) for r in again] == [(False, "already received: nothing changed")] * 3
