@@ -100,13 +100,15 @@ class _Change:
 @dataclass(frozen=True)
 class Prepared:
     """One unit (new events of one run) with the work that reads nothing done before its transaction, outside the
-    write lock: each event's hash, and what merging the events into a run with no events stored gives (or the
-    problem that meets), which is what every new run of a replay is. A run found stored merges in the transaction."""
+    write lock: each event's hash and, for a unit that starts its run (a START among its events: a new run, as in a
+    replay whose runs' events travel together), what merging them into a run with no events stored gives, or the
+    problem that meets. A unit found stored, or not prepared so, merges in the transaction (a COMPLETE alone
+    usually follows its START, stored already: preparing it would be work done twice)."""
 
     key: str
     events: list[dict[str, Any]]
     digests: list[str]
-    as_new: _Change | DomainError
+    as_new: _Change | DomainError | None
 
 
 def prepare_runs(
@@ -119,6 +121,8 @@ def prepare_runs(
 def _prepare(store: GraphStore, scope: Scope, events: list[dict[str, Any]], now: str, how: Ingest) -> Prepared:
     key = lineage_run_key(scope.tenant, str(events[0]["run"]["runId"]))
     digests = [event_hash(event) for event in events]
+    if not any(event.get("eventType") == "START" for event in events):
+        return Prepared(key, events, digests, None)
     as_new: _Change | DomainError
     try:
         as_new = _decide(store, scope, None, key, events, digests, now, how)
@@ -161,7 +165,7 @@ def _merged(
 ) -> _Change:
     """The unit's change: as prepared when the run has no events stored (a copy: a transaction retried after a
     conflict starts from it again), else its events merged with the stored ones here."""
-    if (stored or {}).get("document"):
+    if unit.as_new is None or (stored or {}).get("document"):
         return _decide(store, scope, stored, unit.key, unit.events, unit.digests, now, how)
     if isinstance(unit.as_new, DomainError):
         raise unit.as_new
