@@ -69,7 +69,8 @@ def canonical(value: Any) -> str:
     stored digests (event hashes, fingerprints) are taken of, written by msgspec about five times faster. The two
     agree on JSON values except floats that json writes in exponent form (_floats_apart): when the text may hold
     one, and whenever msgspec refuses the value, json writes it. JSON values as the decoders
-    and the validated models give them: no NaN (msgspec would write null)."""
+    and the validated models give them: string keys (json sorts other keys before writing them as text), no NaN
+    (msgspec would write null)."""
     try:
         text = _SORTED.encode(value)
     except (TypeError, ValueError, UnicodeEncodeError):
