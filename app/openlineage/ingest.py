@@ -163,8 +163,10 @@ def _column_edge_count(output: dict[str, Any]) -> int:
     if not isinstance(fields, dict):
         return 0
     per_field = sum(len(f.get("inputFields") or []) for f in fields.values() if isinstance(f, dict))
-    columns = len({*fields, *(n for n, _, _ in schema_columns(output))})
-    return per_field + len(facet.get("dataset") or []) * columns
+    whole = facet.get("dataset") or []
+    if not whole:  # the output's columns count only for dataset-level entries (walking its schema costs)
+        return per_field
+    return per_field + len(whole) * len({*fields, *(n for n, _, _ in schema_columns(output))})
 
 
 def kestra_namespace(name: str) -> str:
@@ -312,13 +314,13 @@ def _transformations(input_field: dict[str, Any], output_field: dict[str, Any]) 
     """`TYPE/SUBTYPE` of each transformation, comma-separated (the facet's older `transformationType` when the
     input field names none); empty when the producer did not say."""
     kinds = [
-        "/".join(str(t[k]) for k in ("type", "subtype") if t.get(k))
-        for t in input_field.get("transformations") or []
+        f"{t['type']!s}/{t['subtype']!s}" if t.get("subtype") else str(t["type"])
+        for t in input_field.get("transformations") or ()
         if isinstance(t, dict) and t.get("type")
     ]
     if not kinds and output_field.get("transformationType"):
         kinds = [str(output_field["transformationType"])]
-    return ",".join(dict.fromkeys(kinds))
+    return kinds[0] if len(kinds) == 1 else ",".join(dict.fromkeys(kinds))
 
 
 def undeclared_sources(view: RunView) -> list[dict[str, Any]]:
@@ -364,11 +366,12 @@ def column_lineage(view: RunView, tenant: str, *, max_edges: int = IngestLimits.
         known["type"] = type_ or known["type"]
         known["description"] = description or known["description"]
 
-    for d in datasets:
-        for name, type_, description in schema_columns(d):
+    schemas = [schema_columns(d) for d in datasets]  # walked once: the outputs' are needed twice
+    for d, schema in zip(datasets, schemas, strict=True):
+        for name, type_, description in schema:
             column(ids[(d["namespace"], d["name"])], name, type_, description)
     edges: dict[tuple[str, str, str, str], str] = {}
-    for output in view.outputs:
+    for output, schema in zip(view.outputs, schemas[len(view.inputs) :], strict=True):
         target = ids[(output["namespace"], output["name"])]
         facet = (output.get("facets") or {}).get("columnLineage") or {}
         fields = {str(k): v for k, v in (facet.get("fields") or {}).items() if isinstance(v, dict)}
@@ -376,7 +379,7 @@ def column_lineage(view: RunView, tenant: str, *, max_edges: int = IngestLimits.
             column(target, out_name)
             for source in out_field.get("inputFields") or []:
                 _edge(edges, column, ids, source, target, out_name, _transformations(source, out_field))
-        every_column = sorted({*fields, *(n for n, _, _ in schema_columns(output))})
+        every_column = sorted({*fields, *(n for n, _, _ in schema)})
         for source in facet.get("dataset") or []:
             for out_name in every_column:
                 _edge(edges, column, ids, source, target, out_name, _transformations(source, {}))
@@ -406,8 +409,22 @@ def _edge(
         return
     column(source_asset, str(source["field"]))
     key = (source_asset, str(source["field"]), target, out_name)
-    both = [*edges.get(key, "").split(","), *kinds.split(",")]
-    edges[key] = ",".join(dict.fromkeys(k for k in both if k))
+    before = edges.get(key, "")
+    short = len(before) + len(kinds) <= CACHED_KINDS
+    edges[key] = _kinds_added_cached(before, kinds) if short else _kinds_added(before, kinds)
+
+
+#: Transformations this long or longer are merged uncached: the cache's memory stays bounded whatever events say.
+CACHED_KINDS = 256
+
+
+def _kinds_added(before: str, kinds: str) -> str:
+    """The comma-separated transformations `before` and `kinds` name, each once, in order."""
+    return ",".join(dict.fromkeys(k for k in [*before.split(","), *kinds.split(",")] if k))
+
+
+#: A batch's edges name a handful of transformation kinds again and again.
+_kinds_added_cached = lru_cache(maxsize=1024)(_kinds_added)
 
 
 def quality_assertions(event: dict[str, Any], asset: str, tenant: str) -> list[dict[str, Any]]:

@@ -29,3 +29,10 @@ def test_compound_keys_of_awkward_parts() -> None:
         assert keys.column_key("t", one, one) == _reference("t", one, one)
     assert keys.flow_revision_key("t", "ns", "f", 3) == '["t","ns","f",3]'
     assert keys.column_of(keys.column_key("t", 'a"b', "c\\d")) == ('a"b', "c\\d")
+
+
+def test_long_column_names_are_keyed_alike_but_not_kept_in_the_cache() -> None:
+    long = "c" * (keys.CACHED_NAME + 1)
+    before = keys._column_key.cache_info().currsize
+    assert keys.column_key("t", "a", long) == _reference("t", "a", long)
+    assert keys._column_key.cache_info().currsize == before

@@ -7,6 +7,9 @@ import itertools
 import json
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.openlineage import ingest
 from app.openlineage.runs import MAX_KEPT_EVENTS, RunEvents
 
@@ -124,3 +127,82 @@ def test_dataset_level_dependencies_feed_every_output_column() -> None:
     assert [d["name"] for d in ingest.undeclared_sources(view)] == ["/tmp/cll_test/filter"]
     undeclared = ingest.column_lineage(view, "t")
     assert not [e for e in undeclared.edges if e["sourceAsset"] == "file//tmp/cll_test/filter"]
+
+
+_KIND_TEXT = st.sampled_from(["DIRECT", "INDIRECT", "IDENTITY", "A,B", "", "FILTER", "LONG" * 70])  # past the cache
+_TRANSFORMATION = st.one_of(
+    st.fixed_dictionaries({"type": _KIND_TEXT}, optional={"subtype": _KIND_TEXT, "masking": st.booleans()}),
+    st.sampled_from(["not a map", None]),
+)
+_SOURCE = st.fixed_dictionaries(
+    {"namespace": st.just("ns"), "name": st.sampled_from(["in1", "in2", "cte"]), "field": st.sampled_from("abc")},
+    optional={"transformations": st.lists(_TRANSFORMATION, max_size=3)},
+)
+
+
+def _kinds_as_specified(sources: list[tuple[dict, dict]]) -> str:
+    """What an edge named by several input fields carries: each named transformation once, in the order first named
+    (TYPE/SUBTYPE, TYPE, or the output field's transformationType when the input field names none)."""
+    named: list[str] = []
+    for source, out_field in sources:
+        kinds = [
+            "/".join(str(t[k]) for k in ("type", "subtype") if t.get(k))
+            for t in source.get("transformations") or []
+            if isinstance(t, dict) and t.get("type")
+        ]
+        if not kinds and out_field.get("transformationType"):
+            kinds = [str(out_field["transformationType"])]
+        named += ",".join(kinds).split(",")
+    return ",".join(dict.fromkeys(k for k in named if k))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(["x", "y", "z"]),
+        st.fixed_dictionaries(
+            {"inputFields": st.lists(_SOURCE, max_size=4)},
+            optional={"transformationType": st.sampled_from(["IDENTITY", "MASKED"])},
+        ),
+        max_size=3,
+    ),
+    whole=st.lists(_SOURCE, max_size=2),
+    schema=st.lists(st.sampled_from(["x", "w"]), max_size=2, unique=True),
+)
+def test_an_edge_named_several_times_keeps_each_transformation_once(fields: dict, whole: list, schema: list) -> None:
+    output = {
+        "namespace": "ns",
+        "name": "out",
+        "facets": {
+            "schema": {"fields": [{"name": n} for n in schema]},
+            "columnLineage": {"fields": fields, **({"dataset": whole} if whole else {})},
+        },
+    }
+    kept = RunEvents()
+    kept.add(
+        {
+            "eventType": "COMPLETE",
+            "eventTime": "2026-01-01T00:00:00Z",
+            "run": {"runId": "01890000-0000-7000-8000-000000000000"},
+            "job": {"namespace": "ns", "name": "job"},
+            "inputs": [{"namespace": "ns", "name": "in1"}, {"namespace": "ns", "name": "in2"}],
+            "outputs": [output],
+        }
+    )
+    expected: dict[tuple[str, str], list[tuple[dict, dict]]] = {}
+    for out_name, out_field in fields.items():
+        for source in out_field["inputFields"]:
+            if source["name"] != "cte":
+                expected.setdefault((f"{source['name']}.{source['field']}", out_name), []).append((source, out_field))
+    for source in whole:
+        for out_name in sorted({*fields, *schema}):
+            if source["name"] != "cte":
+                expected.setdefault((f"{source['name']}.{source['field']}", out_name), []).append((source, {}))
+    lineage = ingest.column_lineage(kept.view(), "t")
+    got = {(f"{e['sourceAsset'].split('/')[-1]}.{e['sourceColumn']}", e["targetColumn"]): e for e in lineage.edges}
+    assert set(got) == set(expected)
+    for key, named in expected.items():
+        assert got[key]["transformations"] == _kinds_as_specified(named)
+    assert ingest._column_edge_count(output) == sum(len(f["inputFields"]) for f in fields.values()) + len(whole) * len(
+        {*fields, *schema}
+    )
