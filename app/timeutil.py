@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import lru_cache
+
+from app.domain.memo import cached_if_short
 
 FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -37,7 +38,7 @@ def parse_iso(text: str) -> datetime:
         raise ValueError(f"{text!r} is out of the representable range of times") from None
 
 
-@lru_cache(maxsize=1 << 14)
+@cached_if_short(maxsize=1 << 14)
 def normalize_iso(text: str) -> str:
     """Cached: a run's event times are normalised when checked, merged and recorded, each several times."""
     return to_iso(parse_iso(text))

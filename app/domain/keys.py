@@ -7,8 +7,9 @@ several free-form parts are JSON arrays, which are unambiguous whatever the part
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from json.encoder import encode_basestring  # how json.dumps(..., ensure_ascii=False) writes a string
+
+from app.domain.memo import cached_if_short
 
 
 def _compound(*parts: str | int) -> str:
@@ -48,17 +49,9 @@ def output_slot_key(slot_key: str, output_key: str) -> str:
     return f"{slot_key}|{output_key}" if output_key else slot_key
 
 
-#: Longer column names are not cached: the cache's memory stays bounded whatever names events carry.
-CACHED_NAME = 256
-
-
+@cached_if_short(maxsize=1 << 14)
 def column_key(tenant: str, asset_id: str, name: str) -> str:
     """Cached: a batch of runs names the same columns again and again (each run of a job, each edge of a column)."""
-    return _column_key(tenant, asset_id, name) if len(name) <= CACHED_NAME else _compound(tenant, asset_id, name)
-
-
-@lru_cache(maxsize=1 << 16)
-def _column_key(tenant: str, asset_id: str, name: str) -> str:
     return _compound(tenant, asset_id, name)
 
 

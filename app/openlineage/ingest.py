@@ -31,6 +31,7 @@ from jsonschema.exceptions import best_match, relevance
 from app.domain import limits
 from app.domain.executions import check_not_ahead
 from app.domain.limits import IngestLimits
+from app.domain.memo import cached_if_short
 from app.errors import BadRequest, InvalidInput
 from app.openlineage import KESTRA_SYMLINK_SCHEME
 from app.openlineage.runs import TERMINAL, RunView
@@ -409,22 +410,14 @@ def _edge(
         return
     column(source_asset, str(source["field"]))
     key = (source_asset, str(source["field"]), target, out_name)
-    before = edges.get(key, "")
-    short = len(before) + len(kinds) <= CACHED_KINDS
-    edges[key] = _kinds_added_cached(before, kinds) if short else _kinds_added(before, kinds)
+    edges[key] = _kinds_added(edges.get(key, ""), kinds)
 
 
-#: Transformations this long or longer are merged uncached: the cache's memory stays bounded whatever events say.
-CACHED_KINDS = 256
-
-
+@cached_if_short(maxsize=1024)
 def _kinds_added(before: str, kinds: str) -> str:
-    """The comma-separated transformations `before` and `kinds` name, each once, in order."""
+    """The comma-separated transformations `before` and `kinds` name, each once, in order. Cached: a batch's edges
+    name a handful of kinds again and again."""
     return ",".join(dict.fromkeys(k for k in [*before.split(","), *kinds.split(",")] if k))
-
-
-#: A batch's edges name a handful of transformation kinds again and again.
-_kinds_added_cached = lru_cache(maxsize=1024)(_kinds_added)
 
 
 def quality_assertions(event: dict[str, Any], asset: str, tenant: str) -> list[dict[str, Any]]:

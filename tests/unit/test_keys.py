@@ -9,7 +9,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain import keys
+from app.domain import keys, memo
 
 part = st.one_of(st.text(), st.integers(), st.booleans())
 
@@ -32,7 +32,7 @@ def test_compound_keys_of_awkward_parts() -> None:
 
 
 def test_long_column_names_are_keyed_alike_but_not_kept_in_the_cache() -> None:
-    long = "c" * (keys.CACHED_NAME + 1)
-    before = keys._column_key.cache_info().currsize
+    long = "c" * (memo.SHORT_CHARS + 1)
+    before = keys.column_key.cache_info().currsize
     assert keys.column_key("t", "a", long) == _reference("t", "a", long)
-    assert keys._column_key.cache_info().currsize == before
+    assert keys.column_key.cache_info().currsize == before

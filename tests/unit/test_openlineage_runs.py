@@ -129,7 +129,7 @@ def test_dataset_level_dependencies_feed_every_output_column() -> None:
     assert not [e for e in undeclared.edges if e["sourceAsset"] == "file//tmp/cll_test/filter"]
 
 
-_KIND_TEXT = st.sampled_from(["DIRECT", "INDIRECT", "IDENTITY", "A,B", "", "FILTER", "LONG" * 70])  # past the cache
+_KIND_TEXT = st.sampled_from(["DIRECT", "INDIRECT", "IDENTITY", "A,B", "", "FILTER", "LONG" * 300])  # past the cache
 _TRANSFORMATION = st.one_of(
     st.fixed_dictionaries({"type": _KIND_TEXT}, optional={"subtype": _KIND_TEXT, "masking": st.booleans()}),
     st.sampled_from(["not a map", None]),
