@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from app.domain.memo import cached_if_short
+from app.memo import cached_if_short
 
 FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 

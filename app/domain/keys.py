@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from json.encoder import encode_basestring  # how json.dumps(..., ensure_ascii=False) writes a string
 
-from app.domain.memo import cached_if_short
+from app.memo import cached_if_short
 
 
 def _compound(*parts: str | int) -> str:

@@ -31,8 +31,8 @@ from jsonschema.exceptions import best_match, relevance
 from app.domain import limits
 from app.domain.executions import check_not_ahead
 from app.domain.limits import IngestLimits
-from app.domain.memo import cached_if_short
 from app.errors import BadRequest, InvalidInput
+from app.memo import cached_if_short
 from app.openlineage import KESTRA_SYMLINK_SCHEME
 from app.openlineage.runs import TERMINAL, RunView
 from app.timeutil import normalize_iso

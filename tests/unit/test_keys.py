@@ -9,7 +9,8 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain import keys, memo
+from app import memo
+from app.domain import keys
 
 part = st.one_of(st.text(), st.integers(), st.booleans())
 
