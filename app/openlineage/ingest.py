@@ -420,6 +420,11 @@ def _kinds_added(before: str, kinds: str) -> str:
     return ",".join(dict.fromkeys(k for k in [*before.split(","), *kinds.split(",")] if k))
 
 
+#: The facet data-quality results come in. An execution document that holds it is stored as text, not packed, so that
+#: cypher/asset_checks.cypher finds it by its text (app/services/recording.py: stored_document).
+QUALITY_FACET = "dataQualityAssertions"
+
+
 def quality_assertions(event: dict[str, Any], asset: str, tenant: str) -> list[dict[str, Any]]:
     """The `dataQualityAssertions` a run's event reports about the dataset that is `asset` (an input facet, where dbt
     puts its tests' results; a dataset facet as well)."""
@@ -428,7 +433,7 @@ def quality_assertions(event: dict[str, Any], asset: str, tenant: str) -> list[d
         if not isinstance(dataset, dict) or not dataset.get("namespace") or asset_id(dataset, tenant) != asset:
             continue
         for facets in (dataset.get("inputFacets") or {}, dataset.get("facets") or {}):
-            facet = facets.get("dataQualityAssertions") if isinstance(facets, dict) else None
+            facet = facets.get(QUALITY_FACET) if isinstance(facets, dict) else None
             assertions = facet.get("assertions") if isinstance(facet, dict) else None
             out += [a for a in assertions or [] if isinstance(a, dict) and a.get("assertion")]
     return out

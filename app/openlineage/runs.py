@@ -20,6 +20,7 @@ from typing import Any
 import msgspec
 
 from app.domain.jsonsafe import canonical
+from app.packing import pack, unpack
 from app.timeutil import normalize_iso
 
 TERMINAL = {"COMPLETE": "SUCCESS", "FAIL": "FAILED", "ABORT": "KILLED"}
@@ -120,10 +121,11 @@ class RunEvents:
 
     @classmethod
     def load(cls, document: str | None) -> RunEvents:
-        return cls(events=msgspec.json.decode(document)["events"]) if document else cls()
+        return cls(events=msgspec.json.decode(unpack(document))["events"]) if document else cls()
 
     def dump(self) -> str:
-        return msgspec.json.encode({"events": self.events}).decode()
+        """Packed (app/packing.py): a run's document is rewritten at each of its events."""
+        return pack(msgspec.json.encode({"events": self.events}))
 
     def has(self, digest: str) -> bool:
         return any(e["hash"] == digest for e in self.events)

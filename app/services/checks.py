@@ -9,7 +9,8 @@ from app.domain.access import Scope
 from app.domain.checks import AssetCheck, AssetChecks, summarize
 from app.domain.keys import asset_key
 from app.errors import InvalidInput
-from app.openlineage.ingest import quality_assertions
+from app.openlineage.ingest import QUALITY_FACET, quality_assertions
+from app.packing import unpack
 from app.services import binding
 from app.services.assets import asset_missing
 from app.store.base import GraphStore, Tx
@@ -29,8 +30,8 @@ def asset_checks(store: GraphStore, scope: Scope, asset_id: str, *, runs: int = 
         if not tx.run("asset_get", key=key, **visible):
             raise asset_missing(scope, asset_id)
         history: list[AssetCheck] = []
-        for row in tx.run("asset_checks", key=key, **visible, limit=runs):
-            event = msgspec.json.decode(row["document"]).get("openlineage") or {}
+        for row in tx.run("asset_checks", key=key, facet=QUALITY_FACET, **visible, limit=runs):
+            event = msgspec.json.decode(unpack(row["document"])).get("openlineage") or {}
             history += [
                 AssetCheck(
                     assertion=str(a["assertion"]),

@@ -33,7 +33,15 @@ from app.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from app.services.assets import visible_assets
 from app.services.flows import flow_source
 from app.services.group_commit import GroupCommit
-from app.services.recording import Outcome, Recording, checked_output, existing, record_all, stored_as
+from app.services.recording import (
+    Outcome,
+    Recording,
+    checked_output,
+    existing,
+    record_all,
+    stored_as,
+    stored_record,
+)
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, now_iso
 
@@ -186,7 +194,7 @@ def get_execution(store: GraphStore, scope: Scope, execution_id: str) -> Executi
         rows = tx.run("execution_get", key=execution_key(scope.tenant, execution_id))
         if not rows or not scope.can_read(rows[0]["e"].get("namespace")):
             raise NotFound(f"execution {execution_id!r} does not exist in tenant {scope.tenant!r}", field="id")
-        record = msgspec.json.decode(rows[0]["e"]["document"], type=ExecutionRecord)
+        record = stored_record(rows[0]["e"])
         if scope.reads_all:
             return record
         visible = set(visible_assets(tx, scope, {a for t in record.taskRuns for a in (*t.inputs, *t.outputs)}))

@@ -11,7 +11,7 @@ import msgspec
 
 from app.domain import jsonsafe
 from app.domain.access import Scope
-from app.domain.executions import ExecutionRecord, literal_asset
+from app.domain.executions import literal_asset
 from app.domain.flows import AssetDecl
 from app.domain.keys import execution_key, lineage_run_key
 from app.domain.limits import IngestLimits
@@ -36,6 +36,7 @@ from app.services.assets import visible_assets
 from app.services.columns import write_columns
 from app.services.executions import DEFAULT_LIMITS, write_output_asset
 from app.services.group_commit import GroupCommit
+from app.services.recording import stored_record
 from app.services.run_merging import Ingest, IngestResult, RunItem, merge_runs, prepare_runs
 from app.store.base import GraphStore, Tx
 from app.timeutil import Clock, normalize_iso, now_iso
@@ -104,7 +105,7 @@ def pull_events(
             **binding.visibility(scope),
             limit=limit,
         )
-        executions = [msgspec.json.decode(r["e"]["document"], type=ExecutionRecord) for r in rows]
+        executions = [stored_record(r["e"]) for r in rows]
         assets = visible_assets(tx, scope, {a for e in executions for t in e.taskRuns for a in (*t.inputs, *t.outputs)})
         out: list[dict[str, Any]] = []
         last: tuple[str, str] | None = None

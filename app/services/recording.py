@@ -23,7 +23,8 @@ from app.domain.executions import UNSUCCESSFUL_STATES, ExecutionPlan, ExecutionR
 from app.domain.keys import asset_key, execution_key, flow_key
 from app.domain.types import DATASET, EXTERNAL
 from app.errors import Conflict, DomainError, Forbidden
-from app.openlineage.ingest import ColumnLineage
+from app.openlineage.ingest import QUALITY_FACET, ColumnLineage
+from app.packing import pack, unpack
 from app.services import binding, outbox
 from app.services.assets import unwritable
 from app.services.columns import RunColumns, write_column_lineage
@@ -112,7 +113,19 @@ def existing(props: dict[str, Any], fingerprint: str) -> tuple[ExecutionRecord, 
     """A replay: the execution as first recorded when the content is the same; a 409 when it differs."""
     if props.get("fingerprint") != fingerprint:
         raise _conflict(props["id"])
-    return msgspec.json.decode(props["document"], type=ExecutionRecord), False
+    return stored_record(props), False
+
+
+def stored_document(record: ExecutionRecord) -> str:
+    """An execution's document as stored: packed (app/packing.py), as an OpenLineage run's is rewritten with its run,
+    unless it reports data-quality results, which cypher/asset_checks.cypher finds by their text."""
+    text = msgspec.json.encode(record)
+    return text.decode() if QUALITY_FACET.encode() in text else pack(text)
+
+
+def stored_record(props: dict[str, Any]) -> ExecutionRecord:
+    """The execution an Execution node's `document` holds, packed or not."""
+    return msgspec.json.decode(unpack(props["document"]), type=ExecutionRecord)
 
 
 def _conflict(execution_id: str) -> Conflict:
@@ -360,7 +373,7 @@ class _Batch:
             "endDate": plan.endDate,
             "recorded": item.now,
             "fingerprint": item.fingerprint,
-            "document": msgspec.json.encode(record).decode(),
+            "document": stored_document(record),
         }
 
     def _lineage(self, item: Recording) -> None:

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from app.domain.access import Scope
 from app.domain.executions import ExecutionIn, fingerprint_plan
 from app.errors import DomainError, Forbidden
+from app.packing import unpack
 from app.services.executions import plan_execution, record_execution
 from app.services.group_commit import GroupCommit
 from app.services.recording import Outcome, Recording, record_all
@@ -91,7 +92,8 @@ def snapshot(store: GraphStore, tenant: str) -> dict[str, Any]:
 
         def plain(row: dict[str, Any]) -> tuple[Any, ...]:
             drop = ("key", "tenantId", "slotKey", "flowKey")
-            return tuple(sorted((k, same(v)) for k, v in row.items() if k not in drop and v is not None))
+            text = {k: unpack(v).decode() for k, v in row.items() if k == "document" and v is not None}  # packed
+            return tuple(sorted((k, same(v)) for k, v in {**row, **text}.items() if k not in drop and v is not None))
 
         def same(value: Any) -> Any:  # what differs between the two tenants only by the tenant's name
             if isinstance(value, list):

@@ -6,14 +6,16 @@ import pytest
 
 from app.domain.access import Scope, open_scope
 from app.domain.assets import AssetIn
+from app.domain.keys import execution_key
 from app.domain.types import EXTERNAL, FILE, TABLE
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.packing import PREFIX, unpack
 from app.services import assets as assets_svc
 from app.services.executions import get_execution
 from app.services.flows import put_flow
 from app.services.stats import TenantStats, tenant_stats
 from app.services.usages import asset_usages
-from app.store.base import GraphStore
+from app.store.base import GraphStore, Tx
 from tests.contract.helpers import SANDBOX, flow_yaml, record, run
 
 
@@ -187,6 +189,25 @@ def test_execution_is_readable_back(store: GraphStore, tenant: str) -> None:
     assert got == recorded
     assert got.startDate == "2026-01-02T02:04:05.000000Z" and got.inputs == {"teams": ["Product"]}
     assert got.flowId == "infra_assets" and got.namespace == "kestra.company.infra" and got.state == "SUCCESS"
+
+
+def test_an_execution_stored_before_documents_were_packed_reads_as_it_was(store: GraphStore, tenant: str) -> None:
+    """Documents are stored packed (app/packing.py); one stored as JSON text by an earlier version reads the same, and
+    the same execution sent again is a replay of it."""
+    recorded, _ = record(store, tenant, flow="infra_assets", inputs={"teams": ["Business"]}, id="e-43")
+    key = execution_key(tenant, "e-43")
+    stored = store.read(lambda tx: tx.run("execution_get", key=key))[0]["e"]
+    assert stored["document"].startswith(PREFIX)
+    text = unpack(stored["document"]).decode()
+
+    def as_text(tx: Tx) -> None:
+        tx.run("executions_delete", keys=[key])
+        tx.run("executions_store", rows=[{**stored, "document": text}])
+
+    store.write(as_text)
+    assert get_execution(store, open_scope(tenant), "e-43") == recorded
+    again, created = record(store, tenant, flow="infra_assets", inputs={"teams": ["Business"]}, id="e-43")
+    assert again == recorded and not created
 
 
 def test_stored_flow_revisions_and_recording_by_name(store: GraphStore, tenant: str) -> None:

@@ -4,6 +4,7 @@ lineage, parent and child runs linked, and column lineage re-drawn when a run ch
 from __future__ import annotations
 
 import copy
+import json
 import threading
 import uuid
 from typing import Any
@@ -11,7 +12,9 @@ from typing import Any
 import pytest
 
 from app.domain.access import Scope, open_scope
+from app.domain.keys import lineage_run_key
 from app.errors import Forbidden, NotFound
+from app.packing import PREFIX, unpack
 from app.services import assets as assets_svc
 from app.services import columns as columns_svc
 from app.services import openlineage as ol
@@ -94,6 +97,31 @@ def test_a_run_records_the_union_of_its_events_in_any_order(store: GraphStore, t
     assert detail.eventTypes == ["START", "RUNNING", "COMPLETE"]
     assert (detail.startTime, detail.endTime) == ("2026-03-01T10:00:00.000000Z", "2026-03-01T10:01:00.000000Z")
     assert len(detail.inputs) == 2 and len(detail.outputs) == 2
+
+
+def test_a_run_stored_before_documents_were_packed_keeps_merging(store: GraphStore, tenant: str) -> None:
+    """A run's document is stored packed (app/packing.py); one stored as JSON text by an earlier version is read as it
+    is, and the run's next event stores it packed."""
+    scope = open_scope(tenant)
+    run = str(uuid.uuid4())
+    apply(store, scope, event("START", run, "2026-03-01T10:00:00Z", [ds("raw.a")], []))
+    key = lineage_run_key(tenant, run)
+    stored = store.read(lambda tx: tx.run("lineage_run_get", key=key))[0]["r"]
+    assert stored["document"].startswith(PREFIX)
+    text = unpack(stored["document"]).decode()
+    assert json.loads(text)["events"][0]["event"]["eventType"] == "START"
+    store.write(lambda tx: tx.run("lineage_runs_update", rows=[{**_run_row(stored), "document": text}]))
+    apply(store, scope, event("COMPLETE", run, "2026-03-01T10:01:00Z", [], [ds("mart.x")]))
+    detail = ol.get_run(store, scope, run)
+    assert detail.state == "COMPLETE" and detail.eventTypes == ["START", "COMPLETE"]
+    assert downstream(store, tenant, "raw.a") == {f"{PG}/mart.x": 1}
+    after = store.read(lambda tx: tx.run("lineage_run_get", key=key))[0]["r"]["document"]
+    assert after.startswith(PREFIX) and len(json.loads(unpack(after))["events"]) == 2
+
+
+def _run_row(props: dict[str, Any]) -> dict[str, Any]:
+    fields = ("key", "tenantId", "runId", "namespace", "jobNamespace", "jobName", "state", "startTime", "endTime")
+    return {k: props.get(k) for k in (*fields, "updated", "events", "fingerprint", "document")}
 
 
 def test_a_run_that_has_not_ended_records_nothing_unless_it_streams(store: GraphStore, tenant: str) -> None:
