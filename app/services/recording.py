@@ -116,16 +116,24 @@ def existing(props: dict[str, Any], fingerprint: str) -> tuple[ExecutionRecord, 
     return stored_record(props), False
 
 
+#: What an Execution node holds as properties of its own, so its stored document leaves them out: a checkpoint
+#: rewrites the document column whole, and these fields were most of a Kestra execution's (docs/measurements.md).
+NODE_FIELDS = ("tenantId", "id", "namespace", "flowId", "flowRevision", "state", "startDate", "endDate", "recorded")
+
+
 def stored_document(record: ExecutionRecord) -> str:
-    """An execution's document as stored: packed (app/packing.py), as an OpenLineage run's is rewritten with its run,
-    unless it reports data-quality results, which cypher/asset_checks.cypher finds by their text."""
-    text = msgspec.json.encode(record)
+    """An execution's document as stored: the record without NODE_FIELDS, packed (app/packing.py), as an OpenLineage
+    run's is rewritten with its run; text when it reports data-quality results, which cypher/asset_checks.cypher finds
+    by their text."""
+    text = msgspec.json.encode({k: v for k, v in msgspec.structs.asdict(record).items() if k not in NODE_FIELDS})
     return text.decode() if QUALITY_FACET.encode() in text else pack(text)
 
 
 def stored_record(props: dict[str, Any]) -> ExecutionRecord:
-    """The execution an Execution node's `document` holds, packed or not."""
-    return msgspec.json.decode(unpack(props["document"]), type=ExecutionRecord)
+    """The execution an Execution node holds: its NODE_FIELDS and its document (packed or not; a document stored
+    whole, as before NODE_FIELDS were left out, holds them too)."""
+    body = msgspec.json.decode(unpack(props["document"]))
+    return msgspec.convert({**{k: props.get(k) for k in NODE_FIELDS}, **body}, ExecutionRecord)
 
 
 def _conflict(execution_id: str) -> Conflict:

@@ -59,17 +59,9 @@ class RunRows:
 
 
 def _execution_row(run: BulkRun) -> dict[str, object]:
-    """The execution of a bulk-loaded task run, with the document a recorded one keeps."""
+    """The execution of a bulk-loaded task run, with the document a recorded one keeps (its node's own fields are
+    properties, not repeated in it: app/services/recording.py, stored_record)."""
     document = {
-        "tenantId": run.tenantId,
-        "id": run.executionId,
-        "namespace": run.namespace,
-        "flowId": run.flowId,
-        "flowRevision": None,
-        "state": "SUCCESS",
-        "startDate": run.date,
-        "endDate": run.date,
-        "recorded": run.date,
         "inputs": {},
         "labels": {},
         "taskRuns": [],
