@@ -30,7 +30,7 @@ from app.services.assets import unwritable
 from app.services.columns import RunColumns, write_column_lineage
 from app.services.lineage_state import Holders, SlotRun
 from app.store.base import Tx
-from app.store.model import ASSET_PROPERTIES
+from app.store.model import ASSET_PROPERTIES, EXECUTION_PROPERTIES
 
 Outcome = tuple[ExecutionRecord, bool] | DomainError
 
@@ -116,9 +116,10 @@ def existing(props: dict[str, Any], fingerprint: str) -> tuple[ExecutionRecord, 
     return stored_record(props), False
 
 
-#: What an Execution node holds as properties of its own, so its stored document leaves them out: a checkpoint
-#: rewrites the document column whole, and these fields were most of a Kestra execution's (docs/measurements.md).
-NODE_FIELDS = ("tenantId", "id", "namespace", "flowId", "flowRevision", "state", "startDate", "endDate", "recorded")
+#: The record's fields an Execution node holds as properties of its own, so its stored document leaves them out: a
+#: checkpoint rewrites the document column whole, and these fields were most of a Kestra execution's
+#: (docs/measurements.md).
+NODE_FIELDS = tuple(f for f in ExecutionRecord.__struct_fields__ if f in EXECUTION_PROPERTIES)
 
 
 def stored_document(record: ExecutionRecord) -> str:

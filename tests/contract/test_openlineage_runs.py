@@ -22,6 +22,7 @@ from app.services import usages as usages_svc
 from app.services.group_commit import GroupCommit
 from app.services.run_merging import merge_items
 from app.store.base import GraphStore
+from app.store.model import RUN_PROPERTIES
 from tests.contract.test_lineage import answer
 
 PG = "postgres://db:5432"
@@ -110,18 +111,14 @@ def test_a_run_stored_before_documents_were_packed_keeps_merging(store: GraphSto
     assert stored["document"].startswith(PREFIX)
     text = unpack(stored["document"]).decode()
     assert json.loads(text)["events"][0]["event"]["eventType"] == "START"
-    store.write(lambda tx: tx.run("lineage_runs_update", rows=[{**_run_row(stored), "document": text}]))
+    row = {k: stored.get(k) for k in RUN_PROPERTIES}
+    store.write(lambda tx: tx.run("lineage_runs_update", rows=[{**row, "document": text}]))
     apply(store, scope, event("COMPLETE", run, "2026-03-01T10:01:00Z", [], [ds("mart.x")]))
     detail = ol.get_run(store, scope, run)
     assert detail.state == "COMPLETE" and detail.eventTypes == ["START", "COMPLETE"]
     assert downstream(store, tenant, "raw.a") == {f"{PG}/mart.x": 1}
     after = store.read(lambda tx: tx.run("lineage_run_get", key=key))[0]["r"]["document"]
     assert after.startswith(PREFIX) and len(json.loads(unpack(after))["events"]) == 2
-
-
-def _run_row(props: dict[str, Any]) -> dict[str, Any]:
-    fields = ("key", "tenantId", "runId", "namespace", "jobNamespace", "jobName", "state", "startTime", "endTime")
-    return {k: props.get(k) for k in (*fields, "updated", "events", "fingerprint", "document")}
 
 
 def test_a_run_that_has_not_ended_records_nothing_unless_it_streams(store: GraphStore, tenant: str) -> None:
