@@ -113,6 +113,9 @@ def _translate(exc: Exception) -> Exception:
         return Conflict("a node with this natural key already exists: " + message)
     if "Interrupted" in message or "timeout" in message.lower():
         return QueryTimeout("the query took longer than its time limit and was stopped")
+    if "Buffer manager exception" in message:  # its buffer pool, which holds every query's working memory, is full
+        log.warning("LadybugDB ran out of memory: %s", message)
+        return StoreUnavailable("the answer needs more memory than the embedded database has; ask for less")
     log.error("LadybugDB error: %s", message)
     return StoreFailure("the embedded database rejected the operation: " + message.splitlines()[0])
 
