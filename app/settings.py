@@ -73,6 +73,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     #: LadybugDB: after a write burst too small to checkpoint at its pause, how long writes must pause before the
     #: write-ahead log is checkpointed anyway (app/store/ladybug.py: _Checkpointer).
     checkpoint_quiet_s: float = 30.0
+    #: LadybugDB: the memory the engine may use, in MiB; 0: half of a container's memory limit, else the engine's
+    #: default (app/store/ladybug.py: engine_memory_bytes).
+    ladybug_memory_mb: int = 0
 
     @property
     def exports_path(self) -> Path:
@@ -83,6 +86,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError(f"summary_keys: at most {MAX_SUMMARY_KEYS} metadata keys")
         if not self.checkpoint_quiet_s > 0:
             raise ValueError("checkpoint_quiet_s: a number of seconds above 0")
+        if self.ladybug_memory_mb < 0:
+            raise ValueError("ladybug_memory_mb: a number of MiB, or 0 for the default")
 
     @property
     def summary_key_list(self) -> tuple[str, ...]:
@@ -156,6 +161,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "LINEAGE_OUTBOX": "outbox",
             "LINEAGE_SUMMARY_KEYS": "summary_keys",
             "LINEAGE_CHECKPOINT_QUIET_S": "checkpoint_quiet_s",
+            "LINEAGE_LADYBUG_MEMORY_MB": "ladybug_memory_mb",
         }
         for var, name in mapping.items():
             if env.get(var):

@@ -24,8 +24,12 @@ def open_store(settings: Settings) -> GraphStore:
             database=settings.neo4j_database,
         )
     else:
-        from app.store.ladybug import LadybugStore
+        from app.store.ladybug import LadybugStore, engine_memory_bytes
 
-        store = LadybugStore(settings.data_dir, checkpoint_quiet_s=settings.checkpoint_quiet_s)
+        store = LadybugStore(
+            settings.data_dir,
+            checkpoint_quiet_s=settings.checkpoint_quiet_s,
+            buffer_pool_bytes=engine_memory_bytes(settings.ladybug_memory_mb),
+        )
     log.info("storage backend: %s", store.describe())
     return store

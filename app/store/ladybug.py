@@ -17,6 +17,7 @@ import queue
 import re
 import threading
 import time
+import traceback
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -46,6 +47,29 @@ MAX_WAL_BYTES = 128 << 20
 #: How long a checkpoint waits for the reads in progress to finish (new ones wait meanwhile) before it gives up
 #: and lets the checkpointer try again later: a read held open by a slow export client must not stall the others.
 CHECKPOINT_DRAIN_S = 2.0
+#: A statement whose answer had more rows than this is prepared again at its next run, rather than kept prepared
+#: with that answer's memory (_forget): preparing costs a few milliseconds, small beside such an answer.
+LARGE_ANSWER_ROWS = 10_000
+#: The least memory the engine gets when its bound comes from a container's limit: a bulk load needs about this.
+MIN_ENGINE_MEMORY_BYTES = 64 << 20
+#: Where a container's memory limit is read (cgroup v2, then v1); "max", or a v1 number near 2**63, means none.
+CGROUP_MEMORY_LIMITS = (Path("/sys/fs/cgroup/memory.max"), Path("/sys/fs/cgroup/memory/memory.limit_in_bytes"))
+
+
+def engine_memory_bytes(memory_mb: int, limits: Iterable[Path] = CGROUP_MEMORY_LIMITS) -> int:
+    """The engine's memory bound: its buffer pool, which holds the file's cached pages, the pages written since the
+    last checkpoint and every query's working memory (a search, a sort, an answer before its first row is read).
+    `memory_mb` when set; else half of the container's memory limit when the process has one, since the engine's
+    own default (80% of the machine's memory) does not see it and the kernel would kill the server before the
+    engine refused a query; else 0, the engine's default."""
+    if memory_mb > 0:
+        return memory_mb << 20
+    for path in limits:
+        with contextlib.suppress(OSError, ValueError):
+            limit = int(path.read_text().strip())  # "max" (no limit) fails here
+            if limit < 1 << 60:
+                return max(limit // 2, MIN_ENGINE_MEMORY_BYTES)
+    return 0
 
 
 def _sized(text: str, params: dict[str, Any]) -> str:
@@ -83,6 +107,27 @@ def _statement(text: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return sized, {**params, **{name: pyarrow.Table.from_pylist(params[name]) for name in scans}}
 
 
+def _forget(conn: ladybug.Connection, text: str) -> None:
+    """Drop the connection's prepared statement of `text`. A prepared statement keeps the working memory of its last
+    run (its search, its sort, its whole answer: the engine collects an answer before the first row is read) in the
+    buffer pool until it runs again, one copy per connection: the worst hub's export kept about 100 MB, and a
+    statement that failed for want of memory kept what it had taken, so that the next queries failed too
+    (docs/measurements.md: Where an export's memory goes)."""
+    cache: dict[tuple[str, tuple[Any, ...]], Any] = getattr(conn, "_pybind_implicit_prepared_cache", {})
+    with getattr(conn, "_prepared_cache_lock", contextlib.nullcontext()):
+        for key in [k for k in cache if k[0] == text]:
+            del cache[key]
+
+
+def _failed(conn: ladybug.Connection, text: str, exc: RuntimeError) -> Exception:
+    """What a statement's failure means to the caller, once the engine has what the statement had taken back: the
+    prepared statement is dropped, and so are the locals of the frames the error passed through, which hold it
+    until the garbage collector finds the error's reference cycle (the next query could otherwise run short)."""
+    _forget(conn, text)
+    traceback.clear_frames(exc.__traceback__)
+    return _translate(exc)
+
+
 def _forget_scans(conn: ladybug.Connection, params: dict[str, Any]) -> None:
     """Drop what the connection kept of a statement that scanned Arrow tables. ladybug 0.22 caches every statement
     it prepares under its text and its parameters' types, and binds a scanned table when it prepares, so the type of
@@ -115,7 +160,9 @@ def _translate(exc: Exception) -> Exception:
         return QueryTimeout("the query took longer than its time limit and was stopped")
     if "Buffer manager exception" in message:  # its buffer pool, which holds every query's working memory, is full
         log.warning("LadybugDB ran out of memory: %s", message)
-        return StoreUnavailable("the answer needs more memory than the embedded database has; ask for less")
+        return StoreUnavailable(
+            "the answer needs more memory than the embedded database may use (LINEAGE_LADYBUG_MEMORY_MB); ask for less"
+        )
     log.error("LadybugDB error: %s", message)
     return StoreFailure("the embedded database rejected the operation: " + message.splitlines()[0])
 
@@ -228,6 +275,7 @@ class LadybugStore:
                 unclean,
             )
         self._timeout_ms = query_timeout_ms
+        self._memory_bytes = buffer_pool_bytes
         self._pool: queue.LifoQueue[ladybug.Connection] = queue.LifoQueue()
         for _ in range(pool_size):
             self._pool.put(self._connect())
@@ -240,7 +288,8 @@ class LadybugStore:
         )
 
     def describe(self) -> str:
-        return f"LadybugDB (embedded) file {self.path}"
+        memory = f"{self._memory_bytes >> 20} MiB" if self._memory_bytes else "the engine's default"
+        return f"LadybugDB (embedded) file {self.path}, memory bound {memory}"
 
     def _connect(self) -> ladybug.Connection:
         conn = ladybug.Connection(self._db)
@@ -279,10 +328,12 @@ class LadybugStore:
             rows = result.rows_as_dict().get_all()
             result.close()
         except RuntimeError as exc:
-            raise _translate(exc) from exc
+            raise _failed(conn, sized, exc) from exc
         finally:
             if bound is not params:
                 _forget_scans(conn, bound)
+        if len(rows) > LARGE_ANSWER_ROWS:
+            _forget(conn, sized)
         return [{k: _plain(v) for k, v in row.items()} for row in rows]  # type: ignore[union-attr]
 
     @staticmethod
@@ -292,7 +343,7 @@ class LadybugStore:
             try:
                 result = conn.execute(sized, bound)
             except RuntimeError as exc:
-                raise _translate(exc) from exc
+                raise _failed(conn, sized, exc) from exc
             try:
                 columns = result.get_column_names()  # type: ignore[union-attr]
                 while result.has_next():  # type: ignore[union-attr]
@@ -300,6 +351,7 @@ class LadybugStore:
             finally:
                 result.close()  # type: ignore[union-attr]
         finally:
+            _forget(conn, sized)  # an answer read a row at a time is a large one (an export)
             if bound is not params:
                 _forget_scans(conn, bound)
 

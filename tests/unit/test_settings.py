@@ -38,3 +38,11 @@ def test_the_checkpoint_quiet_time_comes_from_the_environment_and_must_be_positi
     for bad in ("0", "-1", "soon"):
         with pytest.raises((ValueError, msgspec.ValidationError), match="checkpoint_quiet_s"):
             Settings.from_env({"LINEAGE_CHECKPOINT_QUIET_S": bad})
+
+
+def test_the_ladybug_memory_bound_comes_from_the_environment_and_cannot_be_negative() -> None:
+    assert Settings.from_env({}).ladybug_memory_mb == 0
+    assert Settings.from_env({"LINEAGE_LADYBUG_MEMORY_MB": "2048"}).ladybug_memory_mb == 2048
+    for bad in ("-1", "lots"):
+        with pytest.raises((ValueError, msgspec.ValidationError), match="ladybug_memory_mb"):
+            Settings.from_env({"LINEAGE_LADYBUG_MEMORY_MB": bad})
