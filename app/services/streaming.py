@@ -58,15 +58,15 @@ class ReadStream(Generic[T]):
             self._stop.set()
 
     def _run(self) -> None:
-        attempts = 0
+        sent = 0
 
         def work(tx: Tx) -> None:
-            nonlocal attempts
-            attempts += 1
-            if attempts > 1:  # a driver's retry would send the first pieces twice
+            nonlocal sent
+            if sent:  # a retry (the driver's, the store's) would send the first pieces twice
                 raise StoreUnavailable("the database failed during the export; start it again")
             for piece in self._produce(tx):
                 self._put(piece)
+                sent += 1
 
         try:
             self._store.read(work, timeout_s=STREAM_S)

@@ -88,6 +88,8 @@ def _sized(text: str, params: dict[str, Any]) -> str:
     return f"{text}\n// rows <= {bound}"
 
 
+#: How LadybugDB says its buffer pool is full.
+_OUT_OF_MEMORY = "Buffer manager exception"
 _SCAN = re.compile(r"\bLOAD FROM \$([A-Za-z_]\w*)")
 
 
@@ -107,24 +109,30 @@ def _statement(text: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return sized, {**params, **{name: pyarrow.Table.from_pylist(params[name]) for name in scans}}
 
 
-def _forget(conn: ladybug.Connection, text: str) -> None:
-    """Drop the connection's prepared statement of `text`. A prepared statement keeps the working memory of its last
-    run (its search, its sort, its whole answer: the engine collects an answer before the first row is read) in the
-    buffer pool until it runs again, one copy per connection: the worst hub's export kept about 100 MB, and a
-    statement that failed for want of memory kept what it had taken, so that the next queries failed too
-    (docs/measurements.md: Where an export's memory goes)."""
+def _forget(conn: ladybug.Connection, text: str | None = None) -> None:
+    """Drop the connection's prepared statement of `text` (every one without `text`). A prepared statement keeps
+    the working memory of its last run (its search, its sort, its whole answer: the engine collects an answer before
+    the first row is read) in the buffer pool until it runs again, one copy per connection: the worst hub's export
+    kept about 100 MB, and a statement that failed for want of memory kept what it had taken, so that the next
+    queries failed too (docs/measurements.md: Where an export's memory goes)."""
     cache: dict[tuple[str, tuple[Any, ...]], Any] = getattr(conn, "_pybind_implicit_prepared_cache", {})
     with getattr(conn, "_prepared_cache_lock", contextlib.nullcontext()):
-        for key in [k for k in cache if k[0] == text]:
+        for key in [k for k in cache if text is None or k[0] == text]:
             del cache[key]
 
 
 def _failed(conn: ladybug.Connection, text: str, exc: RuntimeError) -> Exception:
-    """What a statement's failure means to the caller, once the engine has what the statement had taken back: the
+    """What a statement's failure means to the caller, once the engine has back what the statement had taken: the
     prepared statement is dropped, and so are the locals of the frames the error passed through, which hold it
-    until the garbage collector finds the error's reference cycle (the next query could otherwise run short)."""
-    _forget(conn, text)
+    until the garbage collector finds the error's reference cycle. When the engine ran out of memory, every
+    connection's prepared statements are dropped: each kept its last run's working memory (_forget), and with the
+    pool full of them the next queries would be refused too."""
     traceback.clear_frames(exc.__traceback__)
+    if _OUT_OF_MEMORY in str(exc):
+        for sibling in list(getattr(conn.database, "_connections", [conn])):
+            _forget(sibling)
+    else:
+        _forget(conn, text)
     return _translate(exc)
 
 
@@ -158,13 +166,18 @@ def _translate(exc: Exception) -> Exception:
         return Conflict("a node with this natural key already exists: " + message)
     if "Interrupted" in message or "timeout" in message.lower():
         return QueryTimeout("the query took longer than its time limit and was stopped")
-    if "Buffer manager exception" in message:  # its buffer pool, which holds every query's working memory, is full
+    if _OUT_OF_MEMORY in message:  # its buffer pool, which holds every query's working memory, is full
         log.warning("LadybugDB ran out of memory: %s", message)
-        return StoreUnavailable(
+        return OutOfMemory(
             "the answer needs more memory than the embedded database may use (LINEAGE_LADYBUG_MEMORY_MB); ask for less"
         )
     log.error("LadybugDB error: %s", message)
     return StoreFailure("the embedded database rejected the operation: " + message.splitlines()[0])
+
+
+class OutOfMemory(StoreUnavailable):
+    """The engine's buffer pool was full (LINEAGE_LADYBUG_MEMORY_MB): a read is tried once more, since what every
+    prepared statement kept was given back when it failed."""
 
 
 class Checkpointed(NamedTuple):
@@ -363,6 +376,12 @@ class LadybugStore:
         )
 
     def read(self, work: Callable[[BoundTx], T], *, timeout_s: float | None = None) -> T:
+        try:
+            return self._read(work, timeout_s)
+        except OutOfMemory:  # the statements' kept memory was given back when it failed (_failed): once more
+            return self._read(work, timeout_s)
+
+    def _read(self, work: Callable[[BoundTx], T], timeout_s: float | None) -> T:
         with self._reading(timeout_s) as conn:
             self._execute(conn, "BEGIN TRANSACTION READ ONLY", {})
             try:

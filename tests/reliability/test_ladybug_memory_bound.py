@@ -27,8 +27,10 @@ TENANT = "acme"
 FAN_OUT = 20_000
 BASE = f"/api/v1/{TENANT}/assets"
 SCOPE = Scope(tenant=TENANT)
-#: enough to serve this store, not to hold the hub's export (measured: 40 MiB holds it)
+#: enough to serve this store, not to hold the hub's export
 SMALL_POOL_MB = 32
+#: enough to hold the hub's export, not that and what ten depths' searches kept
+POOL_MB = 40
 
 
 def _asset(i: int) -> BulkAsset:
@@ -71,6 +73,17 @@ def test_an_answer_larger_than_the_engines_memory_is_a_503_and_the_server_goes_o
             leaf = client.get(f"{BASE}/a7/upstream", params={"format": "csv"})
             assert leaf.status_code == 200 and leaf.text.splitlines()[1].startswith("1,a0,"), leaf.text[:300]
         assert client.get(f"{BASE}/a0/impact", params={"depth": 1, "size": 1}).json()["total"] == FAN_OUT
+
+
+def test_what_the_statements_kept_is_given_back_when_the_engine_runs_short(tmp_path: Path) -> None:
+    for client in _serve(tmp_path, POOL_MB):
+        for depth in range(1, 11):  # each depth its own statements, each keeping its last run's working memory
+            summary = client.get(f"{BASE}/a0/impact/summary", params={"depth": depth})
+            page = client.get(f"{BASE}/a0/impact", params={"depth": depth, "page": 50})
+            assert summary.status_code == page.status_code == 200, (depth, summary.text[:200], page.text[:200])
+            assert summary.json()["total"] == page.json()["total"] == FAN_OUT
+        export = client.get(f"{BASE}/a0/impact", params={"format": "csv"})
+        assert export.status_code == 200 and len(export.text.splitlines()) == FAN_OUT + 1, export.text[:300]
 
 
 def test_an_answer_read_leaves_its_memory_to_the_next_query(tmp_path: Path) -> None:
