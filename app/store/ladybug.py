@@ -109,16 +109,26 @@ def _statement(text: str, params: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     return sized, {**params, **{name: pyarrow.Table.from_pylist(params[name]) for name in scans}}
 
 
+#: A key of the connection's prepared statements: (text, each parameter's name and type signature).
+_PreparedKey = tuple[str, tuple[tuple[str, tuple[Any, ...]], ...]]
+
+
+def _drop_prepared(conn: ladybug.Connection, which: Callable[[_PreparedKey], bool]) -> None:
+    """Drop the connection's prepared statements whose cache key `which` picks (ladybug's Python cache, under its
+    own lock: a statement running on the connection meanwhile keeps what it holds)."""
+    cache: dict[_PreparedKey, Any] = getattr(conn, "_pybind_implicit_prepared_cache", {})
+    with getattr(conn, "_prepared_cache_lock", contextlib.nullcontext()):
+        for key in [k for k in cache if which(k)]:
+            del cache[key]
+
+
 def _forget(conn: ladybug.Connection, text: str | None = None) -> None:
     """Drop the connection's prepared statement of `text` (every one without `text`). A prepared statement keeps
     the working memory of its last run (its search, its sort, its whole answer: the engine collects an answer before
     the first row is read) in the buffer pool until it runs again, one copy per connection: the worst hub's export
     kept about 100 MB, and a statement that failed for want of memory kept what it had taken, so that the next
     queries failed too (docs/measurements.md: Where an export's memory goes)."""
-    cache: dict[tuple[str, tuple[Any, ...]], Any] = getattr(conn, "_pybind_implicit_prepared_cache", {})
-    with getattr(conn, "_prepared_cache_lock", contextlib.nullcontext()):
-        for key in [k for k in cache if text is None or k[0] == text]:
-            del cache[key]
+    _drop_prepared(conn, lambda key: text is None or key[0] == text)
 
 
 def _failed(conn: ladybug.Connection, text: str, exc: RuntimeError) -> Exception:
@@ -142,10 +152,7 @@ def _forget_scans(conn: ladybug.Connection, params: dict[str, Any]) -> None:
     a table parameter is that very table: every batch's scan was prepared anew and stayed cached, rows included, for
     the connection's life (docs/measurements.md: Passing a batch's rows)."""
     tables = [v for v in params.values() if isinstance(v, pyarrow.Table)]
-    cache: dict[tuple[str, tuple[Any, ...]], Any] = getattr(conn, "_pybind_implicit_prepared_cache", {})
-    with getattr(conn, "_prepared_cache_lock", contextlib.nullcontext()):
-        for key in [k for k in cache if any(sig[:1] == ("pointer",) for _, sig in k[1])]:
-            del cache[key]
+    _drop_prepared(conn, lambda key: any(sig[:1] == ("pointer",) for _, sig in key[1]))
     tracker: dict[int, Any] = getattr(ladybug.connection, "_pybind_pointer_tracker", {})
     for table in tables:
         tracker.pop(id(table), None)

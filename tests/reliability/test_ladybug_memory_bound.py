@@ -6,6 +6,7 @@ answer read leaves its memory to the next query. The pool here is made small: th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -49,6 +50,7 @@ def _run(i: int) -> BulkRun:
     )  # fmt: skip
 
 
+@contextmanager
 def _serve(tmp_path: Path, pool_mb: int) -> Iterator[TestClient]:
     """The fan-out, loaded then checkpointed at close (a load's pages stay in the pool until a checkpoint), served
     from a pool of `pool_mb`."""
@@ -66,7 +68,7 @@ def _serve(tmp_path: Path, pool_mb: int) -> Iterator[TestClient]:
 
 
 def test_an_answer_larger_than_the_engines_memory_is_a_503_and_the_server_goes_on(tmp_path: Path) -> None:
-    for client in _serve(tmp_path, SMALL_POOL_MB):
+    with _serve(tmp_path, SMALL_POOL_MB) as client:
         refused = problem(client.get(f"{BASE}/a0/impact", params={"format": "csv"}), 503)
         assert "LINEAGE_LADYBUG_MEMORY_MB" in refused["detail"]
         for _ in range(5):  # the refused statement kept what it had taken, and every later query failed too
@@ -76,7 +78,7 @@ def test_an_answer_larger_than_the_engines_memory_is_a_503_and_the_server_goes_o
 
 
 def test_what_the_statements_kept_is_given_back_when_the_engine_runs_short(tmp_path: Path) -> None:
-    for client in _serve(tmp_path, POOL_MB):
+    with _serve(tmp_path, POOL_MB) as client:
         for depth in range(1, 11):  # each depth its own statements, each keeping its last run's working memory
             summary = client.get(f"{BASE}/a0/impact/summary", params={"depth": depth})
             page = client.get(f"{BASE}/a0/impact", params={"depth": depth, "page": 50})
