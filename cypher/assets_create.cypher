@@ -3,6 +3,7 @@
 // node under its own name); the key is unique, so one created concurrently elsewhere fails the batch.
 // :param rows list<map>
 // :scan rows 128
+// :columns rows
 UNWIND $rows AS r
 CREATE (a:Asset {key: r.key, tenantId: r.tenantId, id: r.id, namespace: r.namespace, type: r.type,
                  displayName: r.displayName, description: r.description, metadata: r.metadata,

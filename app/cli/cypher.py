@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from app.store import columnar
 from app.store.queries import DIALECTS, Query, QuerySet
 
 
@@ -36,6 +37,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         kind = "flag" if lit.flag else "file" if lit.file else f"{lit.low}..{lit.high}"
         print(f"// :literal {lit.name} {kind}  (written into the text when bound)")
     print(query.text)
+    if query.columns is not None:
+        param, row, fields = query.columns
+        print(f"\n// LadybugDB sends ${param}'s rows one list per field (`:columns`), a field without values as NULL:")
+        print(columnar.text(query.text, param, row, tuple((f, "") for f in fields)))
     if query.scan is not None:
         param, items, large = query.scan
         print(f"\n// from {items} items in ${param} on, LadybugDB scans them as a table (`:scan`):")

@@ -28,6 +28,9 @@ A statement over a batch, ``UNWIND $rows AS r`` with each row read as `r.key`, m
 128 items in `$rows` on, LadybugDB runs it as a scan of the rows, ``LOAD FROM $rows`` with each `r.key` read as the
 column `key` (the store hands the rows over as a table, which LadybugDB reads faster from that size and slower
 below); Neo4j runs the file as written.
+Below that size, a file saying ``// :columns rows`` (the same shape, the row never read in a MATCH or MERGE) sends
+LadybugDB its rows as one list per field, each `r.key` read as ``list_extract($rows__key, <index>)``
+(app/store/columnar.py): a list of maps whose rows hold nulls or lists costs the binding far more to convert.
 
 Composition, expanded once at load (the text a database runs is static, and checked as above):
 
@@ -50,6 +53,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+
+from app.store import columnar
 
 #: The query files: `cypher/` at the top of the repository, which `app/cypher` links to so that a wheel carries it.
 CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
@@ -74,6 +79,7 @@ _FRAGMENT_DECL = re.compile(r"^//\s*:fragment\s+([A-Za-z_]\w*)\(([^()]*)\)\s*$")
 #: a fragment (`{{leaf_holds({{asset_field(a, l)}}, l)}}`).
 _FRAGMENT_USE = re.compile(r"\{\{([A-Za-z_]\w*)\(((?:(?!\{\{)[\s\S])*?)\)\}\}")
 _SCAN_DECL = re.compile(r"^//\s*:scan\s+([A-Za-z_]\w*)\s+(\d+)\s*$", re.M)
+_COLUMNS_DECL = re.compile(r"^//\s*:columns\s+([A-Za-z_]\w*)\s*$", re.M)
 _REPEAT = re.compile(r"^//\s*:repeat\s+(?:(\d+)|\{\{([A-Za-z_]\w*)\}\})\s*$")
 #: A block repeated as many times as a literal's value, kept once in the text between these marker lines and
 #: expanded when the query is bound (one text per value).
@@ -148,6 +154,8 @@ class Query:
     literals: dict[str, Literal] = field(default_factory=dict)
     #: (parameter, items, query): from that many items in that list parameter, `query` runs instead (`:scan`)
     scan: tuple[str, int, Query] | None = None
+    #: LadybugDB: (parameter, row, fields) of rows unwound and read by field, sent one list per field (columnar.py)
+    columns: tuple[str, str, tuple[str, ...]] | None = None
 
     def check_args(self, args: dict[str, object]) -> None:
         """Fail loudly when code passes other parameters than the file declares."""
@@ -183,11 +191,23 @@ class Query:
                     (n, _LADYBUG_CASTS[self.params[n].type]) for n in untyped if self.params[n].type in _LADYBUG_CASTS
                 ),
             )
+        text, args = self._columnar(text, args)
         if not self.literals:
             return text, args
         values = {name: lit.render(args[name], self.path.name) for name, lit in self.literals.items()}
         text = _LITERAL_USE.sub(lambda m: values[m.group(1)], _repeat_bound(text, tuple(sorted(values.items()))))
         return text, {k: v for k, v in args.items() if k not in self.literals}
+
+    def _columnar(self, text: str, args: dict[str, object]) -> tuple[str, dict[str, object]]:
+        """LadybugDB: the rows sent one list per field, when they have a form for it (app/store/columnar.py)."""
+        if self.columns is None:
+            return text, args
+        param, row, fields = self.columns
+        rows = args[param]
+        shape = columnar.shape_of(rows, fields) if isinstance(rows, list) and rows else None
+        if shape is None:
+            return text, args
+        return columnar.text(text, param, row, shape), columnar.args(args, param, shape)
 
     def lint_text(self) -> str:
         """The source with every literal at its largest value (what the Neo4j check parses)."""
@@ -368,6 +388,7 @@ def load_file(
     """Every query a file yields: one, or one per `:variant` line, composed and checked."""
     raw = path.read_text(encoding="utf-8")
     scan = _SCAN_DECL.search(raw) if dialect == "ladybug" else None
+    columns = _COLUMNS_DECL.search(raw) if dialect == "ladybug" else None
     full, short = _repeat(raw, path), _repeat(raw, path, cap=LINT_REPEATS)
     variants = [
         (m.group(1), dict(_pairs(m.group(2)))) for line in raw.splitlines() if (m := _VARIANT_DECL.match(line.strip()))
@@ -381,6 +402,8 @@ def load_file(
         text, needs = _expand(_variant_text(full, seen), fragments, bindings, path)
         query = _parse_text(text, path, dialect, name)
         _check_contract(query, needs, path)
+        if columns is not None:
+            query = dataclasses.replace(query, columns=_columns_form(query, columns.group(1), path))
         if scan is not None:
             param, items = scan.group(1), scan_from or int(scan.group(2))
             declared = query.params.get(param)
@@ -406,6 +429,20 @@ def _scan_form(text: str, param: str, where: Path) -> str:
     if re.search(rf"\b{row}\b", _strip_comments(scanned)):
         raise CypherFileError(f"{where}: `:scan {param}`: the row `{row}` is used otherwise than as `{row}.key`")
     return scanned
+
+
+def _columns_form(query: Query, param: str, where: Path) -> tuple[str, str, tuple[str, ...]]:
+    """What LadybugDB's columnar form of a statement over `UNWIND $param AS r` needs (`:columns`, columnar.py)."""
+    declared = query.params.get(param)
+    if declared is None or declared.type != "list<map>":
+        raise CypherFileError(f"{where}: `:columns {param}` names no list<map> parameter")
+    found = columnar.unwound(query.text, param)
+    if found is None:
+        raise CypherFileError(
+            f"{where}: `:columns {param}` needs a line `UNWIND ${param} AS <row>`, the row read only as `<row>.key`,"
+            " and never in a MATCH or MERGE (a node matched by a row's field)"
+        )
+    return param, *found
 
 
 def _check_contract(query: Query, needs: list[str], where: Path) -> None:

@@ -167,3 +167,54 @@ def test_a_scan_needs_its_rows_unwound_and_read_by_key(root: Path) -> None:
     )
     with pytest.raises(CypherFileError, match="names no list parameter"):
         QuerySet("ladybug", root)
+
+
+def test_columns_send_a_small_batch_one_list_per_field(root: Path) -> None:
+    write(
+        root,
+        "put.cypher",
+        "// put\n// :param rows list<map>\n// :param now string\n// :scan rows 3\n// :columns rows\n"
+        "UNWIND $rows AS r\nCREATE (:N {k: r.k, tags: r.tags, note: r.note, at: $now})",
+    )
+    query = QuerySet("ladybug", root)["put"]
+    rows = [{"k": "a", "tags": ["x"], "note": None}, {"k": "b", "tags": [], "note": None}]
+    text, args = query.bind({"rows": rows, "now": "t"})
+    assert text == (
+        "UNWIND range(1, $rows__n) AS r__i\nCREATE (:N {k: list_extract($rows__k, r__i),"
+        " tags: CAST(list_extract($rows__tags, r__i) AS STRING[]), note: NULL, at: $now})"
+    )
+    assert args == {"now": "t", "rows__n": 2, "rows__k": ["a", "b"], "rows__tags": [["x"], []]}
+    # What the engine cannot type goes as written: a map, lists with no element, mixed kinds, a null among lists (the
+    # binding would send that column as one string), a field no row has.
+    for odd in (
+        [{"k": "a", "tags": {"x": 1}, "note": None}],
+        [{"k": "a", "tags": [], "note": None}],
+        [{"k": "a", "tags": ["x"], "note": None}, {"k": 1, "tags": ["y"], "note": None}],
+        [{"k": "a", "tags": ["x"], "note": None}, {"k": "b", "tags": None, "note": None}],
+        [{"k": "a", "tags": ["x"]}],
+    ):
+        assert query.bind({"rows": odd, "now": "t"}) == (query.text, {"rows": odd, "now": "t"})
+    assert query.bind({"rows": rows * 2, "now": "t"})[0].startswith("LOAD FROM $rows")  # the scan from its size
+    assert QuerySet("neo4j", root)["put"].bind({"rows": rows, "now": "t"})[0].startswith("UNWIND $rows AS r")
+
+
+def test_columns_need_rows_read_by_field_and_no_node_matched_by_one(root: Path) -> None:
+    head = "// put\n// :param rows list<map>\n// :columns rows\n"
+    write(root, "put.cypher", head + "UNWIND $rows AS r\nCREATE (:N {k: r.k, all: r})")
+    with pytest.raises(CypherFileError, match=r"read only as `<row>\.key`"):
+        QuerySet("ladybug", root)
+    # A node matched by list_extract(...) is found by scanning its table, not looked up by its key.
+    write(root, "put.cypher", head + "UNWIND $rows AS r\nMATCH (n:N {k: r.k})\nSET n.v = r.v")
+    with pytest.raises(CypherFileError, match="never in a MATCH or MERGE"):
+        QuerySet("ladybug", root)
+    write(root, "put.cypher", head + "UNWIND $rows AS r\nOPTIONAL MATCH (n:N)\nWHERE n.k = r.k\nCREATE (:M {v: r.v})")
+    with pytest.raises(CypherFileError, match="never in a MATCH or MERGE"):
+        QuerySet("ladybug", root)
+    assert QuerySet("neo4j", root)["put"]
+    write(
+        root,
+        "put.cypher",
+        "// put\n// :param keys list<string>\n// :columns keys\nUNWIND $keys AS k\nCREATE (:N {k: k})",
+    )
+    with pytest.raises(CypherFileError, match="names no list<map> parameter"):
+        QuerySet("ladybug", root)
