@@ -59,6 +59,7 @@ def shape_of(rows: list[Any], fields: tuple[str, ...]) -> tuple[tuple[str, str],
 
 
 def _form(values: list[Any]) -> str | None:
+    """One field's form, from its values in every row."""
     present = [v for v in values if v is not None]
     if not present:
         return NULL

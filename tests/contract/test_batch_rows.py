@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from app.services import binding
-from app.services.recording import ASSET_PROPERTIES
 from app.store.base import GraphStore
+from app.store.model import ASSET_PROPERTIES
 from tests.conftest import BACKENDS, SCANNING
 
 
