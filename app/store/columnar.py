@@ -25,8 +25,9 @@ _ELEMENT_TYPES = {str: "STRING", bool: "BOOLEAN", int: "INT64", float: "DOUBLE"}
 #: A field's form: NULL (no row has a value), "" (its list as sent) or the type its list values are cast to.
 NULL = "NULL"
 #: A MATCH or MERGE clause, its WHERE included: up to the next clause that is neither.
-_NEXT_CLAUSE = r"\b(?:CREATE|SET|WITH|RETURN|UNWIND|DELETE|MATCH|MERGE|OPTIONAL)\b"
-_MATCHING = re.compile(rf"\b(?:MATCH|MERGE)\b.*?(?={_NEXT_CLAUSE}|\Z)", re.S)
+_MATCHING = re.compile(
+    r"\b(?:MATCH|MERGE)\b.*?(?=\b(?:CREATE|SET|WITH|RETURN|UNWIND|DELETE|MATCH|MERGE|OPTIONAL)\b|\Z)", re.S
+)
 
 
 def unwound(text: str, param: str) -> tuple[str, tuple[str, ...]] | None:
