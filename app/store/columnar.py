@@ -30,10 +30,16 @@ _MATCHING = re.compile(
 )
 
 
+def unwind_line(text: str, param: str) -> re.Match[str] | None:
+    """The line ``UNWIND $param AS <row>`` of a statement over a batch (group 1: the row), which both LadybugDB forms
+    of such a statement replace: this one and the scan (queries.py: `:scan`)."""
+    return re.search(rf"^[ \t]*UNWIND \${param} AS ([A-Za-z_]\w*)[ \t]*$", text, re.M)
+
+
 def unwound(text: str, param: str) -> tuple[str, tuple[str, ...]] | None:
     """The variable `param`'s rows are unwound as and the fields read from them, when the statement reads each row
     only by field."""
-    unwind = re.search(rf"^\s*UNWIND \${param} AS ([A-Za-z_]\w*)\s*$", text, re.M)
+    unwind = unwind_line(text, param)
     if unwind is None:
         return None
     row = unwind.group(1)
@@ -90,8 +96,9 @@ def text(statement: str, param: str, row: str, shape: tuple[tuple[str, str], ...
         got = f"list_extract(${param}__{m.group(1)}, {index})"
         return f"CAST({got} AS {form})" if form else got
 
-    head = re.compile(rf"^(\s*)UNWIND \${param} AS {row}(\s*)$", re.M)
-    indexed = head.sub(rf"\1UNWIND range(1, ${param}__n) AS {index}\2", statement, count=1)
+    unwind = unwind_line(statement, param)
+    assert unwind is not None and unwind.group(1) == row  # checked when the file loaded (unwound)
+    indexed = f"{statement[: unwind.start()]}UNWIND range(1, ${param}__n) AS {index}{statement[unwind.end() :]}"
     return re.sub(rf"\b{row}\.([A-Za-z_]\w*)", value, indexed)
 
 

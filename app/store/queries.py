@@ -419,7 +419,7 @@ def load_file(
 def _scan_form(text: str, param: str, where: Path) -> str:
     """LadybugDB's form of a statement over `UNWIND $param AS r` (`:scan`): the rows scanned as a table,
     `LOAD FROM $param`, each `r.key` read as the column `key`."""
-    unwind = re.search(rf"^\s*UNWIND \${param} AS ([A-Za-z_]\w*)\s*$", text, re.M)
+    unwind = columnar.unwind_line(text, param)
     if unwind is None:
         raise CypherFileError(f"{where}: `:scan {param}` needs a line `UNWIND ${param} AS <row>`")
     row = unwind.group(1)
